@@ -1,0 +1,22 @@
+import {
+  BROKER_SECRETS,
+  DATABASE_SECRETS,
+  brokerEnv,
+  databaseEnv,
+  loadConfig,
+  serviceEnv,
+  type Env,
+} from '@app/config';
+import { z } from 'zod';
+
+export const creditConfigSchema = z.object({
+  ...serviceEnv(3003),
+  ...databaseEnv('sagaflow_credit'),
+  ...brokerEnv(),
+});
+
+export type CreditConfig = z.infer<typeof creditConfigSchema>;
+
+export function loadCreditConfig(env: Env = process.env): CreditConfig {
+  return loadConfig(creditConfigSchema, env, { secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS] });
+}

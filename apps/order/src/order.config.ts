@@ -1,0 +1,22 @@
+import {
+  BROKER_SECRETS,
+  DATABASE_SECRETS,
+  brokerEnv,
+  databaseEnv,
+  loadConfig,
+  serviceEnv,
+  type Env,
+} from '@app/config';
+import { z } from 'zod';
+
+export const orderConfigSchema = z.object({
+  ...serviceEnv(3002),
+  ...databaseEnv('sagaflow_order'),
+  ...brokerEnv(),
+});
+
+export type OrderConfig = z.infer<typeof orderConfigSchema>;
+
+export function loadOrderConfig(env: Env = process.env): OrderConfig {
+  return loadConfig(orderConfigSchema, env, { secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS] });
+}

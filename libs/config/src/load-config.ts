@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { ConfigError } from './config.error.js';
+
+export type Env = Record<string, string | undefined>;
+
+export interface LoadConfigOptions {
+  /** Variables that hold secrets: never echoed, and required when NODE_ENV=production. */
+  secrets?: readonly string[];
+}
+
+/**
+ * Parses the environment against a schema whose keys are the variable names.
+ * Fails with one readable line that names every bad variable.
+ */
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: Env = process.env,
+  options: LoadConfigOptions = {},
+): z.infer<S> {
+  const secrets = new Set(options.secrets ?? []);
+  const problems: string[] = [];
+  if (env.NODE_ENV === 'production') {
+    for (const name of secrets) {
+      if (!env[name]) problems.push(`${name} is required when NODE_ENV=production`);
+    }
+  }
+  const result = schema.safeParse(pickDefined(env, Object.keys(schema.shape)));
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const name = issue.path.join('.');
+      const given = env[name];
+      const shown = given === undefined || secrets.has(name) ? '' : ` (got "${given}")`;
+      problems.push(`${name}: ${issue.message}${shown}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return result.data as z.infer<S>;
+}
+
+/** Empty strings count as unset, so `PORT=` falls back to the default rather than failing. */
+function pickDefined(env: Env, names: string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value !== '') picked[name] = value;
+  }
+  return picked;
+}

@@ -1,0 +1,1 @@
+export { LoggingModule, type LoggingOptions } from './logging.module.js';

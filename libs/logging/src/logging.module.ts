@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream, Level } from 'pino';
+import pretty from 'pino-pretty';
+
+export interface LoggingOptions {
+  service: string;
+  level: Level | 'silent';
+  format: 'json' | 'pretty';
+}
+
+const REQUEST_ID_HEADER = 'x-request-id';
+
+/** Structured logs through pino: one JSON object per line in production, readable lines locally. */
+@Module({})
+export class LoggingModule {
+  static forRoot(options: LoggingOptions): DynamicModule {
+    const stream: DestinationStream | undefined =
+      options.format === 'pretty'
+        ? pretty({ colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+        : undefined;
+    const http = {
+      level: options.level,
+      base: { service: options.service },
+      messageKey: 'msg',
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      genReqId: requestIdOf,
+      customProps: (req: IncomingMessage) => ({
+        requestId: req.id,
+        ...(req.headers.traceparent ? { traceparent: req.headers.traceparent } : {}),
+      }),
+      // Probes hit every few seconds; logging them would drown the rest.
+      autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
+    };
+    return {
+      module: LoggingModule,
+      imports: [LoggerModule.forRoot({ pinoHttp: stream ? [http, stream] : http })],
+      exports: [LoggerModule],
+    };
+  }
+}
+
+/** Keeps the caller's request id (so one id follows a request through every app) or makes one. */
+function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  res.setHeader(REQUEST_ID_HEADER, id);
+  return id;
+}

@@ -1,0 +1,46 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { databaseAdminUrlOf, logFormatOf, type DatabaseEnv, type ServiceEnv } from '@app/config';
+import { HealthModule, type ReadinessIndicator } from '@app/health';
+import { LoggingModule } from '@app/logging';
+import { BrokerConnection, MessagingModule } from '@app/messaging';
+import { DatabaseHealthIndicator, PersistenceModule, type PersistenceOptions } from '@app/persistence';
+
+export interface InfrastructureOptions {
+  service: string;
+  config: ServiceEnv & Partial<DatabaseEnv> & { AMQP_URL?: string };
+  /** The app's own schema; omitted for an app that owns no data (the gateway). */
+  database?: Pick<PersistenceOptions, 'schema' | 'entities' | 'migrations'>;
+  /** Extra readiness checks the app adds to the database and broker. */
+  readiness?: Type<ReadinessIndicator>[];
+}
+
+/** The modules every app stands on: logs, its database, its broker connection, health probes. */
+export function infrastructureModules(options: InfrastructureOptions): DynamicModule[] {
+  const { config, service } = options;
+  const modules: DynamicModule[] = [
+    LoggingModule.forRoot({ service, level: config.LOG_LEVEL, format: logFormatOf(config) }),
+  ];
+  const readiness: Type<ReadinessIndicator>[] = [];
+  if (options.database) {
+    if (!config.DATABASE_URL) throw new Error(`${service} owns a schema but has no DATABASE_URL`);
+    modules.push(
+      PersistenceModule.forRoot({
+        ...options.database,
+        url: config.DATABASE_URL,
+        adminUrl: databaseAdminUrlOf({ ...config, DATABASE_URL: config.DATABASE_URL }),
+        poolSize: config.DATABASE_POOL_SIZE ?? 8,
+        migrationsRun: config.DATABASE_MIGRATIONS_RUN ?? true,
+        healthCheckTimeoutMs: config.HEALTH_CHECK_TIMEOUT_MS,
+        applicationName: service,
+      }),
+    );
+    readiness.push(DatabaseHealthIndicator);
+  }
+  if (config.AMQP_URL) {
+    modules.push(MessagingModule.forRoot({ url: config.AMQP_URL, connectionName: service }));
+    readiness.push(BrokerConnection);
+  }
+  readiness.push(...(options.readiness ?? []));
+  modules.push(HealthModule.forRoot({ readiness, shutdownGraceMs: config.SHUTDOWN_GRACE_MS }));
+  return modules;
+}

@@ -1,0 +1,51 @@
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ConfigError } from '@app/config';
+import { Logger } from 'nestjs-pino';
+
+export interface StartOptions {
+  name: string;
+  host: string;
+  port: number;
+  /** Largest JSON body accepted; anything bigger gets 413. */
+  bodyLimit?: string;
+}
+
+/**
+ * Loads config before anything else, so a bad variable stops the process with one clear line
+ * rather than a stack trace from deep inside a module.
+ */
+export function configOrExit<T>(name: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${name}: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/** Boots one app: structured logs, shutdown on SIGTERM/SIGINT with a drain, HTTP on host:port. */
+export async function startApp(rootModule: DynamicModule, options: StartOptions): Promise<void> {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, bodyParser: false });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen(options.port, options.host);
+  logger.log(`${options.name} listening on http://${displayHost(options.host)}:${options.port}`);
+}
+
+/** Runs `main` and turns a start-up failure into one fatal log line and a non-zero exit. */
+export function run(name: string, main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${name}: failed to start: ${reason}\n`);
+    process.exit(1);
+  });
+}
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+}
