@@ -1,0 +1,103 @@
+import { describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { ConfigError } from './config.error.js';
+import { env } from './env-fields.js';
+import { loadConfig } from './load-config.js';
+import { brokerEnv, databaseAdminUrlOf, databaseEnv, logFormatOf, serviceEnv } from './service.config.js';
+
+const schema = z.object({ ...serviceEnv(3003), ...databaseEnv('sagaflow_credit'), ...brokerEnv() });
+const secrets = ['DATABASE_URL', 'AMQP_URL'];
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe(loadConfig.name, () => {
+  it('gives every setting a safe local default', () => {
+    const config = loadConfig(schema, {});
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3003,
+      DATABASE_URL: 'postgres://sagaflow_credit@127.0.0.1:5432/sagaflow',
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      DATABASE_MIGRATIONS_RUN: true,
+    });
+  });
+
+  it('parses numbers and booleans from strings', () => {
+    const config = loadConfig(schema, { PORT: '8080', DATABASE_MIGRATIONS_RUN: 'false' });
+    expect(config.PORT).toBe(8080);
+    expect(config.DATABASE_MIGRATIONS_RUN).toBe(false);
+  });
+
+  it('names the variable and the value it rejects in one line', () => {
+    expect(() => loadConfig(schema, { PORT: 'abc' })).toThrow(
+      'Invalid configuration: PORT: must be a TCP port number (got "abc")',
+    );
+  });
+
+  it('reports every bad variable at once', () => {
+    const problems = problemsOf(() => loadConfig(schema, { PORT: '70000', LOG_LEVEL: 'loud' }));
+    expect(problems).toEqual([
+      'PORT: must be between 1 and 65535 (got "70000")',
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    ]);
+  });
+
+  it('never echoes a secret it rejects', () => {
+    const problems = problemsOf(() =>
+      loadConfig(schema, { DATABASE_URL: 'mysql://root:hunter2@db' }, { secrets }),
+    );
+    expect(problems).toEqual(['DATABASE_URL: must be a URL starting with postgres:// or postgresql://']);
+  });
+
+  it('requires secrets explicitly in production', () => {
+    const problems = problemsOf(() => loadConfig(schema, { NODE_ENV: 'production' }, { secrets }));
+    expect(problems).toEqual([
+      'DATABASE_URL is required when NODE_ENV=production',
+      'AMQP_URL is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig(schema, { PORT: '' }).PORT).toBe(3003);
+  });
+
+  it('rejects a boolean that is neither true nor false', () => {
+    const flag = z.object({ FLAG: env.boolean(false) });
+    expect(() => loadConfig(flag, { FLAG: 'yes' })).toThrow('FLAG: must be true or false (got "yes")');
+  });
+});
+
+describe(databaseAdminUrlOf.name, () => {
+  const base = { DATABASE_URL: 'postgres://sagaflow_credit:pw@db.local:5432/shop' };
+
+  it('defaults to the postgres superuser on the same server and database locally', () => {
+    expect(databaseAdminUrlOf({ ...base, NODE_ENV: 'development' })).toBe(
+      'postgres://postgres@db.local:5432/shop',
+    );
+  });
+
+  it('has no default in production, where a Job bootstraps the database', () => {
+    expect(databaseAdminUrlOf({ ...base, NODE_ENV: 'production' })).toBeUndefined();
+  });
+
+  it('uses the given admin URL', () => {
+    const adminUrl = 'postgres://admin:secret@db.local/shop';
+    expect(databaseAdminUrlOf({ ...base, NODE_ENV: 'production', DATABASE_ADMIN_URL: adminUrl })).toBe(adminUrl);
+  });
+});
+
+describe(logFormatOf.name, () => {
+  it('logs JSON in production and readable lines elsewhere unless told', () => {
+    expect(logFormatOf({ NODE_ENV: 'production' })).toBe('json');
+    expect(logFormatOf({ NODE_ENV: 'development' })).toBe('pretty');
+    expect(logFormatOf({ NODE_ENV: 'development', LOG_FORMAT: 'json' })).toBe('json');
+  });
+});
