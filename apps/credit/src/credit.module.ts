@@ -12,7 +12,11 @@ export class CreditModule {
       imports: infrastructureModules({
         service: 'credit',
         config,
-        database: { schema: 'credit', entities: [Customer], migrations: [CreateCustomers1795653838246] },
+        database: {
+          schema: 'credit',
+          entities: [Customer],
+          migrations: [CreateCustomers1795653838246],
+        },
       }),
     };
   }

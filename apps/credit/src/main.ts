@@ -5,5 +5,9 @@ import { CreditModule } from './credit.module.js';
 
 run('credit', async () => {
   const config = configOrExit('credit', () => loadCreditConfig());
-  await startApp(CreditModule.register(config), { name: 'credit', host: config.HOST, port: config.PORT });
+  await startApp(CreditModule.register(config), {
+    name: 'credit',
+    host: config.HOST,
+    port: config.PORT,
+  });
 });

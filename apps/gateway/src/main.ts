@@ -5,5 +5,9 @@ import { GatewayModule } from './gateway.module.js';
 
 run('gateway', async () => {
   const config = configOrExit('gateway', () => loadGatewayConfig());
-  await startApp(GatewayModule.register(config), { name: 'gateway', host: config.HOST, port: config.PORT });
+  await startApp(GatewayModule.register(config), {
+    name: 'gateway',
+    host: config.HOST,
+    port: config.PORT,
+  });
 });

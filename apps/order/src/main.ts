@@ -5,5 +5,9 @@ import { OrderModule } from './order.module.js';
 
 run('order', async () => {
   const config = configOrExit('order', () => loadOrderConfig());
-  await startApp(OrderModule.register(config), { name: 'order', host: config.HOST, port: config.PORT });
+  await startApp(OrderModule.register(config), {
+    name: 'order',
+    host: config.HOST,
+    port: config.PORT,
+  });
 });

@@ -5,5 +5,9 @@ import { PaymentModule } from './payment.module.js';
 
 run('payment', async () => {
   const config = configOrExit('payment', () => loadPaymentConfig());
-  await startApp(PaymentModule.register(config), { name: 'payment', host: config.HOST, port: config.PORT });
+  await startApp(PaymentModule.register(config), {
+    name: 'payment',
+    host: config.HOST,
+    port: config.PORT,
+  });
 });

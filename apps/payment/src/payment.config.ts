@@ -18,5 +18,7 @@ export const paymentConfigSchema = z.object({
 export type PaymentConfig = z.infer<typeof paymentConfigSchema>;
 
 export function loadPaymentConfig(env: Env = process.env): PaymentConfig {
-  return loadConfig(paymentConfigSchema, env, { secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS] });
+  return loadConfig(paymentConfigSchema, env, {
+    secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS],
+  });
 }

@@ -12,7 +12,11 @@ export class PaymentModule {
       imports: infrastructureModules({
         service: 'payment',
         config,
-        database: { schema: 'payments', entities: [Payment], migrations: [CreatePayments1795653838246] },
+        database: {
+          schema: 'payments',
+          entities: [Payment],
+          migrations: [CreatePayments1795653838246],
+        },
       }),
     };
   }

@@ -5,5 +5,9 @@ import { SagaOrchestratorModule } from './saga-orchestrator.module.js';
 
 run('saga-orchestrator', async () => {
   const config = configOrExit('saga-orchestrator', () => loadSagaOrchestratorConfig());
-  await startApp(SagaOrchestratorModule.register(config), { name: 'saga-orchestrator', host: config.HOST, port: config.PORT });
+  await startApp(SagaOrchestratorModule.register(config), {
+    name: 'saga-orchestrator',
+    host: config.HOST,
+    port: config.PORT,
+  });
 });

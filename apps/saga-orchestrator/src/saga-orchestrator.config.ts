@@ -18,5 +18,7 @@ export const sagaOrchestratorConfigSchema = z.object({
 export type SagaOrchestratorConfig = z.infer<typeof sagaOrchestratorConfigSchema>;
 
 export function loadSagaOrchestratorConfig(env: Env = process.env): SagaOrchestratorConfig {
-  return loadConfig(sagaOrchestratorConfigSchema, env, { secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS] });
+  return loadConfig(sagaOrchestratorConfigSchema, env, {
+    secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS],
+  });
 }

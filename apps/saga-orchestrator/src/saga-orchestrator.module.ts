@@ -12,7 +12,11 @@ export class SagaOrchestratorModule {
       imports: infrastructureModules({
         service: 'saga-orchestrator',
         config,
-        database: { schema: 'orchestrator', entities: [SagaInstance], migrations: [CreateSagaInstances1795653838246] },
+        database: {
+          schema: 'orchestrator',
+          entities: [SagaInstance],
+          migrations: [CreateSagaInstances1795653838246],
+        },
       }),
     };
   }

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { ConfigError } from './config.error.js';
 import { env } from './env-fields.js';
 import { loadConfig } from './load-config.js';
-import { brokerEnv, databaseAdminUrlOf, databaseEnv, logFormatOf, serviceEnv } from './service.config.js';
+import {
+  brokerEnv,
+  databaseAdminUrlOf,
+  databaseEnv,
+  logFormatOf,
+  serviceEnv,
+} from './service.config.js';
 
 const schema = z.object({ ...serviceEnv(3003), ...databaseEnv('sagaflow_credit'), ...brokerEnv() });
 const secrets = ['DATABASE_URL', 'AMQP_URL'];
@@ -54,7 +60,9 @@ describe(loadConfig.name, () => {
     const problems = problemsOf(() =>
       loadConfig(schema, { DATABASE_URL: 'mysql://root:hunter2@db' }, { secrets }),
     );
-    expect(problems).toEqual(['DATABASE_URL: must be a URL starting with postgres:// or postgresql://']);
+    expect(problems).toEqual([
+      'DATABASE_URL: must be a URL starting with postgres:// or postgresql://',
+    ]);
   });
 
   it('requires secrets explicitly in production', () => {
@@ -71,7 +79,9 @@ describe(loadConfig.name, () => {
 
   it('rejects a boolean that is neither true nor false', () => {
     const flag = z.object({ FLAG: env.boolean(false) });
-    expect(() => loadConfig(flag, { FLAG: 'yes' })).toThrow('FLAG: must be true or false (got "yes")');
+    expect(() => loadConfig(flag, { FLAG: 'yes' })).toThrow(
+      'FLAG: must be true or false (got "yes")',
+    );
   });
 });
 
@@ -90,7 +100,9 @@ describe(databaseAdminUrlOf.name, () => {
 
   it('uses the given admin URL', () => {
     const adminUrl = 'postgres://admin:secret@db.local/shop';
-    expect(databaseAdminUrlOf({ ...base, NODE_ENV: 'production', DATABASE_ADMIN_URL: adminUrl })).toBe(adminUrl);
+    expect(
+      databaseAdminUrlOf({ ...base, NODE_ENV: 'production', DATABASE_ADMIN_URL: adminUrl }),
+    ).toBe(adminUrl);
   });
 });
 

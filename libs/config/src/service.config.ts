@@ -35,7 +35,9 @@ export const BROKER_SECRETS = ['AMQP_URL'] as const;
 export type ServiceEnv = z.infer<z.ZodObject<ReturnType<typeof serviceEnv>>>;
 
 /** JSON logs unless asked otherwise; readable lines by default on a developer's machine. */
-export function logFormatOf(config: Pick<ServiceEnv, 'NODE_ENV' | 'LOG_FORMAT'>): 'json' | 'pretty' {
+export function logFormatOf(
+  config: Pick<ServiceEnv, 'NODE_ENV' | 'LOG_FORMAT'>,
+): 'json' | 'pretty' {
   return config.LOG_FORMAT ?? (config.NODE_ENV === 'production' ? 'json' : 'pretty');
 }
 

@@ -15,7 +15,9 @@ import type { ReadinessIndicator } from './readiness-indicator.js';
  * balancers stop sending traffic before connections close.
  */
 @Injectable()
-export class ShutdownGate implements ReadinessIndicator, OnModuleDestroy, BeforeApplicationShutdown {
+export class ShutdownGate
+  implements ReadinessIndicator, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(ShutdownGate.name);
   private draining = false;
 
@@ -35,8 +37,8 @@ export class ShutdownGate implements ReadinessIndicator, OnModuleDestroy, Before
     this.draining = true;
   }
 
-  async beforeApplicationShutdown(signal?: string): Promise<void> {
-    this.logger.log(`Draining for ${this.options.shutdownGraceMs} ms (signal ${signal ?? 'none'})`);
+  async beforeApplicationShutdown(): Promise<void> {
+    this.logger.log(`Draining for ${this.options.shutdownGraceMs} ms before closing connections`);
     await sleep(this.options.shutdownGraceMs);
   }
 }

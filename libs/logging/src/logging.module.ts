@@ -19,7 +19,12 @@ export class LoggingModule {
   static forRoot(options: LoggingOptions): DynamicModule {
     const stream: DestinationStream | undefined =
       options.format === 'pretty'
-        ? pretty({ colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+        ? pretty({
+            colorize: true,
+            singleLine: true,
+            translateTime: 'SYS:HH:MM:ss.l',
+            ignore: 'pid,hostname',
+          })
         : undefined;
     const http = {
       level: options.level,

@@ -25,9 +25,15 @@ export class PersistenceModule {
           }),
           dataSourceFactory: async (typeOrmOptions) => {
             if (options.adminUrl) {
-              await bootstrapDatabase({ adminUrl: options.adminUrl, appUrl: options.url, schema: options.schema });
+              await bootstrapDatabase({
+                adminUrl: options.adminUrl,
+                appUrl: options.url,
+                schema: options.schema,
+              });
             }
-            const dataSource = await new DataSource(typeOrmOptions as DataSourceOptions).initialize();
+            const dataSource = await new DataSource(
+              typeOrmOptions as DataSourceOptions,
+            ).initialize();
             if (options.migrationsRun) await runMigrations(dataSource, options.schema);
             return dataSource;
           },
@@ -52,6 +58,7 @@ export function dataSourceOptions(options: PersistenceOptions): DataSourceOption
     migrationsRun: false,
     synchronize: false,
     poolSize: options.poolSize,
-    extra: { connectionTimeoutMillis: 3000 },
+    // Unqualified names resolve in the app's own schema, whatever the role's defaults say.
+    extra: { connectionTimeoutMillis: 3000, options: `-c search_path=${options.schema}` },
   };
 }

@@ -16,7 +16,9 @@ export async function runMigrations(dataSource: DataSource, schema: string): Pro
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       for (const migration of applied) logger.log(`Applied ${migration.name}`);
     } finally {
-      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`sagaflow.migrations.${schema}`]);
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [
+        `sagaflow.migrations.${schema}`,
+      ]);
     }
   } finally {
     await runner.release();

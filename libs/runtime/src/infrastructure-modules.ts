@@ -3,7 +3,11 @@ import { databaseAdminUrlOf, logFormatOf, type DatabaseEnv, type ServiceEnv } fr
 import { HealthModule, type ReadinessIndicator } from '@app/health';
 import { LoggingModule } from '@app/logging';
 import { BrokerConnection, MessagingModule } from '@app/messaging';
-import { DatabaseHealthIndicator, PersistenceModule, type PersistenceOptions } from '@app/persistence';
+import {
+  DatabaseHealthIndicator,
+  PersistenceModule,
+  type PersistenceOptions,
+} from '@app/persistence';
 
 export interface InfrastructureOptions {
   service: string;

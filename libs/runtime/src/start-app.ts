@@ -28,12 +28,15 @@ export function configOrExit<T>(name: string, load: () => T): T {
 
 /** Boots one app: structured logs, shutdown on SIGTERM/SIGINT with a drain, HTTP on host:port. */
 export async function startApp(rootModule: DynamicModule, options: StartOptions): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(options.port, options.host);
+  closeOnSignal(app, logger);
   logger.log(`${options.name} listening on http://${displayHost(options.host)}:${options.port}`);
 }
 
@@ -44,6 +47,25 @@ export function run(name: string, main: () => Promise<void>): void {
     process.stderr.write(`${name}: failed to start: ${reason}\n`);
     process.exit(1);
   });
+}
+
+/**
+ * SIGTERM or SIGINT: readiness fails, the app drains, connections close, the process exits 0.
+ * A second signal falls through to Node's default and ends the process at once.
+ */
+function closeOnSignal(app: NestExpressApplication, logger: Logger): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`Received ${signal}; shutting down`);
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`Shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 function displayHost(host: string): string {

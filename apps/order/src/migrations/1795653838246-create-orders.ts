@@ -15,7 +15,9 @@ export class CreateOrders1795653838246 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX orders_customer_id_idx ON orders (customer_id, created_at DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX orders_customer_id_idx ON orders (customer_id, created_at DESC)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

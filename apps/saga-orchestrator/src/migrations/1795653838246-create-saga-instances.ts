@@ -23,7 +23,9 @@ export class CreateSagaInstances1795653838246 implements MigrationInterface {
     await queryRunner.query(`
       CREATE INDEX saga_instances_deadline_idx ON saga_instances (deadline)
         WHERE status IN ('RUNNING', 'COMPENSATING')`);
-    await queryRunner.query(`CREATE INDEX saga_instances_status_idx ON saga_instances (status, created_at)`);
+    await queryRunner.query(
+      `CREATE INDEX saga_instances_status_idx ON saga_instances (status, created_at)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,0 +1,276 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig } from '@app/config';
+import { APPS } from './deployment-apps.js';
+import { isObject } from './render-kustomization.js';
+
+const ROOT = path.join(import.meta.dirname, '../..');
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+/** Dockerfile instructions with continuation lines joined and comments dropped. */
+function instructions(text: string): Instruction[] {
+  return text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [keyword, ...rest] = line.split(/\s+/);
+      return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+const dockerfile = instructions(read('docker/Dockerfile'));
+const globalArgs = Object.fromEntries(
+  dockerfile
+    .slice(
+      0,
+      dockerfile.findIndex((i) => i.keyword === 'FROM'),
+    )
+    .filter((i) => i.keyword === 'ARG')
+    .map((i) => i.args.split('=') as [string, string]),
+);
+const stages = dockerfile.reduce<Instruction[][]>((all, instruction) => {
+  if (instruction.keyword === 'FROM') all.push([]);
+  all.at(-1)?.push(instruction);
+  return all;
+}, []);
+const finalStage = stages.at(-1) ?? [];
+const argsOf = (stage: Instruction[], keyword: string) =>
+  stage.filter((i) => i.keyword === keyword).map((i) => i.args);
+
+function baseImage(stage: Instruction[]): string {
+  const from = stage[0].args.split(/\s+/)[0];
+  return from.replace(/^\$\{(\w+)\}$/, (_, name: string) => globalArgs[name] ?? '');
+}
+
+describe('docker/Dockerfile', () => {
+  it('builds in stages and runs the final one on a Node LTS image pinned to a major', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) {
+      const [name, tag] = baseImage(stage).split(':');
+      expect(name).toBe('node');
+      const major = Number(/^(\d+)(-|$)/.exec(tag ?? '')?.[1]);
+      expect(major).toBeGreaterThanOrEqual(22);
+      expect(major % 2).toBe(0); // even majors become LTS
+    }
+  });
+
+  it('installs with npm ci and builds the app named by the APP build arg', () => {
+    const build = stages.find((stage) =>
+      argsOf(stage, 'RUN').some((run) => run.includes('nest build')),
+    );
+    expect(build).toBeDefined();
+    expect(argsOf(build ?? [], 'ARG')).toContain('APP');
+    expect(argsOf(build ?? [], 'RUN')).toEqual(
+      expect.arrayContaining(['npm ci --no-audit --no-fund', 'npx nest build "${APP}"']),
+    );
+  });
+
+  it('ships only production dependencies and the one bundle in the final stage', () => {
+    const deps = stages.find((stage) =>
+      argsOf(stage, 'RUN').some((run) => run.includes('npm ci --omit=dev')),
+    );
+    const depsName = deps?.[0].args.split(/\s+AS\s+/i)[1];
+    const copies = argsOf(finalStage, 'COPY');
+    expect(copies).toContain(`--from=${depsName} /app/node_modules ./node_modules`);
+    expect(copies).toContain('--from=build /src/dist/apps/${APP} ./dist/apps/${APP}');
+    expect(argsOf(finalStage, 'RUN')).toEqual([]);
+  });
+
+  it('runs as a non-root user, exposes the port and checks /health/ready', () => {
+    const [user] = argsOf(finalStage, 'USER');
+    expect(user).toBeDefined();
+    expect(['root', '0'].includes(user.split(':')[0])).toBe(false);
+    expect(argsOf(finalStage, 'ARG')).toEqual(expect.arrayContaining(['APP', 'PORT=3000']));
+    expect(argsOf(finalStage, 'EXPOSE')).toEqual(['${PORT}']);
+    const [healthcheck] = argsOf(finalStage, 'HEALTHCHECK');
+    expect(healthcheck).toMatch(/CMD \["node", "-e", ".*fetch\(.*\/health\/ready/);
+  });
+
+  it('starts node on the app bundle as PID 1', () => {
+    const [cmd] = argsOf(finalStage, 'CMD');
+    expect(JSON.parse(cmd)).toEqual(['sh', '-c', 'exec node dist/apps/${APP}/main.js']);
+    expect(argsOf(finalStage, 'ENV').join(' ')).toMatch(/APP=\$\{APP\}/);
+  });
+
+  it('copies only files that exist and that .dockerignore lets through', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#') && !line.includes('*'));
+    const sources = dockerfile
+      .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))
+      .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    expect(sources).toEqual(
+      expect.arrayContaining(['package-lock.json', 'apps', 'libs', 'docker/migrate-once.mjs']),
+    );
+    for (const source of sources) {
+      expect({ source, exists: existsSync(path.join(ROOT, source)) }).toEqual({
+        source,
+        exists: true,
+      });
+      expect(
+        ignored.filter((pattern) => source === pattern || source.startsWith(`${pattern}/`)),
+      ).toEqual([]);
+    }
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.git']));
+  });
+
+  it('can build every app of nest-cli.json', () => {
+    const nest = JSON.parse(read('nest-cli.json')) as {
+      projects: Record<string, { type: string }>;
+    };
+    const applications = Object.entries(nest.projects).filter(
+      ([, project]) => project.type === 'application',
+    );
+    expect(applications.map(([name]) => name).sort()).toEqual(APPS.map((app) => app.name).sort());
+  });
+});
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string; args: Record<string, string> };
+  environment?: Record<string, string>;
+  ports?: string[];
+  volumes?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+}
+
+describe('docker/compose.yaml', () => {
+  const compose = parse(read('docker/compose.yaml')) as {
+    services: Record<string, ComposeService>;
+    volumes: Record<string, unknown>;
+  };
+  const { services } = compose;
+
+  it('runs RabbitMQ, PostgreSQL and every app', () => {
+    expect(Object.keys(services).sort()).toEqual(
+      ['postgres', 'rabbitmq', ...APPS.map((app) => app.name)].sort(),
+    );
+    expect(services.rabbitmq.image).toBe('rabbitmq:4-management');
+    expect(services.postgres.image).toBe('postgres:17');
+  });
+
+  it('checks the health of every service', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect({ name, test: service.healthcheck?.test[0] }).toEqual({ name, test: 'CMD' });
+    }
+  });
+
+  it('keeps the infrastructure data in named volumes and lets it start alone', () => {
+    for (const name of ['rabbitmq', 'postgres']) {
+      const service = services[name];
+      expect(service.build).toBeUndefined();
+      expect(service.depends_on).toBeUndefined();
+      const [volume] = service.volumes ?? [];
+      expect(volume.split(':')[0] in compose.volumes).toBe(true);
+    }
+  });
+
+  it.each(APPS.map((app) => [app.name, app] as const))('builds and configures %s', (name, app) => {
+    const service = services[name];
+    expect(service.build).toEqual({
+      context: '..',
+      dockerfile: 'docker/Dockerfile',
+      args: { APP: name, PORT: String(app.port) },
+    });
+    expect(
+      existsSync(path.join(ROOT, 'docker', service.build?.context ?? '', 'docker/Dockerfile')),
+    ).toBe(true);
+    const environment = service.environment ?? {};
+    expect(Object.keys(environment).filter((key) => !app.variables.includes(key))).toEqual([]);
+    expect(() => loadConfig(app.schema, environment)).not.toThrow();
+    expect(environment.PORT).toBe(String(app.port));
+    expect(service.healthcheck?.test.join(' ')).toContain(
+      `http://127.0.0.1:${app.port}/health/ready`,
+    );
+    if (app.ownsData) {
+      expect(new URL(environment.DATABASE_URL).hostname).toBe('postgres');
+      expect(new URL(environment.DATABASE_URL).username).toBe(app.role);
+      expect(new URL(environment.AMQP_URL).hostname).toBe('rabbitmq');
+      expect(service.depends_on).toEqual({
+        postgres: { condition: 'service_healthy' },
+        rabbitmq: { condition: 'service_healthy' },
+      });
+    } else {
+      expect(isObject(service.depends_on)).toBe(true);
+      for (const dependency of Object.values(service.depends_on ?? {})) {
+        expect(dependency.condition).toBe('service_healthy');
+      }
+    }
+  });
+
+  it('publishes the gateway on 3000 and no other app', () => {
+    expect(services.gateway.ports).toEqual(['3000:3000']);
+    for (const app of APPS.filter((a) => a.name !== 'gateway'))
+      expect(services[app.name].ports).toBeUndefined();
+  });
+});
+
+describe('docker/migrate-once.mjs', () => {
+  const script = path.join(ROOT, 'docker/migrate-once.mjs');
+
+  function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const server = createServer();
+      server.on('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+  }
+
+  async function run(app: string): Promise<{ code: number | null; output: string }> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'migrate-once-'));
+    try {
+      const entry = path.join(dir, 'main.mjs');
+      writeFileSync(entry, app);
+      const child = spawn(process.execPath, [script, entry], {
+        env: { ...process.env, PORT: String(await freePort()), MIGRATE_TIMEOUT_MS: '5000' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      return { code, output };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('stops the app once it is up, and succeeds', async () => {
+    const { code, output } = await run(`
+      import { createServer } from 'node:http';
+      console.log('migrations run: ' + process.env.DATABASE_MIGRATIONS_RUN);
+      const server = createServer((req, res) => res.writeHead(req.url === '/health/live' ? 200 : 404).end());
+      server.listen(Number(process.env.PORT), '127.0.0.1');
+      // Like Nest: close, then re-raise the signal so the process ends by SIGTERM.
+      process.once('SIGTERM', () => server.close(() => {
+        console.log('stopped');
+        process.kill(process.pid, 'SIGTERM');
+      }));
+    `);
+    expect(output).toContain('migrations run: true');
+    expect(output).toContain('stopped');
+    expect(code).toBe(0);
+  });
+
+  it('fails when the app exits before it is up', async () => {
+    const { code } = await run(`process.exit(3);`);
+    expect(code).toBe(3);
+  });
+});

@@ -1,0 +1,618 @@
+import { describe, expect, it } from '@jest/globals';
+import path from 'node:path';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import type { IProbe } from 'kubernetes-models/v1/Probe';
+import type { ISecret } from 'kubernetes-models/v1/Secret';
+import type { IService } from 'kubernetes-models/v1/Service';
+import { loadConfig } from '@app/config';
+import { APPS, SECRET_VARIABLES, type DeployedApp } from './deployment-apps.js';
+import {
+  CUSTOM_RESOURCE_SPEC_FIELDS,
+  declarationOf,
+  isBuiltIn,
+  unknownFields,
+  validateBuiltIn,
+} from './kubernetes-schema.js';
+import { canConnect, matchesSelector, type Pod } from './network-policy-evaluator.js';
+import {
+  isObject,
+  parseImage,
+  renderKustomization,
+  type KubeObject,
+} from './render-kustomization.js';
+
+const K8S = path.join(import.meta.dirname, '../../k8s');
+const NAMESPACE = 'sagaflow';
+
+const rendered = {
+  base: renderKustomization(path.join(K8S, 'base')),
+  dev: renderKustomization(path.join(K8S, 'overlays/dev')),
+  prod: renderKustomization(path.join(K8S, 'overlays/prod')),
+};
+type Variant = keyof typeof rendered;
+const overlays = ['dev', 'prod'] as const;
+
+function all<T>(objects: KubeObject[], kind: string): T[] {
+  return objects.filter((object) => object.kind === kind) as unknown as T[];
+}
+
+function one<T>(objects: KubeObject[], kind: string, name: string): T {
+  const found = objects.filter((object) => object.kind === kind && object.metadata.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${name}, found ${found.length}`);
+  return found[0] as unknown as T;
+}
+
+/** Every pod template: Deployments, StatefulSets and Jobs. */
+function podTemplates(objects: KubeObject[]): { owner: string; template: IPodTemplateSpec }[] {
+  return objects.flatMap((object) => {
+    if (!['Deployment', 'StatefulSet', 'Job'].includes(object.kind)) return [];
+    const spec = object.spec as { template: IPodTemplateSpec };
+    return [{ owner: `${object.kind} ${object.metadata.name}`, template: spec.template }];
+  });
+}
+
+function containersOf(template: IPodTemplateSpec): IContainer[] {
+  return [...(template.spec?.initContainers ?? []), ...(template.spec?.containers ?? [])];
+}
+
+function appContainer(objects: KubeObject[], app: DeployedApp): IContainer {
+  const containers =
+    one<IDeployment>(objects, 'Deployment', app.name).spec?.template.spec?.containers ?? [];
+  expect(containers).toHaveLength(1);
+  return containers[0];
+}
+
+function decoded(secret: ISecret): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(secret.data ?? {}).map(([key, value]) => [
+      key,
+      Buffer.from(value, 'base64').toString(),
+    ]),
+  );
+}
+
+/**
+ * The environment a container gets: literal values and ConfigMap entries resolved; Secret
+ * references recorded by name and key (their values live outside these manifests).
+ */
+function environmentOf(objects: KubeObject[], container: IContainer) {
+  const values: Record<string, string> = {};
+  const fromConfigMap = new Set<string>();
+  const secretRefs: Record<string, { name: string; key: string }> = {};
+  for (const source of container.envFrom ?? []) {
+    expect(source.secretRef).toBeUndefined();
+    const name = source.configMapRef?.name ?? '';
+    for (const [key, value] of Object.entries(
+      one<IConfigMap>(objects, 'ConfigMap', name).data ?? {},
+    )) {
+      values[key] = value;
+      fromConfigMap.add(key);
+    }
+  }
+  for (const variable of container.env ?? []) {
+    fromConfigMap.delete(variable.name);
+    delete values[variable.name];
+    const secret = variable.valueFrom?.secretKeyRef;
+    const configMapKey = variable.valueFrom?.configMapKeyRef;
+    if (secret) secretRefs[variable.name] = { name: secret.name ?? '', key: secret.key };
+    else if (configMapKey) {
+      values[variable.name] =
+        one<IConfigMap>(objects, 'ConfigMap', configMapKey.name ?? '').data?.[configMapKey.key] ??
+        '';
+      fromConfigMap.add(variable.name);
+    } else values[variable.name] = variable.value ?? '';
+  }
+  return { values, fromConfigMap, secretRefs };
+}
+
+/** Placeholder secret values of the right shape, to run the app's own config loader. */
+const PLACEHOLDER_SECRETS: Record<string, string> = {
+  DATABASE_URL: 'postgres://role:secret@postgres:5432/sagaflow',
+  DATABASE_ADMIN_URL: 'postgres://postgres:secret@postgres:5432/postgres',
+  AMQP_URL: 'amqp://user:secret@rabbitmq:5672',
+};
+
+describe('kustomize overlays', () => {
+  it.each(Object.keys(rendered) as Variant[])(
+    '%s: every built-in object passes its Kubernetes schema',
+    (variant) => {
+      for (const object of rendered[variant].filter(isBuiltIn)) {
+        expect(() => validateBuiltIn(object)).not.toThrow();
+      }
+    },
+  );
+
+  it.each(Object.keys(rendered) as Variant[])(
+    '%s: no object has a field its kind does not define',
+    (variant) => {
+      const problems = rendered[variant]
+        .filter(isBuiltIn)
+        .flatMap((object) =>
+          unknownFields(object, declarationOf(object.apiVersion, object.kind)).map(
+            (field) => `${object.kind} ${object.metadata.name}: ${field}`,
+          ),
+        );
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it('finds a misspelled field deep inside a Deployment', () => {
+    const deployment = structuredClone(one<IDeployment>(rendered.dev, 'Deployment', 'order'));
+    const container = deployment.spec?.template.spec?.containers[0] as unknown as Record<
+      string,
+      unknown
+    >;
+    (container.readinessProbe as Record<string, unknown>).periodSecond = 5;
+    container.imagePullPolice = 'Always';
+    expect(unknownFields(deployment, declarationOf('apps/v1', 'Deployment'))).toEqual([
+      'spec.template.spec.containers[0].readinessProbe.periodSecond',
+      'spec.template.spec.containers[0].imagePullPolice',
+    ]);
+  });
+
+  it.each(Object.keys(rendered) as Variant[])(
+    '%s: only known kinds, all in the sagaflow namespace',
+    (variant) => {
+      for (const object of rendered[variant]) {
+        const kind = `${object.apiVersion}/${object.kind}`;
+        expect(isBuiltIn(object) || kind in CUSTOM_RESOURCE_SPEC_FIELDS).toBe(true);
+        if (object.kind === 'Namespace') expect(object.metadata.name).toBe(NAMESPACE);
+        else expect(object.metadata.namespace).toBe(NAMESPACE);
+      }
+    },
+  );
+
+  it('restricts every pod of the namespace to the restricted Pod Security Standard', () => {
+    const labels = one<INamespace>(rendered.dev, 'Namespace', NAMESPACE).metadata?.labels;
+    expect(labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    // Prod relaxes enforcement only for the operators' pods; it still warns and audits on restricted.
+    const prod = one<INamespace>(rendered.prod, 'Namespace', NAMESPACE).metadata?.labels;
+    expect(prod?.['pod-security.kubernetes.io/warn']).toBe('restricted');
+    expect(prod?.['pod-security.kubernetes.io/audit']).toBe('restricted');
+  });
+});
+
+describe.each(overlays)('the %s overlay', (variant) => {
+  const objects = rendered[variant];
+
+  describe.each(APPS.map((app) => [app.name, app] as const))('%s', (_name, app) => {
+    const deployment = one<IDeployment>(objects, 'Deployment', app.name);
+    const pod = deployment.spec?.template;
+    const podLabels = pod?.metadata?.labels ?? {};
+
+    it('selects its own pods', () => {
+      expect(matchesSelector(deployment.spec?.selector, podLabels)).toBe(true);
+      expect(podLabels['app.kubernetes.io/name']).toBe(app.name);
+    });
+
+    it('listens on its port and probes /health/live and /health/ready there', () => {
+      const container = appContainer(objects, app);
+      const ports = container.ports ?? [];
+      expect(ports).toEqual([{ name: 'http', containerPort: app.port, protocol: 'TCP' }]);
+      expect(environmentOf(objects, container).values.PORT).toBe(String(app.port));
+      const probe = (which: IProbe | undefined, expectedPath: string) => {
+        expect(which?.httpGet?.path).toBe(expectedPath);
+        const port = which?.httpGet?.port;
+        expect(
+          port === app.port || ports.some((p) => p.name === port && p.containerPort === app.port),
+        ).toBe(true);
+      };
+      probe(container.startupProbe, '/health/live');
+      probe(container.livenessProbe, '/health/live');
+      probe(container.readinessProbe, '/health/ready');
+    });
+
+    it('gives its checks time: probe timeout above HEALTH_CHECK_TIMEOUT_MS, grace above SHUTDOWN_GRACE_MS', () => {
+      const container = appContainer(objects, app);
+      const { values } = environmentOf(objects, container);
+      const readiness = container.readinessProbe ?? {};
+      expect((readiness.timeoutSeconds ?? 1) * 1000).toBeGreaterThan(
+        Number(values.HEALTH_CHECK_TIMEOUT_MS),
+      );
+      // Readiness must be seen failing (period × threshold) before the grace runs out.
+      const toNotReady = (readiness.periodSeconds ?? 10) * (readiness.failureThreshold ?? 3) * 1000;
+      expect(Number(values.SHUTDOWN_GRACE_MS)).toBeGreaterThanOrEqual(toNotReady);
+      const grace = deployment.spec?.template.spec?.terminationGracePeriodSeconds ?? 30;
+      expect(grace * 1000).toBeGreaterThan(Number(values.SHUTDOWN_GRACE_MS) + 10_000);
+    });
+
+    it('reads every variable of its config from the ConfigMap, a literal PORT or a Secret', () => {
+      const { values, fromConfigMap, secretRefs } = environmentOf(
+        objects,
+        appContainer(objects, app),
+      );
+      const provided = new Set([...Object.keys(values), ...Object.keys(secretRefs)]);
+      // The admin connection belongs to the migration Job alone.
+      const expected = app.variables.filter((name) => name !== 'DATABASE_ADMIN_URL');
+      expect(expected.filter((name) => !provided.has(name))).toEqual([]);
+      expect([...provided].filter((name) => !app.variables.includes(name))).toEqual([]);
+      for (const name of Object.keys(values)) {
+        expect(fromConfigMap.has(name) || name === 'PORT').toBe(true);
+        expect(SECRET_VARIABLES).not.toContain(name);
+      }
+      expect(Object.keys(secretRefs).sort()).toEqual(
+        app.ownsData ? ['AMQP_URL', 'DATABASE_URL'] : [],
+      );
+      const placeholders = Object.fromEntries(
+        Object.keys(secretRefs).map((name) => [name, PLACEHOLDER_SECRETS[name]]),
+      );
+      const secrets = Object.keys(secretRefs);
+      expect(() =>
+        loadConfig(app.schema, { ...values, ...placeholders }, { secrets }),
+      ).not.toThrow();
+    });
+
+    it('has a ClusterIP Service and a headless Service on its pods and port', () => {
+      for (const name of [app.name, `${app.name}-headless`]) {
+        const service = one<IService>(objects, 'Service', name);
+        expect(service.spec?.clusterIP).toBe(name.endsWith('-headless') ? 'None' : undefined);
+        expect(matchesSelector({ matchLabels: service.spec?.selector }, podLabels)).toBe(true);
+        expect(service.spec?.ports).toEqual([
+          { name: 'http', port: app.port, targetPort: 'http', protocol: 'TCP' },
+        ]);
+      }
+    });
+
+    it('has a PodDisruptionBudget that always lets one pod go', () => {
+      const budget = one<IPodDisruptionBudget>(objects, 'PodDisruptionBudget', app.name);
+      expect(matchesSelector(budget.spec?.selector, podLabels)).toBe(true);
+      expect(budget.spec?.maxUnavailable).toBe(1);
+    });
+
+    it(
+      app.autoscaled
+        ? 'is scaled by an HPA on CPU and leaves replicas to it'
+        : 'has a fixed replica count',
+      () => {
+        const autoscalers = all<IHorizontalPodAutoscaler>(
+          objects,
+          'HorizontalPodAutoscaler',
+        ).filter((hpa) => hpa.spec?.scaleTargetRef.name === app.name);
+        if (!app.autoscaled) {
+          expect(autoscalers).toEqual([]);
+          expect(deployment.spec?.replicas).toBeGreaterThanOrEqual(1);
+          return;
+        }
+        expect(autoscalers).toHaveLength(1);
+        const [hpa] = autoscalers;
+        expect(hpa.apiVersion).toBe('autoscaling/v2');
+        expect(hpa.spec?.scaleTargetRef).toEqual({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: app.name,
+        });
+        expect(hpa.spec?.minReplicas).toBeLessThanOrEqual(hpa.spec?.maxReplicas ?? 0);
+        expect(hpa.spec?.metrics?.[0].resource?.name).toBe('cpu');
+        expect(deployment.spec?.replicas).toBeUndefined();
+      },
+    );
+
+    if (app.ownsData) {
+      it('migrates once per release in a Job: bootstrap as admin, then its migrations', () => {
+        const job = one<IJob>(objects, 'Job', `${app.name}-migrate`);
+        const [container] = job.spec?.template.spec?.containers ?? [];
+        expect(job.spec?.template.spec?.restartPolicy).toBe('Never');
+        expect(container.image).toBe(appContainer(objects, app).image);
+        expect(container.command).toEqual([
+          'node',
+          'migrate-once.mjs',
+          `dist/apps/${app.name}/main.js`,
+        ]);
+        const { values, secretRefs } = environmentOf(objects, container);
+        expect(values.DATABASE_MIGRATIONS_RUN).toBe('true');
+        expect(Object.keys(secretRefs).sort()).toEqual([
+          'AMQP_URL',
+          'DATABASE_ADMIN_URL',
+          'DATABASE_URL',
+        ]);
+        // The Job's pods are not the Service's pods.
+        expect(
+          matchesSelector(deployment.spec?.selector, job.spec?.template.metadata?.labels ?? {}),
+        ).toBe(false);
+        // The Deployment itself does not migrate.
+        expect(
+          environmentOf(objects, appContainer(objects, app)).values.DATABASE_MIGRATIONS_RUN,
+        ).toBe('false');
+      });
+    }
+  });
+
+  it('runs every container of every pod under the restricted security context, with requests and limits', () => {
+    for (const { owner, template } of podTemplates(objects)) {
+      const pod = template.spec?.securityContext ?? {};
+      expect(template.spec?.automountServiceAccountToken).toBe(false);
+      for (const container of containersOf(template)) {
+        const context = container.securityContext ?? {};
+        const where = `${owner} ${container.name}`;
+        expect({ where, runAsNonRoot: context.runAsNonRoot ?? pod.runAsNonRoot }).toEqual({
+          where,
+          runAsNonRoot: true,
+        });
+        expect({ where, escalation: context.allowPrivilegeEscalation }).toEqual({
+          where,
+          escalation: false,
+        });
+        expect({ where, drop: context.capabilities?.drop }).toEqual({ where, drop: ['ALL'] });
+        expect({ where, add: context.capabilities?.add }).toEqual({ where, add: undefined });
+        expect({ where, seccomp: (context.seccompProfile ?? pod.seccompProfile)?.type }).toEqual({
+          where,
+          seccomp: 'RuntimeDefault',
+        });
+        expect((context.runAsUser ?? pod.runAsUser ?? 0) > 0).toBe(true);
+        for (const bound of ['requests', 'limits'] as const) {
+          expect({
+            where,
+            bound,
+            cpu: !!container.resources?.[bound]?.cpu,
+            memory: !!container.resources?.[bound]?.memory,
+          }).toEqual({ where, bound, cpu: true, memory: true });
+        }
+      }
+    }
+  });
+
+  it('gives the apps and their Jobs a read-only root filesystem with a writable /tmp', () => {
+    for (const { owner, template } of podTemplates(objects)) {
+      if (template.metadata?.labels?.['app.kubernetes.io/part-of'] !== 'sagaflow') continue;
+      const name = template.metadata.labels['app.kubernetes.io/name'];
+      if (!APPS.some((app) => app.name === name)) continue;
+      for (const container of containersOf(template)) {
+        expect({ owner, readOnly: container.securityContext?.readOnlyRootFilesystem }).toEqual({
+          owner,
+          readOnly: true,
+        });
+        expect(container.volumeMounts?.map((mount) => mount.mountPath)).toContain('/tmp');
+      }
+    }
+  });
+
+  it('pins every image to a tag or digest, never latest', () => {
+    for (const { template } of podTemplates(objects)) {
+      for (const container of containersOf(template)) {
+        const image = parseImage(container.image ?? '');
+        expect({
+          image: container.image,
+          pinned: !!(image.digest || (image.tag && image.tag !== 'latest')),
+        }).toEqual({ image: container.image, pinned: true });
+      }
+    }
+  });
+
+  it('routes the Ingress to the gateway Service', () => {
+    const ingress = one<IIngress>(objects, 'Ingress', 'gateway');
+    const backends = (ingress.spec?.rules ?? [])
+      .flatMap((rule) => rule.http?.paths ?? [])
+      .map((p) => p.backend.service);
+    expect(backends).toEqual([{ name: 'gateway', port: { name: 'http' } }]);
+    expect(one<IService>(objects, 'Service', 'gateway').spec?.ports?.[0].name).toBe('http');
+  });
+
+  it('denies all traffic in the namespace by default', () => {
+    const policy = one<INetworkPolicy>(objects, 'NetworkPolicy', 'default-deny-all');
+    expect(policy.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  });
+
+  describe('network paths', () => {
+    const policies = all<INetworkPolicy>(objects, 'NetworkPolicy');
+    const labelsOf = (kind: string, name: string) =>
+      one<IDeployment | IJob | IStatefulSet>(objects, kind, name).spec?.template.metadata?.labels ??
+      {};
+    const appPod = (name: string): Pod => ({
+      namespace: NAMESPACE,
+      labels: labelsOf('Deployment', name),
+    });
+    const migrationPod = (name: string): Pod => ({
+      namespace: NAMESPACE,
+      labels: labelsOf('Job', `${name}-migrate`),
+    });
+    const ingressController: Pod = {
+      namespace: 'ingress-nginx',
+      labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+    };
+    const dns: Pod = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+    const elsewhere: Pod = { namespace: 'default', labels: { app: 'anything' } };
+
+    /** The database and broker pods as this overlay runs them (operators label theirs). */
+    function infraPod(which: 'postgres' | 'rabbitmq'): Pod {
+      if (variant === 'dev')
+        return { namespace: NAMESPACE, labels: labelsOf('StatefulSet', which) };
+      if (which === 'postgres') {
+        const cluster = one<KubeObject>(objects, 'Cluster', 'postgres');
+        const spec = cluster.spec as { inheritedMetadata?: { labels?: Record<string, string> } };
+        return {
+          namespace: NAMESPACE,
+          labels: { 'cnpg.io/cluster': 'postgres', ...spec.inheritedMetadata?.labels },
+        };
+      }
+      one<KubeObject>(objects, 'RabbitmqCluster', 'rabbitmq');
+      return {
+        namespace: NAMESPACE,
+        labels: {
+          'app.kubernetes.io/name': 'rabbitmq',
+          'app.kubernetes.io/component': 'rabbitmq',
+          'app.kubernetes.io/part-of': 'rabbitmq',
+        },
+      };
+    }
+
+    const dataApps = APPS.filter((app) => app.ownsData);
+    const backends = APPS.filter((app) => app.name !== 'gateway');
+
+    it('lets the ingress controller reach the gateway, and only the gateway', () => {
+      expect(canConnect(policies, ingressController, appPod('gateway'), 3000)).toBe(true);
+      for (const app of backends)
+        expect(canConnect(policies, ingressController, appPod(app.name), app.port)).toBe(false);
+      expect(canConnect(policies, elsewhere, appPod('gateway'), 3000)).toBe(false);
+    });
+
+    it('lets the gateway reach every app on its port, and nothing else reach them', () => {
+      for (const app of backends) {
+        expect(canConnect(policies, appPod('gateway'), appPod(app.name), app.port)).toBe(true);
+        expect(canConnect(policies, appPod('gateway'), appPod(app.name), 22)).toBe(false);
+        for (const other of backends.filter((o) => o !== app)) {
+          expect(canConnect(policies, appPod(other.name), appPod(app.name), app.port)).toBe(false);
+        }
+      }
+    });
+
+    it('lets the data-owning apps and their Jobs reach PostgreSQL, RabbitMQ and DNS only', () => {
+      for (const app of dataApps) {
+        for (const pod of [appPod(app.name), migrationPod(app.name)]) {
+          expect(canConnect(policies, pod, infraPod('postgres'), 5432)).toBe(true);
+          expect(canConnect(policies, pod, infraPod('rabbitmq'), 5672)).toBe(true);
+          expect(canConnect(policies, pod, dns, 53, 'UDP')).toBe(true);
+          expect(canConnect(policies, pod, elsewhere, 443)).toBe(false);
+          expect(canConnect(policies, pod, appPod('gateway'), 3000)).toBe(false);
+        }
+      }
+    });
+
+    it('keeps the gateway away from the database and the broker', () => {
+      expect(canConnect(policies, appPod('gateway'), infraPod('postgres'), 5432)).toBe(false);
+      expect(canConnect(policies, appPod('gateway'), infraPod('rabbitmq'), 5672)).toBe(false);
+      expect(canConnect(policies, appPod('gateway'), dns, 53, 'UDP')).toBe(true);
+      expect(canConnect(policies, elsewhere, infraPod('postgres'), 5432)).toBe(false);
+    });
+  });
+});
+
+describe('secrets', () => {
+  it('are never committed to base or prod: only referenced', () => {
+    expect(all<ISecret>(rendered.base, 'Secret')).toEqual([]);
+    expect(all<ISecret>(rendered.prod, 'Secret')).toEqual([]);
+  });
+
+  it('are generated in dev from obviously-local values only', () => {
+    const secrets = all<ISecret>(rendered.dev, 'Secret');
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      for (const [key, value] of Object.entries(decoded(secret))) {
+        if (!key.endsWith('_USER'))
+          expect({ key, local: value.includes('local-dev-only') }).toEqual({ key, local: true });
+      }
+    }
+  });
+
+  it('exist in dev for every reference, with URLs to the dev Services and each app its own role', () => {
+    for (const { template } of podTemplates(rendered.dev)) {
+      for (const container of containersOf(template)) {
+        for (const [variable, ref] of Object.entries(
+          environmentOf(rendered.dev, container).secretRefs,
+        )) {
+          const value = decoded(one<ISecret>(rendered.dev, 'Secret', ref.name))[ref.key];
+          expect({ variable, found: value !== undefined }).toEqual({ variable, found: true });
+          if (variable === 'DATABASE_URL' || variable === 'DATABASE_ADMIN_URL') {
+            one<IService>(rendered.dev, 'Service', new URL(value).hostname);
+            expect(new URL(value).hostname).toBe('postgres');
+          }
+          if (variable === 'AMQP_URL') expect(new URL(value).hostname).toBe('rabbitmq');
+        }
+      }
+    }
+    for (const app of APPS.filter((a) => a.ownsData)) {
+      const url = decoded(one<ISecret>(rendered.dev, 'Secret', `${app.name}-secrets`)).DATABASE_URL;
+      expect(new URL(url).username).toBe(app.role);
+    }
+  });
+
+  it("in prod name only the apps' own Secrets and what the operators create", () => {
+    const names = new Set<string>();
+    for (const { template } of podTemplates(rendered.prod)) {
+      for (const container of containersOf(template)) {
+        for (const ref of Object.values(environmentOf(rendered.prod, container).secretRefs))
+          names.add(ref.name);
+      }
+    }
+    const cluster = one<KubeObject>(rendered.prod, 'Cluster', 'postgres').spec as Record<
+      string,
+      unknown
+    >;
+    expect(cluster.enableSuperuserAccess).toBe(true);
+    expect([...names].sort()).toEqual(
+      [
+        ...APPS.filter((app) => app.ownsData).map((app) => `${app.name}-secrets`),
+        'postgres-superuser',
+      ].sort(),
+    );
+  });
+});
+
+describe('dev and prod differ where they should', () => {
+  it('dev runs PostgreSQL and RabbitMQ as StatefulSets behind Services', () => {
+    for (const name of ['postgres', 'rabbitmq']) {
+      const statefulSet = one<IStatefulSet>(rendered.dev, 'StatefulSet', name);
+      const service = one<IService>(rendered.dev, 'Service', name);
+      expect(statefulSet.spec?.serviceName).toBe(name);
+      expect(
+        matchesSelector(
+          { matchLabels: service.spec?.selector },
+          statefulSet.spec?.template.metadata?.labels ?? {},
+        ),
+      ).toBe(true);
+    }
+    expect(
+      rendered.dev.some((object) => object.kind === 'Cluster' || object.kind === 'RabbitmqCluster'),
+    ).toBe(false);
+  });
+
+  it('prod runs replicated PostgreSQL and RabbitMQ from their operators', () => {
+    const postgres = one<KubeObject>(rendered.prod, 'Cluster', 'postgres');
+    const rabbitmq = one<KubeObject>(rendered.prod, 'RabbitmqCluster', 'rabbitmq');
+    expect(postgres.apiVersion).toBe('postgresql.cnpg.io/v1');
+    expect(rabbitmq.apiVersion).toBe('rabbitmq.com/v1beta1');
+    for (const resource of [postgres, rabbitmq]) {
+      const spec = resource.spec as Record<string, unknown>;
+      const allowed = CUSTOM_RESOURCE_SPEC_FIELDS[`${resource.apiVersion}/${resource.kind}`];
+      expect(Object.keys(spec).filter((field) => !allowed.includes(field))).toEqual([]);
+      expect(unknownFields(spec.resources, declarationOf('v1', 'ResourceRequirements'))).toEqual(
+        [],
+      );
+      expect(isObject(spec.resources) && isObject(spec.resources.limits)).toBe(true);
+    }
+    expect((postgres.spec as { instances: number }).instances).toBeGreaterThanOrEqual(3);
+    expect((postgres.spec as { storage: { size: string } }).storage.size).toMatch(/^\d+Gi$/);
+    expect((rabbitmq.spec as { replicas: number }).replicas).toBeGreaterThanOrEqual(3);
+    expect(rendered.prod.some((object) => object.kind === 'StatefulSet')).toBe(false);
+  });
+
+  it('prod logs JSON in production mode; dev logs more', () => {
+    const settings = (variant: Variant) =>
+      one<IConfigMap>(rendered[variant], 'ConfigMap', 'sagaflow-service').data ?? {};
+    expect(settings('prod')).toMatchObject({ NODE_ENV: 'production', LOG_FORMAT: 'json' });
+    expect(settings('dev').LOG_LEVEL).toBe('debug');
+  });
+
+  it('prod runs more instances than dev', () => {
+    const minReplicas = (variant: Variant, name: string) =>
+      one<IHorizontalPodAutoscaler>(rendered[variant], 'HorizontalPodAutoscaler', name).spec
+        ?.minReplicas ?? 1;
+    for (const app of APPS.filter((a) => a.autoscaled)) {
+      expect(minReplicas('prod', app.name)).toBeGreaterThan(minReplicas('dev', app.name));
+      expect(minReplicas('prod', app.name)).toBeGreaterThanOrEqual(3);
+    }
+    const replicas = (variant: Variant) =>
+      one<IDeployment>(rendered[variant], 'Deployment', 'saga-orchestrator').spec?.replicas ?? 1;
+    expect(replicas('prod')).toBeGreaterThan(replicas('dev'));
+  });
+
+  it('prod pulls the apps from its registry and serves the gateway over TLS', () => {
+    for (const app of APPS) {
+      expect(appContainer(rendered.prod, app).image).toBe(
+        `registry.example.com/sagaflow/${app.name}:0.1.0`,
+      );
+      expect(appContainer(rendered.dev, app).image).toBe(`sagaflow/${app.name}:0.1.0`);
+    }
+    const ingress = one<IIngress>(rendered.prod, 'Ingress', 'gateway');
+    expect(ingress.spec?.tls?.[0].hosts).toEqual(ingress.spec?.rules?.map((rule) => rule.host));
+  });
+});
