@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { infrastructureModules } from '@app/runtime';
-import { SagaInstance } from './saga-instance.entity.js';
-import { CreateSagaInstances1795653838246 } from './migrations/1795653838246-create-saga-instances.js';
 import type { SagaOrchestratorConfig } from './saga-orchestrator.config.js';
+import { sagaOrchestratorSchema } from './saga-orchestrator.schema.js';
 
 @Module({})
 export class SagaOrchestratorModule {
@@ -12,11 +11,7 @@ export class SagaOrchestratorModule {
       imports: infrastructureModules({
         service: 'saga-orchestrator',
         config,
-        database: {
-          schema: 'orchestrator',
-          entities: [SagaInstance],
-          migrations: [CreateSagaInstances1795653838246],
-        },
+        database: sagaOrchestratorSchema,
       }),
     };
   }

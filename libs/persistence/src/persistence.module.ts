@@ -2,8 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { bootstrapDatabase } from './database-bootstrap.js';
 import { DatabaseHealthIndicator } from './database-health.indicator.js';
+import { dataSourceOptions } from './data-source-options.js';
+import { bootstrapIfAdmin } from './migrate-schema.js';
 import { PERSISTENCE_OPTIONS, type PersistenceOptions } from './persistence.options.js';
 import { runMigrations } from './run-migrations.js';
 
@@ -24,13 +25,7 @@ export class PersistenceModule {
             retryDelay: 3000,
           }),
           dataSourceFactory: async (typeOrmOptions) => {
-            if (options.adminUrl) {
-              await bootstrapDatabase({
-                adminUrl: options.adminUrl,
-                appUrl: options.url,
-                schema: options.schema,
-              });
-            }
+            await bootstrapIfAdmin(options);
             const dataSource = await new DataSource(
               typeOrmOptions as DataSourceOptions,
             ).initialize();
@@ -43,22 +38,4 @@ export class PersistenceModule {
       exports: [DatabaseHealthIndicator],
     };
   }
-}
-
-/** The TypeORM settings of an app's schema; also used by the migration CLI. */
-export function dataSourceOptions(options: PersistenceOptions): DataSourceOptions {
-  return {
-    type: 'postgres',
-    url: options.url,
-    schema: options.schema,
-    applicationName: options.applicationName,
-    entities: options.entities,
-    migrations: options.migrations,
-    migrationsTableName: 'migrations',
-    migrationsRun: false,
-    synchronize: false,
-    poolSize: options.poolSize,
-    // Unqualified names resolve in the app's own schema, whatever the role's defaults say.
-    extra: { connectionTimeoutMillis: 3000, options: `-c search_path=${options.schema}` },
-  };
 }

@@ -1,2 +1,8 @@
-export { infrastructureModules, type InfrastructureOptions } from './infrastructure-modules.js';
+export {
+  infrastructureModules,
+  persistenceOptionsOf,
+  type InfrastructureOptions,
+  type SchemaDefinition,
+} from './infrastructure-modules.js';
+export { isMigrateCommand, migrateAndExit } from './migrate-command.js';
 export { configOrExit, run, startApp, type StartOptions } from './start-app.js';

@@ -9,11 +9,16 @@ import {
   type PersistenceOptions,
 } from '@app/persistence';
 
+type AppConfig = ServiceEnv & Partial<DatabaseEnv> & { AMQP_URL?: string };
+
+/** What an app keeps in its schema: the entities and the migrations that make their tables. */
+export type SchemaDefinition = Pick<PersistenceOptions, 'schema' | 'entities' | 'migrations'>;
+
 export interface InfrastructureOptions {
   service: string;
-  config: ServiceEnv & Partial<DatabaseEnv> & { AMQP_URL?: string };
+  config: AppConfig;
   /** The app's own schema; omitted for an app that owns no data (the gateway). */
-  database?: Pick<PersistenceOptions, 'schema' | 'entities' | 'migrations'>;
+  database?: SchemaDefinition;
   /** Extra readiness checks the app adds to the database and broker. */
   readiness?: Type<ReadinessIndicator>[];
 }
@@ -26,17 +31,8 @@ export function infrastructureModules(options: InfrastructureOptions): DynamicMo
   ];
   const readiness: Type<ReadinessIndicator>[] = [];
   if (options.database) {
-    if (!config.DATABASE_URL) throw new Error(`${service} owns a schema but has no DATABASE_URL`);
     modules.push(
-      PersistenceModule.forRoot({
-        ...options.database,
-        url: config.DATABASE_URL,
-        adminUrl: databaseAdminUrlOf({ ...config, DATABASE_URL: config.DATABASE_URL }),
-        poolSize: config.DATABASE_POOL_SIZE ?? 8,
-        migrationsRun: config.DATABASE_MIGRATIONS_RUN ?? true,
-        healthCheckTimeoutMs: config.HEALTH_CHECK_TIMEOUT_MS,
-        applicationName: service,
-      }),
+      PersistenceModule.forRoot(persistenceOptionsOf(service, config, options.database)),
     );
     readiness.push(DatabaseHealthIndicator);
   }
@@ -47,4 +43,21 @@ export function infrastructureModules(options: InfrastructureOptions): DynamicMo
   readiness.push(...(options.readiness ?? []));
   modules.push(HealthModule.forRoot({ readiness, shutdownGraceMs: config.SHUTDOWN_GRACE_MS }));
   return modules;
+}
+
+export function persistenceOptionsOf(
+  service: string,
+  config: AppConfig,
+  database: SchemaDefinition,
+): PersistenceOptions {
+  if (!config.DATABASE_URL) throw new Error(`${service} owns a schema but has no DATABASE_URL`);
+  return {
+    ...database,
+    url: config.DATABASE_URL,
+    adminUrl: databaseAdminUrlOf({ ...config, DATABASE_URL: config.DATABASE_URL }),
+    poolSize: config.DATABASE_POOL_SIZE ?? 8,
+    migrationsRun: config.DATABASE_MIGRATIONS_RUN ?? true,
+    healthCheckTimeoutMs: config.HEALTH_CHECK_TIMEOUT_MS,
+    applicationName: service,
+  };
 }

@@ -1,0 +1,10 @@
+import type { SchemaDefinition } from '@app/runtime';
+import { Order } from './order.entity.js';
+import { CreateOrders1795653838246 } from './migrations/1795653838246-create-orders.js';
+
+/** The `orders` schema: owned by order alone, changed only by these migrations. */
+export const orderSchema: SchemaDefinition = {
+  schema: 'orders',
+  entities: [Order],
+  migrations: [CreateOrders1795653838246],
+};
