@@ -20,9 +20,12 @@ describe('readiness through an infrastructure outage', () => {
 
   afterAll(async () => {
     // Whatever happened above, leave the machine's services running.
-    postgres.start();
-    rabbitmq.start();
-    await stopSystem(apps);
+    try {
+      postgres.start();
+      rabbitmq.start();
+    } finally {
+      await stopSystem(apps);
+    }
   }, 60_000);
 
   it('reports the data-owning apps unready while PostgreSQL is down, and ready again after', async () => {

@@ -1,14 +1,20 @@
 import type { z } from 'zod';
-import { creditConfigSchema } from '../../apps/credit/src/credit.config.js';
-import { gatewayConfigSchema } from '../../apps/gateway/src/gateway.config.js';
-import { orderConfigSchema } from '../../apps/order/src/order.config.js';
-import { paymentConfigSchema } from '../../apps/payment/src/payment.config.js';
-import { sagaOrchestratorConfigSchema } from '../../apps/saga-orchestrator/src/saga-orchestrator.config.js';
+import type { Env } from '@app/config';
+import { creditConfigSchema, loadCreditConfig } from '../../apps/credit/src/credit.config.js';
+import { gatewayConfigSchema, loadGatewayConfig } from '../../apps/gateway/src/gateway.config.js';
+import { loadOrderConfig, orderConfigSchema } from '../../apps/order/src/order.config.js';
+import { loadPaymentConfig, paymentConfigSchema } from '../../apps/payment/src/payment.config.js';
+import {
+  loadSagaOrchestratorConfig,
+  sagaOrchestratorConfigSchema,
+} from '../../apps/saga-orchestrator/src/saga-orchestrator.config.js';
 
 /** The five apps as the deployment sees them, derived from their own config schemas. */
 export interface DeployedApp {
   name: string;
   schema: z.ZodObject;
+  /** The app's own config loader, as main.js calls it (also for `main.js migrate`). */
+  load: (env: Env) => unknown;
   /** Every environment variable the app reads. */
   variables: string[];
   port: number;
@@ -18,11 +24,17 @@ export interface DeployedApp {
   autoscaled: boolean;
 }
 
-function app(name: string, schema: z.ZodObject, autoscaled: boolean): DeployedApp {
+function app(
+  name: string,
+  schema: z.ZodObject,
+  load: (env: Env) => unknown,
+  autoscaled: boolean,
+): DeployedApp {
   const defaults = schema.parse({}) as { PORT: number; DATABASE_URL?: string };
   return {
     name,
     schema,
+    load,
     variables: Object.keys(schema.shape),
     port: defaults.PORT,
     ownsData: defaults.DATABASE_URL !== undefined,
@@ -32,11 +44,11 @@ function app(name: string, schema: z.ZodObject, autoscaled: boolean): DeployedAp
 }
 
 export const APPS: DeployedApp[] = [
-  app('gateway', gatewayConfigSchema, true),
-  app('saga-orchestrator', sagaOrchestratorConfigSchema, false),
-  app('order', orderConfigSchema, true),
-  app('credit', creditConfigSchema, true),
-  app('payment', paymentConfigSchema, true),
+  app('gateway', gatewayConfigSchema, loadGatewayConfig, true),
+  app('saga-orchestrator', sagaOrchestratorConfigSchema, loadSagaOrchestratorConfig, false),
+  app('order', orderConfigSchema, loadOrderConfig, true),
+  app('credit', creditConfigSchema, loadCreditConfig, true),
+  app('payment', paymentConfigSchema, loadPaymentConfig, true),
 ];
 
 /** Variables that hold secrets: from Secrets only, never from a ConfigMap or a literal. */

@@ -1,8 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '@app/config';
@@ -83,8 +80,12 @@ describe('docker/Dockerfile', () => {
     );
     const depsName = deps?.[0].args.split(/\s+AS\s+/i)[1];
     const copies = argsOf(finalStage, 'COPY');
-    expect(copies).toContain(`--from=${depsName} /app/node_modules ./node_modules`);
-    expect(copies).toContain('--from=build /src/dist/apps/${APP} ./dist/apps/${APP}');
+    // Nothing else: migrating is the bundle's own `migrate` command, not a script beside it.
+    expect(copies).toEqual([
+      'package.json ./',
+      `--from=${depsName} /app/node_modules ./node_modules`,
+      '--from=build /src/dist/apps/${APP} ./dist/apps/${APP}',
+    ]);
     expect(argsOf(finalStage, 'RUN')).toEqual([]);
   });
 
@@ -112,9 +113,7 @@ describe('docker/Dockerfile', () => {
     const sources = dockerfile
       .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))
       .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
-    expect(sources).toEqual(
-      expect.arrayContaining(['package-lock.json', 'apps', 'libs', 'docker/migrate-once.mjs']),
-    );
+    expect(sources).toEqual(expect.arrayContaining(['package-lock.json', 'apps', 'libs']));
     for (const source of sources) {
       expect({ source, exists: existsSync(path.join(ROOT, source)) }).toEqual({
         source,
@@ -200,6 +199,9 @@ describe('docker/compose.yaml', () => {
       expect(new URL(environment.DATABASE_URL).hostname).toBe('postgres');
       expect(new URL(environment.DATABASE_URL).username).toBe(app.role);
       expect(new URL(environment.AMQP_URL).hostname).toBe('rabbitmq');
+      // No migration Jobs here: each app bootstraps and migrates its schema on start-up.
+      expect(new URL(environment.DATABASE_ADMIN_URL).hostname).toBe('postgres');
+      expect(environment.DATABASE_MIGRATIONS_RUN).toBe('true');
       expect(service.depends_on).toEqual({
         postgres: { condition: 'service_healthy' },
         rabbitmq: { condition: 'service_healthy' },
@@ -216,61 +218,5 @@ describe('docker/compose.yaml', () => {
     expect(services.gateway.ports).toEqual(['3000:3000']);
     for (const app of APPS.filter((a) => a.name !== 'gateway'))
       expect(services[app.name].ports).toBeUndefined();
-  });
-});
-
-describe('docker/migrate-once.mjs', () => {
-  const script = path.join(ROOT, 'docker/migrate-once.mjs');
-
-  function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const server = createServer();
-      server.on('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-  }
-
-  async function run(app: string): Promise<{ code: number | null; output: string }> {
-    const dir = mkdtempSync(path.join(tmpdir(), 'migrate-once-'));
-    try {
-      const entry = path.join(dir, 'main.mjs');
-      writeFileSync(entry, app);
-      const child = spawn(process.execPath, [script, entry], {
-        env: { ...process.env, PORT: String(await freePort()), MIGRATE_TIMEOUT_MS: '5000' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-      return { code, output };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-
-  it('stops the app once it is up, and succeeds', async () => {
-    const { code, output } = await run(`
-      import { createServer } from 'node:http';
-      console.log('migrations run: ' + process.env.DATABASE_MIGRATIONS_RUN);
-      const server = createServer((req, res) => res.writeHead(req.url === '/health/live' ? 200 : 404).end());
-      server.listen(Number(process.env.PORT), '127.0.0.1');
-      // Like Nest: close, then re-raise the signal so the process ends by SIGTERM.
-      process.once('SIGTERM', () => server.close(() => {
-        console.log('stopped');
-        process.kill(process.pid, 'SIGTERM');
-      }));
-    `);
-    expect(output).toContain('migrations run: true');
-    expect(output).toContain('stopped');
-    expect(code).toBe(0);
-  });
-
-  it('fails when the app exits before it is up', async () => {
-    const { code } = await run(`process.exit(3);`);
-    expect(code).toBe(3);
   });
 });

@@ -298,31 +298,61 @@ describe.each(overlays)('the %s overlay', (variant) => {
     );
 
     if (app.ownsData) {
-      it('migrates once per release in a Job: bootstrap as admin, then its migrations', () => {
+      it('runs with DATABASE_MIGRATIONS_RUN=false: the Deployment never migrates', () => {
+        const { values, secretRefs } = environmentOf(objects, appContainer(objects, app));
+        expect(values.DATABASE_MIGRATIONS_RUN).toBe('false');
+        expect(secretRefs.DATABASE_ADMIN_URL).toBeUndefined();
+      });
+
+      describe('its migration Job', () => {
         const job = one<IJob>(objects, 'Job', `${app.name}-migrate`);
-        const [container] = job.spec?.template.spec?.containers ?? [];
-        expect(job.spec?.template.spec?.restartPolicy).toBe('Never');
-        expect(container.image).toBe(appContainer(objects, app).image);
-        expect(container.command).toEqual([
-          'node',
-          'migrate-once.mjs',
-          `dist/apps/${app.name}/main.js`,
-        ]);
-        const { values, secretRefs } = environmentOf(objects, container);
-        expect(values.DATABASE_MIGRATIONS_RUN).toBe('true');
-        expect(Object.keys(secretRefs).sort()).toEqual([
-          'AMQP_URL',
-          'DATABASE_ADMIN_URL',
-          'DATABASE_URL',
-        ]);
-        // The Job's pods are not the Service's pods.
-        expect(
-          matchesSelector(deployment.spec?.selector, job.spec?.template.metadata?.labels ?? {}),
-        ).toBe(false);
-        // The Deployment itself does not migrate.
-        expect(
-          environmentOf(objects, appContainer(objects, app)).values.DATABASE_MIGRATIONS_RUN,
-        ).toBe('false');
+        const containers = job.spec?.template.spec?.containers ?? [];
+        const [container] = containers;
+
+        it("runs the app's own entry with the migrate argument, once per release", () => {
+          expect(containers).toHaveLength(1);
+          expect(job.spec?.template.spec?.initContainers).toBeUndefined();
+          expect(job.spec?.template.spec?.restartPolicy).toBe('Never');
+          expect(container.image).toBe(appContainer(objects, app).image);
+          expect(container.command).toEqual(['node', `dist/apps/${app.name}/main.js`, 'migrate']);
+          expect(container.args).toBeUndefined();
+          // It migrates and exits: it serves nothing, so no port and no probes.
+          expect(container.ports).toBeUndefined();
+          expect(container.startupProbe).toBeUndefined();
+          expect(container.livenessProbe).toBeUndefined();
+          expect(container.readinessProbe).toBeUndefined();
+          // The Job's pods are not the Service's pods.
+          expect(
+            matchesSelector(deployment.spec?.selector, job.spec?.template.metadata?.labels ?? {}),
+          ).toBe(false);
+        });
+
+        it("gets DATABASE_URL, AMQP_URL and DATABASE_ADMIN_URL, and a config the app's loader accepts", () => {
+          const { values, secretRefs } = environmentOf(objects, container);
+          expect(Object.keys(secretRefs).sort()).toEqual([
+            'AMQP_URL',
+            'DATABASE_ADMIN_URL',
+            'DATABASE_URL',
+          ]);
+          // The app's own connections, from the same Secret as its Deployment.
+          const deploymentRefs = environmentOf(objects, appContainer(objects, app)).secretRefs;
+          expect(secretRefs.DATABASE_URL).toEqual(deploymentRefs.DATABASE_URL);
+          expect(secretRefs.AMQP_URL).toEqual(deploymentRefs.AMQP_URL);
+          for (const name of Object.keys(values)) expect(SECRET_VARIABLES).not.toContain(name);
+          const provided = [...Object.keys(values), ...Object.keys(secretRefs)];
+          expect(provided.filter((name) => !app.variables.includes(name))).toEqual([]);
+          // main.js loads its normal config before it looks at the migrate argument.
+          const env = {
+            ...values,
+            ...Object.fromEntries(
+              Object.keys(secretRefs).map((name) => [name, PLACEHOLDER_SECRETS[name]]),
+            ),
+          };
+          expect(env.NODE_ENV).toBe('production');
+          expect(() => app.load(env)).not.toThrow();
+          // In production the loader insists on AMQP_URL, though migrating never connects to it.
+          expect(() => app.load({ ...env, AMQP_URL: undefined })).toThrow(/AMQP_URL/);
+        });
       });
     }
   });

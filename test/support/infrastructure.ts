@@ -5,13 +5,31 @@ import { readdirSync } from 'node:fs';
 const pgVersion = () => readdirSync('/etc/postgresql')[0];
 
 function run(command: string, args: string[]): void {
-  execFileSync(command, args, { stdio: 'pipe', timeout: 60_000 });
+  try {
+    execFileSync(command, args, { stdio: 'pipe', timeout: 60_000 });
+  } catch (error) {
+    const { stdout, stderr, status } = error as {
+      stdout?: Buffer;
+      stderr?: Buffer;
+      status?: number;
+    };
+    const said = `${String(stdout ?? '')}${String(stderr ?? '')}`.trim();
+    throw new Error(`${command} ${args.join(' ')} exited ${status}: ${said}`);
+  }
 }
 
+const cluster = () => ['--skip-systemctl-redirect', pgVersion(), 'main'];
+
 export const postgres = {
-  stop: () =>
-    run('pg_ctlcluster', ['--skip-systemctl-redirect', pgVersion(), 'main', 'stop', '-m', 'fast']),
-  start: () => run('pg_ctlcluster', ['--skip-systemctl-redirect', pgVersion(), 'main', 'start']),
+  stop: () => run('pg_ctlcluster', [...cluster(), 'stop', '-m', 'fast']),
+  /** Idempotent, so cleanup can call it whatever state a failed test left behind. */
+  start: () => {
+    try {
+      run('pg_ctlcluster', [...cluster(), 'start']);
+    } catch (error) {
+      if (!(error as Error).message.includes('already running')) throw error;
+    }
+  },
 };
 
 export const rabbitmq = {

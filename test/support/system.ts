@@ -21,6 +21,8 @@ export function envFor(app: { port: number; role?: string }, extra: Record<strin
   return {
     PORT: String(app.port),
     LOG_FORMAT: 'json',
+    // Own exchanges and queues, so a developer's running system never sees test messages.
+    AMQP_NAMESPACE: 'e2e.',
     ...(app.role ? { DATABASE_URL: databaseUrlFor(app.role) } : {}),
     ...extra,
   };

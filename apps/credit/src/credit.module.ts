@@ -8,7 +8,12 @@ export class CreditModule {
   static register(config: CreditConfig): DynamicModule {
     return {
       module: CreditModule,
-      imports: infrastructureModules({ service: 'credit', config, database: creditSchema }),
+      imports: infrastructureModules({
+        service: 'credit',
+        config,
+        database: creditSchema,
+        messaging: { consume: ['credit.commands'] },
+      }),
     };
   }
 }

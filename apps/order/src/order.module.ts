@@ -8,7 +8,12 @@ export class OrderModule {
   static register(config: OrderConfig): DynamicModule {
     return {
       module: OrderModule,
-      imports: infrastructureModules({ service: 'order', config, database: orderSchema }),
+      imports: infrastructureModules({
+        service: 'order',
+        config,
+        database: orderSchema,
+        messaging: { consume: ['order.commands'] },
+      }),
     };
   }
 }

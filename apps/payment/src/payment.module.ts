@@ -8,7 +8,12 @@ export class PaymentModule {
   static register(config: PaymentConfig): DynamicModule {
     return {
       module: PaymentModule,
-      imports: infrastructureModules({ service: 'payment', config, database: paymentSchema }),
+      imports: infrastructureModules({
+        service: 'payment',
+        config,
+        database: paymentSchema,
+        messaging: { consume: ['payment.commands'] },
+      }),
     };
   }
 }

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { REPLIES_QUEUE } from '@app/messaging';
 import { infrastructureModules } from '@app/runtime';
 import type { SagaOrchestratorConfig } from './saga-orchestrator.config.js';
 import { sagaOrchestratorSchema } from './saga-orchestrator.schema.js';
@@ -12,6 +13,7 @@ export class SagaOrchestratorModule {
         service: 'saga-orchestrator',
         config,
         database: sagaOrchestratorSchema,
+        messaging: { consume: [REPLIES_QUEUE], replyTo: REPLIES_QUEUE },
       }),
     };
   }

@@ -9,6 +9,7 @@ export {
   logFormatOf,
   serviceEnv,
   databaseAdminUrlOf,
+  type BrokerEnv,
   type DatabaseEnv,
   type ServiceEnv,
 } from './service.config.js';

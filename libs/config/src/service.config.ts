@@ -27,7 +27,22 @@ export const databaseEnv = (role: string) => ({
 /** Settings of an app that talks to RabbitMQ. */
 export const brokerEnv = () => ({
   AMQP_URL: env.url(['amqp:', 'amqps:'], 'amqp://guest:guest@127.0.0.1:5672'),
+  /** Unacknowledged messages a consumer holds at once. */
+  AMQP_PREFETCH: env.positiveInt(20),
+  /** Prefix of every exchange and queue name: lets test runs share a broker with a running system. */
+  AMQP_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9-]*\.?$/, {
+      error: 'must be lowercase letters, digits and dashes, ending in a dot',
+    })
+    .default(''),
+  /** Crash points for recovery tests only. */
+  FAULT_INJECTION: z
+    .enum(['crash-before-outbox-publish'], { error: 'must be crash-before-outbox-publish' })
+    .optional(),
 });
+
+export type BrokerEnv = z.infer<z.ZodObject<ReturnType<typeof brokerEnv>>>;
 
 export const DATABASE_SECRETS = ['DATABASE_URL'] as const;
 export const BROKER_SECRETS = ['AMQP_URL'] as const;

@@ -6,16 +6,20 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { connect, type RecoveringChannelModel } from 'amqplib';
+import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
 import type { ReadinessIndicator } from '@app/health';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
+import { Topology } from './topology.js';
 
 /**
  * One long-lived AMQP connection per process. amqplib's recovery reconnects with backoff after
  * the broker restarts; readiness reads the last known state instead of opening a connection.
+ * The topology is declared on every (re)connection, before any channel is handed out.
  */
 @Injectable()
-export class BrokerConnection implements ReadinessIndicator, OnApplicationBootstrap, OnApplicationShutdown {
+export class BrokerConnection
+  implements ReadinessIndicator, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(BrokerConnection.name);
   private connection?: RecoveringChannelModel;
   private connected = false;
@@ -24,6 +28,7 @@ export class BrokerConnection implements ReadinessIndicator, OnApplicationBootst
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly indicator: HealthIndicatorService,
+    private readonly topology: Topology,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -31,7 +36,13 @@ export class BrokerConnection implements ReadinessIndicator, OnApplicationBootst
       // amqplib leaves Nagle's algorithm on, which stalls every small frame by ~40 ms.
       noDelay: true,
       clientProperties: { connection_name: this.options.connectionName },
-      recovery: { initialDelay: 200, maxDelay: 5000, maxRetries: Infinity, waitForConnect: false },
+      recovery: {
+        initialDelay: 200,
+        maxDelay: 5000,
+        maxRetries: Infinity,
+        waitForConnect: false,
+        setup: (model: ChannelModel) => this.topology.declare(model),
+      },
     });
     connection.on('connect', () => {
       this.connected = true;

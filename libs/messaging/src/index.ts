@@ -1,3 +1,21 @@
 export { BrokerConnection } from './broker-connection.js';
+export { DomainError } from './domain.error.js';
+export { HEADERS, type Envelope, type MessageMeta } from './envelope.js';
+export { PROCESS_KILLER, type ProcessKiller } from './fault-injector.js';
+export { Handles, type HandlerMethod } from './handles.decorator.js';
+export { InvalidMessageError } from './invalid-message.error.js';
+export { MessageBus } from './message-bus.js';
+export type { MessageContext } from './message-context.js';
+export { MessagingMetrics } from './messaging-metrics.js';
 export { MessagingModule } from './messaging.module.js';
-export type { MessagingOptions } from './messaging.options.js';
+export type {
+  FaultInjection,
+  MessagingOptions,
+  OutboxOptions,
+  RetryOptions,
+} from './messaging.options.js';
+export { CreateInbox1795654000001 } from './migrations/1795654000001-create-inbox.js';
+export { CreateOutbox1795654000000 } from './migrations/1795654000000-create-outbox.js';
+export { messagingMigrations } from './migrations/messaging-migrations.js';
+export { OutboxRelay } from './outbox-relay.js';
+export { REPLIES_QUEUE, Topology } from './topology.js';

@@ -1,17 +1,56 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BrokerConnection } from './broker-connection.js';
-import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
+import { FaultInjector, killProcess, PROCESS_KILLER } from './fault-injector.js';
+import { HandlerRegistry } from './handler-registry.js';
+import { Inbox } from './inbox.js';
+import { MessageBus } from './message-bus.js';
+import { MessageConsumer } from './message-consumer.js';
+import { MessageDispatcher } from './message-dispatcher.js';
+import { MessagePublisher } from './message-publisher.js';
+import { MessagingMetrics } from './messaging-metrics.js';
+import {
+  MESSAGING_OPTIONS,
+  resolveMessagingOptions,
+  type MessagingOptions,
+  type ResolvedMessagingOptions,
+} from './messaging.options.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { Topology } from './topology.js';
 
+/**
+ * RabbitMQ with an outbox and an inbox. Needs the app's DataSource (PersistenceModule) and the
+ * outbox and inbox migrations among the app's migrations.
+ */
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
+    const resolved = resolveMessagingOptions(options);
     return {
       module: MessagingModule,
       global: true,
-      imports: [TerminusModule],
-      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, BrokerConnection],
-      exports: [BrokerConnection],
+      imports: [TerminusModule, DiscoveryModule],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: resolved },
+        {
+          provide: Topology,
+          useFactory: (o: ResolvedMessagingOptions) => new Topology(o),
+          inject: [MESSAGING_OPTIONS],
+        },
+        { provide: PROCESS_KILLER, useValue: killProcess },
+        BrokerConnection,
+        MessagePublisher,
+        HandlerRegistry,
+        Inbox,
+        MessageBus,
+        MessageDispatcher,
+        MessageConsumer,
+        OutboxRelay,
+        FaultInjector,
+        MessagingMetrics,
+      ],
+      exports: [BrokerConnection, MessageBus, MessagingMetrics, Topology, OutboxRelay],
     };
   }
 }

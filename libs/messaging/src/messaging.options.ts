@@ -1,7 +1,73 @@
+/** Fault-injection hooks for crash tests; never set in production. */
+export type FaultInjection = 'crash-before-outbox-publish';
+
 export interface MessagingOptions {
   url: string;
   /** Shown in the RabbitMQ management UI, so an operator sees which app holds a connection. */
   connectionName: string;
+  /** The consumer's name in the inbox (the app's name); defaults to `connectionName`. */
+  consumer?: string;
+  /** Logical queues this app consumes, e.g. `['credit.commands']`; a service consumes only its own. */
+  consume?: string[];
+  /** Services that get a `<service>.commands` queue, declared by every app so no command is unroutable. */
+  services?: string[];
+  /** Prefix for every exchange and queue name, so test runs never meet the running apps. */
+  namespace?: string;
+  /** Unacknowledged deliveries per consumer. */
+  prefetch?: number;
+  /** Where replies to the commands this app sends go (the orchestrator sets its replies queue). */
+  replyTo?: string;
+  retry?: Partial<RetryOptions>;
+  outbox?: Partial<OutboxOptions>;
+  /** Days-long by default: a duplicate must still be recognised when a deadline re-sends it. */
+  inboxRetentionMs?: number;
+  faultInjection?: FaultInjection;
+}
+
+export interface RetryOptions {
+  /** Attempts of a handler that fails with an infrastructure error before it is dead-lettered. */
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface OutboxOptions {
+  /** Fallback poll when no NOTIFY arrives (a lost listener connection, say). */
+  pollIntervalMs: number;
+  batchSize: number;
+  retentionMs: number;
+  purgeIntervalMs: number;
+}
+
+export type ResolvedMessagingOptions = Required<
+  Omit<MessagingOptions, 'replyTo' | 'faultInjection' | 'retry' | 'outbox'>
+> &
+  Pick<MessagingOptions, 'replyTo' | 'faultInjection'> & {
+    retry: RetryOptions;
+    outbox: OutboxOptions;
+  };
+
+const HOUR = 60 * 60 * 1000;
+
+/** Safe defaults for everything an app does not say. */
+export function resolveMessagingOptions(options: MessagingOptions): ResolvedMessagingOptions {
+  return {
+    ...options,
+    consumer: options.consumer ?? options.connectionName,
+    consume: options.consume ?? [],
+    services: options.services ?? ['order', 'credit', 'payment'],
+    namespace: options.namespace ?? '',
+    prefetch: options.prefetch ?? 20,
+    retry: { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 5000, ...options.retry },
+    outbox: {
+      pollIntervalMs: 1000,
+      batchSize: 200,
+      retentionMs: 24 * HOUR,
+      purgeIntervalMs: HOUR,
+      ...options.outbox,
+    },
+    inboxRetentionMs: options.inboxRetentionMs ?? 7 * 24 * HOUR,
+  };
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');

@@ -1,15 +1,26 @@
 import type { DynamicModule, Type } from '@nestjs/common';
-import { databaseAdminUrlOf, logFormatOf, type DatabaseEnv, type ServiceEnv } from '@app/config';
+import {
+  databaseAdminUrlOf,
+  logFormatOf,
+  type BrokerEnv,
+  type DatabaseEnv,
+  type ServiceEnv,
+} from '@app/config';
 import { HealthModule, type ReadinessIndicator } from '@app/health';
 import { LoggingModule } from '@app/logging';
-import { BrokerConnection, MessagingModule } from '@app/messaging';
+import {
+  BrokerConnection,
+  MessagingModule,
+  messagingMigrations,
+  type MessagingOptions,
+} from '@app/messaging';
 import {
   DatabaseHealthIndicator,
   PersistenceModule,
   type PersistenceOptions,
 } from '@app/persistence';
 
-type AppConfig = ServiceEnv & Partial<DatabaseEnv> & { AMQP_URL?: string };
+type AppConfig = ServiceEnv & Partial<DatabaseEnv> & Partial<BrokerEnv>;
 
 /** What an app keeps in its schema: the entities and the migrations that make their tables. */
 export type SchemaDefinition = Pick<PersistenceOptions, 'schema' | 'entities' | 'migrations'>;
@@ -19,6 +30,8 @@ export interface InfrastructureOptions {
   config: AppConfig;
   /** The app's own schema; omitted for an app that owns no data (the gateway). */
   database?: SchemaDefinition;
+  /** The queues the app consumes and where replies to its commands go; needs a database. */
+  messaging?: Pick<MessagingOptions, 'consume' | 'replyTo'>;
   /** Extra readiness checks the app adds to the database and broker. */
   readiness?: Type<ReadinessIndicator>[];
 }
@@ -31,13 +44,24 @@ export function infrastructureModules(options: InfrastructureOptions): DynamicMo
   ];
   const readiness: Type<ReadinessIndicator>[] = [];
   if (options.database) {
-    modules.push(
-      PersistenceModule.forRoot(persistenceOptionsOf(service, config, options.database)),
-    );
+    const database = options.messaging ? withMessagingTables(options.database) : options.database;
+    modules.push(PersistenceModule.forRoot(persistenceOptionsOf(service, config, database)));
     readiness.push(DatabaseHealthIndicator);
   }
-  if (config.AMQP_URL) {
-    modules.push(MessagingModule.forRoot({ url: config.AMQP_URL, connectionName: service }));
+  if (options.messaging) {
+    if (!options.database || !config.AMQP_URL) {
+      throw new Error(`${service} sends messages but has no database or AMQP_URL`);
+    }
+    modules.push(
+      MessagingModule.forRoot({
+        ...options.messaging,
+        url: config.AMQP_URL,
+        connectionName: service,
+        namespace: config.AMQP_NAMESPACE,
+        prefetch: config.AMQP_PREFETCH,
+        faultInjection: config.FAULT_INJECTION,
+      }),
+    );
     readiness.push(BrokerConnection);
   }
   readiness.push(...(options.readiness ?? []));
@@ -60,4 +84,13 @@ export function persistenceOptionsOf(
     healthCheckTimeoutMs: config.HEALTH_CHECK_TIMEOUT_MS,
     applicationName: service,
   };
+}
+
+/** The outbox and inbox live in the app's own schema, beside the rows they commit with. */
+function withMessagingTables(database: SchemaDefinition): SchemaDefinition {
+  return { ...database, migrations: [...toArray(database.migrations), ...messagingMigrations] };
+}
+
+function toArray<T>(list: T[] | Record<string, T>): T[] {
+  return Array.isArray(list) ? list : Object.values(list);
 }

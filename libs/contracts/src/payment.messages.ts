@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { defineCommand, defineFailure, defineReply, type PayloadOf } from './message-definition.js';
+import { Money } from './money.js';
+
+/** Messages of the payment service. Charging is the saga's pivot. */
+
+export const PaymentCharged = defineReply(
+  'payment.payment-charged',
+  z.object({ paymentId: z.uuid(), orderId: z.uuid(), amount: Money }),
+);
+export type PaymentCharged = PayloadOf<typeof PaymentCharged>;
+
+export const PaymentChargeFailed = defineFailure('payment.payment-charge-failed', [
+  'payment.card-declined',
+  'payment.insufficient-funds',
+  'payment.provider-error',
+  /** The charge was cancelled before it arrived, so it is refused rather than executed. */
+  'payment.fenced',
+]);
+export type PaymentChargeFailed = PayloadOf<typeof PaymentChargeFailed>;
+
+export const ChargePayment = defineCommand(
+  'payment.charge-payment',
+  z.object({
+    orderId: z.uuid(),
+    customerId: z.uuid(),
+    total: Money,
+    paymentToken: z.string().min(1),
+  }),
+  { reply: PaymentCharged, failure: PaymentChargeFailed },
+);
+export type ChargePayment = PayloadOf<typeof ChargePayment>;
+
+export const PaymentCancelled = defineReply(
+  'payment.payment-cancelled',
+  z.object({
+    orderId: z.uuid(),
+    paymentId: z.uuid().optional(),
+    /** `voided`: a charge happened and was undone; `fenced`: none happened and none will. */
+    outcome: z.enum(['voided', 'fenced']),
+  }),
+);
+export type PaymentCancelled = PayloadOf<typeof PaymentCancelled>;
+
+export const PaymentCancellationFailed = defineFailure('payment.payment-cancellation-failed', [
+  'payment.provider-error',
+]);
+export type PaymentCancellationFailed = PayloadOf<typeof PaymentCancellationFailed>;
+
+/** Sent when a charge's outcome is unknown: voids a charge that happened, fences one that has not. */
+export const CancelPayment = defineCommand(
+  'payment.cancel-payment',
+  z.object({ orderId: z.uuid() }),
+  { reply: PaymentCancelled, failure: PaymentCancellationFailed },
+);
+export type CancelPayment = PayloadOf<typeof CancelPayment>;

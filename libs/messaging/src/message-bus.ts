@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { context as otelContext, trace } from '@opentelemetry/api';
+import type {
+  CommandDefinition,
+  MessageDefinition,
+  PayloadOf,
+  ReplyDefinition,
+} from '@app/contracts';
+import type { EntityManager } from 'typeorm';
+import { describeIssues, newMessageId, type Envelope, type MessageMeta } from './envelope.js';
+import { InvalidMessageError } from './invalid-message.error.js';
+import { messageScope } from './message-scope.js';
+import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
+import { outgoingTraceparent } from './traceparent.js';
+
+export type Destination = 'commands' | 'replies';
+
+/**
+ * Sends messages through the outbox: each message is a row written in the caller's transaction,
+ * so it is published if and only if the transaction commits.
+ */
+@Injectable()
+export class MessageBus {
+  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions) {}
+
+  /** Sends a command to its service's queue; ids not given are inherited from the message being handled. */
+  send<D extends CommandDefinition>(
+    command: D,
+    payload: PayloadOf<D>,
+    meta: MessageMeta,
+    manager: EntityManager,
+  ): Promise<Envelope<PayloadOf<D>>> {
+    const replyTo = meta.replyTo ?? this.options.replyTo;
+    return this.write('commands', command.type, command, payload, { ...meta, replyTo }, manager);
+  }
+
+  /** Answers `to` on the queue it named in `replyTo`. */
+  reply<D extends ReplyDefinition>(
+    reply: D,
+    payload: PayloadOf<D>,
+    to: Envelope,
+    manager: EntityManager,
+  ): Promise<Envelope<PayloadOf<D>>> {
+    if (!to.replyTo) throw new Error(`${to.type} ${to.messageId} asked for no reply`);
+    const meta: MessageMeta = {
+      sagaId: to.sagaId,
+      sagaType: to.sagaType,
+      correlationId: to.correlationId,
+      causationId: to.messageId,
+    };
+    return this.write('replies', to.replyTo, reply, payload, meta, manager);
+  }
+
+  private async write<D extends MessageDefinition>(
+    destination: Destination,
+    routingKey: string,
+    definition: D,
+    payload: PayloadOf<D>,
+    meta: MessageMeta,
+    manager: EntityManager,
+  ): Promise<Envelope<PayloadOf<D>>> {
+    const parsed = definition.schema.safeParse(payload);
+    if (!parsed.success) {
+      throw new InvalidMessageError(
+        `${definition.type} payload is invalid: ${describeIssues(parsed.error)}`,
+      );
+    }
+    const envelope = this.envelopeOf(definition, parsed.data as PayloadOf<D>, meta);
+    await manager.query(
+      `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, $2, $3, $4)`,
+      [envelope.messageId, destination, routingKey, JSON.stringify(envelope)],
+    );
+    return envelope;
+  }
+
+  private envelopeOf<P>(definition: MessageDefinition, payload: P, meta: MessageMeta): Envelope<P> {
+    const handled = messageScope.getStore();
+    const messageId = meta.messageId ?? newMessageId();
+    const envelope: Envelope<P> = {
+      messageId,
+      type: definition.type,
+      schemaVersion: definition.schemaVersion,
+      correlationId: meta.correlationId ?? handled?.correlationId ?? messageId,
+      traceparent: outgoingTraceparent(
+        trace.getSpanContext(otelContext.active()),
+        handled?.traceparent,
+      ),
+      occurredAt: new Date().toISOString(),
+      payload,
+    };
+    const sagaId = meta.sagaId ?? handled?.sagaId;
+    const sagaType = meta.sagaType ?? handled?.sagaType;
+    const causationId = meta.causationId ?? handled?.messageId;
+    if (sagaId) envelope.sagaId = sagaId;
+    if (sagaType) envelope.sagaType = sagaType;
+    if (causationId) envelope.causationId = causationId;
+    if (meta.replyTo) envelope.replyTo = meta.replyTo;
+    return envelope;
+  }
+}

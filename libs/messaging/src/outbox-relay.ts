@@ -1,0 +1,188 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { toAmqp, type Envelope } from './envelope.js';
+import { Inbox } from './inbox.js';
+import type { Destination } from './message-bus.js';
+import { MessageConsumer } from './message-consumer.js';
+import { MessagePublisher, type Publication } from './message-publisher.js';
+import { MessagingMetrics } from './messaging-metrics.js';
+import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
+import { Topology } from './topology.js';
+
+interface OutboxRow {
+  id: string;
+  destination: Destination;
+  routing_key: string;
+  envelope: Envelope;
+}
+
+/**
+ * Publishes unsent outbox rows with confirms and marks them sent. Wakes on the outbox trigger's
+ * NOTIFY and polls as a fallback; `FOR UPDATE SKIP LOCKED` lets several instances share the work.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private wakeRequested = false;
+  private listener?: pg.Client;
+  private purgeTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: MessagePublisher,
+    private readonly topology: Topology,
+    private readonly consumer: MessageConsumer,
+    private readonly inbox: Inbox,
+    private readonly metrics: MessagingMetrics,
+    @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+    this.purgeTimer = setInterval(() => void this.purge(), this.options.outbox.purgeIntervalMs);
+    this.purgeTimer.unref();
+  }
+
+  /** After in-flight handlers finished, publishes what they wrote, then stops. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.drain();
+    this.running = false;
+    clearInterval(this.purgeTimer);
+    this.wake?.();
+    await this.loop;
+    await this.publishPending().catch((error: unknown) => {
+      this.logger.warn(`Final outbox flush failed, rows stay for the next start: ${String(error)}`);
+    });
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Publishes unsent rows until none are left; the number published. */
+  async publishPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const published = await this.publishBatch();
+      total += published;
+      if (published < this.options.outbox.batchSize) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.publishPending();
+      } catch (error) {
+        this.logger.warn(`Publishing the outbox failed, retrying: ${(error as Error).message}`);
+      }
+      await this.sleepUntilWoken();
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT id, destination, routing_key, envelope FROM outbox
+         WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.outbox.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await this.publisher.publishAll(rows.map((row) => this.publicationOf(row)));
+      await manager.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
+        rows.map((row) => row.id),
+      ]);
+      this.metrics.published += rows.length;
+      return rows.length;
+    });
+  }
+
+  private publicationOf(row: OutboxRow): Publication {
+    const { content, options } = toAmqp(row.envelope);
+    const exchange =
+      row.destination === 'commands'
+        ? this.topology.commandsExchange
+        : this.topology.repliesExchange;
+    // Mandatory: a message no queue takes comes back, and its row stays unsent.
+    return {
+      exchange,
+      routingKey: row.routing_key,
+      content,
+      options: { ...options, mandatory: true },
+    };
+  }
+
+  private sleepUntilWoken(): Promise<void> {
+    if (this.wakeRequested || !this.running) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        this.wakeRequested = false;
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.outbox.pollIntervalMs);
+      this.wake = done;
+    });
+  }
+
+  private requestWake(): void {
+    if (this.wake) this.wake();
+    else this.wakeRequested = true;
+  }
+
+  /** LISTEN on a dedicated connection; reconnects after a failure, polling covers the gap. */
+  private async listen(): Promise<void> {
+    if (!this.running) return;
+    const url = (this.dataSource.options as { url?: string }).url;
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    try {
+      const [{ schema }] = await this.dataSource.query<[{ schema: string }]>(
+        `SELECT current_schema() AS schema`,
+      );
+      client.on('notification', () => this.requestWake());
+      client.on('error', (error) => {
+        if (this.listener !== client) return;
+        this.logger.warn(`Outbox listener lost: ${error.message}; polling until it is back`);
+        this.listener = undefined;
+        void client.end().catch(() => undefined);
+        setTimeout(() => void this.listen(), this.options.outbox.pollIntervalMs).unref();
+      });
+      await client.connect();
+      await client.query(`LISTEN ${client.escapeIdentifier(`outbox_${schema}`)}`);
+      this.listener = client;
+      if (!this.running) await client.end();
+    } catch (error) {
+      this.logger.warn(`Cannot listen for outbox rows (${(error as Error).message}); polling`);
+      await client.end().catch(() => undefined);
+      if (this.running)
+        setTimeout(() => void this.listen(), this.options.outbox.pollIntervalMs * 5).unref();
+    }
+  }
+
+  /** Deletes sent rows (and inbox rows) past their retention, a bounded batch at a time. */
+  private async purge(): Promise<void> {
+    try {
+      await this.dataSource.query(
+        `DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox WHERE sent_at < now() - $1 * interval '1 millisecond' LIMIT 10000)`,
+        [this.options.outbox.retentionMs],
+      );
+      await this.inbox.purge(this.dataSource.manager);
+    } catch (error) {
+      this.logger.warn(`Purging the outbox failed: ${(error as Error).message}`);
+    }
+  }
+}
