@@ -232,8 +232,9 @@ describe.each(overlays)('the %s overlay', (variant) => {
         appContainer(objects, app),
       );
       const provided = new Set([...Object.keys(values), ...Object.keys(secretRefs)]);
-      // The admin connection belongs to the migration Job alone.
-      const expected = app.variables.filter((name) => name !== 'DATABASE_ADMIN_URL');
+      // The admin connection belongs to the migration Job alone; fault injection to crash tests.
+      const notDeployed = ['DATABASE_ADMIN_URL', 'FAULT_INJECTION'];
+      const expected = app.variables.filter((name) => !notDeployed.includes(name));
       expect(expected.filter((name) => !provided.has(name))).toEqual([]);
       expect([...provided].filter((name) => !app.variables.includes(name))).toEqual([]);
       for (const name of Object.keys(values)) {
