@@ -9,5 +9,6 @@ run('gateway', async () => {
     name: 'gateway',
     host: config.HOST,
     port: config.PORT,
+    bodyLimit: config.BODY_LIMIT,
   });
 });

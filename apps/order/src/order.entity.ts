@@ -3,19 +3,23 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 
 export type OrderStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
 
+/**
+ * An order. Customer and total are null only for an order rejected before it was created: the
+ * fence that makes a late create refuse instead of opening a pending order.
+ */
 @Entity({ name: 'orders' })
 export class Order {
   @PrimaryColumn('uuid')
   id!: string;
 
-  @Column('uuid', { name: 'customer_id' })
-  customerId!: string;
+  @Column('uuid', { name: 'customer_id', nullable: true })
+  customerId!: string | null;
 
-  @Column('bigint', { name: 'total_amount', transformer: bigintAsNumber })
-  totalAmount!: number;
+  @Column('bigint', { name: 'total_amount', nullable: true, transformer: bigintAsNumber })
+  totalAmount!: number | null;
 
-  @Column('char', { name: 'total_currency', length: 3 })
-  totalCurrency!: string;
+  @Column('char', { name: 'total_currency', length: 3, nullable: true })
+  totalCurrency!: string | null;
 
   @Column('varchar', { length: 16 })
   status!: OrderStatus;

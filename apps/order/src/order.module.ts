@@ -1,7 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { infrastructureModules } from '@app/runtime';
+import { OrderMessagesController } from './order-messages.controller.js';
 import type { OrderConfig } from './order.config.js';
+import { OrderController } from './order.controller.js';
+import { OrderRepository } from './order.repository.js';
 import { orderSchema } from './order.schema.js';
+import { OrderService } from './order.service.js';
 
 @Module({})
 export class OrderModule {
@@ -14,6 +18,8 @@ export class OrderModule {
         database: orderSchema,
         messaging: { consume: ['order.commands'] },
       }),
+      controllers: [OrderController, OrderMessagesController],
+      providers: [OrderService, OrderRepository],
     };
   }
 }

@@ -3,6 +3,7 @@ import {
   DATABASE_SECRETS,
   brokerEnv,
   databaseEnv,
+  env,
   loadConfig,
   serviceEnv,
   type Env,
@@ -13,6 +14,8 @@ export const paymentConfigSchema = z.object({
   ...serviceEnv(3004),
   ...databaseEnv('sagaflow_payment'),
   ...brokerEnv(),
+  /** How long the simulator sits on a `tok_slow` charge: longer than the saga's step timeout. */
+  PAYMENT_SIMULATOR_SLOW_MS: env.milliseconds(15_000),
 });
 
 export type PaymentConfig = z.infer<typeof paymentConfigSchema>;

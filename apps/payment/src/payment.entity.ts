@@ -1,7 +1,11 @@
 import { bigintAsNumber } from '@app/persistence';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-export type PaymentStatus = 'CHARGED' | 'DECLINED' | 'CANCELLED';
+/**
+ * PENDING only inside the transaction that charges (it holds the order's row lock);
+ * FENCED: cancelled before any charge, so a late charge is refused.
+ */
+export type PaymentStatus = 'PENDING' | 'CHARGED' | 'VOIDED' | 'FENCED';
 
 /** At most one payment per order: the unique order id is what makes a charge happen once. */
 @Entity({ name: 'payments' })
@@ -12,11 +16,12 @@ export class Payment {
   @Column('uuid', { name: 'order_id', unique: true })
   orderId!: string;
 
-  @Column('bigint', { transformer: bigintAsNumber })
-  amount!: number;
+  /** Minor units; null on a FENCED row, whose cancellation named no amount. */
+  @Column('bigint', { nullable: true, transformer: bigintAsNumber })
+  amount!: number | null;
 
-  @Column('char', { length: 3 })
-  currency!: string;
+  @Column('char', { length: 3, nullable: true })
+  currency!: string | null;
 
   @Column('varchar', { length: 16 })
   status!: PaymentStatus;

@@ -1,7 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { infrastructureModules } from '@app/runtime';
+import { PaymentController } from './payment.controller.js';
 import type { PaymentConfig } from './payment.config.js';
+import { PAYMENT_PROVIDER } from './payment-provider.js';
 import { paymentSchema } from './payment.schema.js';
+import { PaymentService } from './payment.service.js';
+import { PaymentSimulatorProvider } from './payment-simulator.provider.js';
 
 @Module({})
 export class PaymentModule {
@@ -14,6 +18,15 @@ export class PaymentModule {
         database: paymentSchema,
         messaging: { consume: ['payment.commands'] },
       }),
+      controllers: [PaymentController],
+      providers: [
+        PaymentService,
+        {
+          provide: PAYMENT_PROVIDER,
+          useFactory: () =>
+            new PaymentSimulatorProvider({ slowMs: config.PAYMENT_SIMULATOR_SLOW_MS }),
+        },
+      ],
     };
   }
 }

@@ -1,10 +1,11 @@
 import type { SchemaDefinition } from '@app/runtime';
 import { Payment } from './payment.entity.js';
 import { CreatePayments1795653838246 } from './migrations/1795653838246-create-payments.js';
+import { FenceAndVoidPayments1795655100000 } from './migrations/1795655100000-fence-and-void-payments.js';
 
 /** The `payments` schema: owned by payment alone, changed only by these migrations. */
 export const paymentSchema: SchemaDefinition = {
   schema: 'payments',
   entities: [Payment],
-  migrations: [CreatePayments1795653838246],
+  migrations: [CreatePayments1795653838246, FenceAndVoidPayments1795655100000],
 };

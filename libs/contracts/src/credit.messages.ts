@@ -14,6 +14,8 @@ export const CreditReservationFailed = defineFailure('credit.credit-reservation-
   'credit.insufficient-credit',
   'credit.unknown-customer',
   'credit.currency-mismatch',
+  /** The order's credit was released (or fenced) before this reservation arrived: it is refused. */
+  'credit.reservation-fenced',
 ]);
 export type CreditReservationFailed = PayloadOf<typeof CreditReservationFailed>;
 

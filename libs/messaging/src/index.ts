@@ -1,8 +1,9 @@
 export { BrokerConnection } from './broker-connection.js';
 export { DomainError } from './domain.error.js';
-export { HEADERS, type Envelope, type MessageMeta } from './envelope.js';
+export { HEADERS, fromAmqp, toAmqp, type Envelope, type MessageMeta } from './envelope.js';
 export { PROCESS_KILLER, type ProcessKiller } from './fault-injector.js';
 export { Handles, type HandlerMethod } from './handles.decorator.js';
+export { HandlerRegistry } from './handler-registry.js';
 export { InvalidMessageError } from './invalid-message.error.js';
 export { MessageBus } from './message-bus.js';
 export type { MessageContext } from './message-context.js';

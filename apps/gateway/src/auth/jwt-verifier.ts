@@ -1,0 +1,76 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
+import type { Principal } from './principal.js';
+import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, TokenClaims } from './token-claims.js';
+
+const REQUIRED_CLAIMS = ['sub', 'exp'];
+
+/**
+ * Verifies an access token: an HS256 dev token signed with AUTH_JWT_SECRET (when dev tokens are
+ * on), or an RS256 token of the configured OIDC issuer, checked against its JWKS.
+ */
+@Injectable()
+export class JwtVerifier {
+  private readonly devSecret?: Uint8Array;
+  private readonly oidc?: { jwks: JWTVerifyGetKey; issuer: string; audience: string };
+
+  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
+    if (config.AUTH_DEV_TOKENS) this.devSecret = new TextEncoder().encode(config.AUTH_JWT_SECRET);
+    if (config.AUTH_JWKS_URL && config.AUTH_ISSUER && config.AUTH_AUDIENCE) {
+      this.oidc = {
+        jwks: createRemoteJWKSet(new URL(config.AUTH_JWKS_URL)),
+        issuer: config.AUTH_ISSUER,
+        audience: config.AUTH_AUDIENCE,
+      };
+    }
+  }
+
+  async verify(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      payload = await this.verifySignature(token);
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new UnauthorizedException('Token expired');
+      throw new UnauthorizedException('Invalid token');
+    }
+    const claims = TokenClaims.safeParse(payload);
+    if (!claims.success) throw new UnauthorizedException('Invalid token claims');
+    const { sub, role, customerId } = claims.data;
+    return role === 'customer' && customerId
+      ? { subject: sub, role, customerId }
+      : { subject: sub, role: 'admin' };
+  }
+
+  private async verifySignature(token: string): Promise<JWTPayload> {
+    // The algorithm picks the key; each key accepts exactly one algorithm, so it cannot be swapped.
+    const { alg } = decodeProtectedHeader(token);
+    if (alg === 'HS256' && this.devSecret) {
+      const verified = await jwtVerify(token, this.devSecret, {
+        algorithms: ['HS256'],
+        issuer: DEV_TOKEN_ISSUER,
+        audience: DEV_TOKEN_AUDIENCE,
+        requiredClaims: REQUIRED_CLAIMS,
+      });
+      return verified.payload;
+    }
+    if (alg === 'RS256' && this.oidc) {
+      const { jwks, issuer, audience } = this.oidc;
+      const verified = await jwtVerify(token, jwks, {
+        algorithms: ['RS256'],
+        issuer,
+        audience,
+        requiredClaims: REQUIRED_CLAIMS,
+      });
+      return verified.payload;
+    }
+    throw new errors.JOSEAlgNotAllowed(`Tokens signed with ${String(alg)} are not accepted`);
+  }
+}

@@ -1,0 +1,11 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Role } from './principal.js';
+
+export const IS_PUBLIC = 'gateway:public';
+export const ALLOWED_ROLES = 'gateway:roles';
+
+/** An `/api` route anyone may call without a token. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** Only callers with one of these roles may call the route (403 for the others). */
+export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);

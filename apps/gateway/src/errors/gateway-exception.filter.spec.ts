@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ArgumentsHost } from '@nestjs/common';
+import { GatewayExceptionFilter } from './gateway-exception.filter.js';
+
+class FakeResponse {
+  statusCode = 200;
+  headersSent = false;
+  headers: Record<string, string> = {};
+  body?: string;
+  setHeader(name: string, value: string) {
+    this.headers[name] = value;
+  }
+  end(body?: string) {
+    this.body = body;
+  }
+}
+
+function hostOf(request: object, response: FakeResponse): ArgumentsHost {
+  return {
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+  } as unknown as ArgumentsHost;
+}
+
+describe(GatewayExceptionFilter.name, () => {
+  const filter = new GatewayExceptionFilter();
+
+  it('answers JSON with the request id the logger gave the request', () => {
+    const response = new FakeResponse();
+    filter.catch(new Error('boom'), hostOf({ id: 'req-7', headers: {}, method: 'GET' }, response));
+    expect(response.statusCode).toBe(500);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Internal server error',
+      requestId: 'req-7',
+    });
+  });
+
+  it("takes the caller's request id when the error came before the logger", () => {
+    const response = new FakeResponse();
+    const request = { headers: { 'x-request-id': 'from-caller' }, method: 'POST' };
+    filter.catch(new Error('entity.parse.failed'), hostOf(request, response));
+    expect(response.headers['x-request-id']).toBe('from-caller');
+    expect(JSON.parse(response.body ?? '')).toMatchObject({ requestId: 'from-caller' });
+  });
+
+  it('ends a stream whose headers are gone rather than writing a second answer', () => {
+    const response = new FakeResponse();
+    response.headersSent = true;
+    filter.catch(new Error('upstream reset'), hostOf({ id: 'r', headers: {} }, response));
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBeUndefined();
+  });
+});

@@ -1,0 +1,75 @@
+import { HttpStatus } from '@nestjs/common';
+
+/** What a client is told about one failed field. */
+export interface ErrorDetail {
+  field: string;
+  message: string;
+}
+
+/**
+ * An error the gateway answers with a known status. Each subclass fixes its status here, so the
+ * exception filter is the one place that turns errors into HTTP answers.
+ */
+export abstract class GatewayError extends Error {
+  abstract readonly status: HttpStatus;
+  constructor(
+    message: string,
+    /** Only for errors about the request's own fields; never internals. */
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** A body, parameter, query or header failed its schema: 400, naming every field. */
+export class ValidationFailedError extends GatewayError {
+  readonly status = HttpStatus.BAD_REQUEST;
+  constructor(message: string, details: ErrorDetail[]) {
+    super(message, details);
+    this.name = 'ValidationFailedError';
+  }
+}
+
+/** No instance of a service answered (connection refused, reset, unknown host): 503. */
+export class UpstreamUnavailableError extends GatewayError {
+  readonly status = HttpStatus.SERVICE_UNAVAILABLE;
+  constructor(readonly service: string) {
+    super(`${service} is unavailable`);
+    this.name = 'UpstreamUnavailableError';
+  }
+}
+
+/** A service did not answer within the upstream timeout: 504. */
+export class UpstreamTimeoutError extends GatewayError {
+  readonly status = HttpStatus.GATEWAY_TIMEOUT;
+  constructor(readonly service: string) {
+    super(`${service} did not answer in time`);
+    this.name = 'UpstreamTimeoutError';
+  }
+}
+
+/**
+ * A service answered with an error. Its 4xx (not found, conflict, validation) reach the client
+ * as they are; its own failures become 502, without its words, since they may say too much.
+ */
+export class UpstreamResponseError extends GatewayError {
+  readonly status: HttpStatus;
+  constructor(
+    readonly service: string,
+    readonly upstreamStatus: number,
+    message: string | undefined,
+    details?: unknown,
+  ) {
+    const passedThrough = upstreamStatus >= 400 && upstreamStatus < 500;
+    super(
+      passedThrough && message ? message : `${service} failed to answer the request`,
+      passedThrough ? details : undefined,
+    );
+    this.name = 'UpstreamResponseError';
+    this.status = passedThrough
+      ? upstreamStatus
+      : upstreamStatus === 503
+        ? HttpStatus.SERVICE_UNAVAILABLE
+        : HttpStatus.BAD_GATEWAY;
+  }
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadGatewayConfig } from './gateway.config.js';
+
+const SECRET = 'a-production-secret-of-at-least-32-chars';
+const OIDC = {
+  AUTH_ISSUER: 'https://id.example',
+  AUTH_AUDIENCE: 'sagaflow',
+  AUTH_JWKS_URL: 'https://id.example/jwks',
+};
+
+describe(loadGatewayConfig.name, () => {
+  it('runs locally with dev tokens and the services on their default ports', () => {
+    const config = loadGatewayConfig({});
+    expect(config).toMatchObject({
+      AUTH_DEV_TOKENS: true,
+      ORDER_URL: 'http://127.0.0.1:3002',
+      SAGA_ORCHESTRATOR_URL: 'http://127.0.0.1:3001',
+      BODY_LIMIT: '100kb',
+      CORS_ORIGINS: [],
+    });
+  });
+
+  it('turns dev tokens off in production unless asked', () => {
+    const env = { NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, ...OIDC };
+    expect(loadGatewayConfig(env).AUTH_DEV_TOKENS).toBe(false);
+    expect(loadGatewayConfig({ ...env, AUTH_DEV_TOKENS: 'true' }).AUTH_DEV_TOKENS).toBe(true);
+  });
+
+  it('requires the secret and an issuer to verify tokens in production', () => {
+    expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(
+      'AUTH_JWT_SECRET is required when NODE_ENV=production; AUTH_JWKS_URL: is required when NODE_ENV=production',
+    );
+  });
+
+  it('needs the issuer, audience and JWKS URL together', () => {
+    expect(() => loadGatewayConfig({ AUTH_JWKS_URL: OIDC.AUTH_JWKS_URL })).toThrow(
+      'AUTH_ISSUER: is required with',
+    );
+  });
+
+  it('splits the CORS origins and refuses one that is not a URL', () => {
+    const origins = 'https://a.example, https://b.example';
+    expect(loadGatewayConfig({ CORS_ORIGINS: origins }).CORS_ORIGINS).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+    expect(() => loadGatewayConfig({ CORS_ORIGINS: 'not an origin' })).toThrow('CORS_ORIGINS');
+  });
+
+  it('never echoes a secret it rejects', () => {
+    expect(() => loadGatewayConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(
+      /^Invalid configuration: AUTH_JWT_SECRET: must be at least 32 characters$/,
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import {
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { z } from 'zod';
+import type { Principal } from '../auth/principal.js';
+import { UpstreamResponseError } from '../errors/gateway.error.js';
+import type { ForwardedContext } from '../upstream/forwarded-context.js';
+import { UpstreamClient } from '../upstream/upstream.client.js';
+import type { ListOrdersQuery } from './list-orders.query.js';
+import type { PlaceOrderRequest } from './place-order.request.js';
+
+/** Enough of an order to tell whose it is; the rest passes through as the order service wrote it. */
+const OwnedOrder = z.looseObject({ customerId: z.string().nullable() });
+
+export interface PlacedOrder {
+  orderId: string;
+  sagaId: string;
+  status: string;
+}
+
+/** Orders as the public API shows them: placed through the orchestrator, read from order. */
+@Injectable()
+export class OrdersService {
+  constructor(private readonly upstream: UpstreamClient) {}
+
+  async place(
+    principal: Principal,
+    request: PlaceOrderRequest,
+    idempotencyKey: string,
+    context: ForwardedContext,
+  ): Promise<PlacedOrder> {
+    const { total, paymentToken } = request;
+    const customerId = customerOf(principal, request.customerId);
+    const answer = await this.upstream.json<PlacedOrder>(
+      'saga-orchestrator',
+      {
+        method: 'POST',
+        path: '/sagas/place-order',
+        headers: { 'idempotency-key': idempotencyKey },
+        body: { customerId, total, paymentToken, idempotencyKey },
+      },
+      context,
+    );
+    return answer.body;
+  }
+
+  /** Another customer's order is "not found": its existence is none of the caller's business. */
+  async get(principal: Principal, id: string, context: ForwardedContext): Promise<unknown> {
+    const { body } = await this.upstream.json<unknown>(
+      'order',
+      { method: 'GET', path: `/orders/${encodeURIComponent(id)}` },
+      context,
+    );
+    const order = OwnedOrder.safeParse(body);
+    if (!order.success) throw new UpstreamResponseError('order', 502, undefined);
+    if (principal.role === 'customer' && order.data.customerId !== principal.customerId) {
+      throw new NotFoundException(`Order ${id} not found`);
+    }
+    return order.data;
+  }
+
+  /** A customer lists its own orders; an admin all of them, or one customer's. */
+  async list(
+    principal: Principal,
+    query: ListOrdersQuery,
+    context: ForwardedContext,
+  ): Promise<unknown> {
+    if (
+      principal.role === 'customer' &&
+      query.customerId &&
+      query.customerId !== principal.customerId
+    ) {
+      throw new ForbiddenException('A customer may list only its own orders');
+    }
+    const customerId = principal.role === 'customer' ? principal.customerId : query.customerId;
+    const { body } = await this.upstream.json<unknown>(
+      'order',
+      { method: 'GET', path: '/orders', query: { ...query, customerId } },
+      context,
+    );
+    return body;
+  }
+}
+
+function customerOf(principal: Principal, named: string | undefined): string {
+  if (principal.role === 'admin') {
+    if (!named)
+      throw new BadRequestException('customerId is required when an admin places an order');
+    return named;
+  }
+  if (named && named !== principal.customerId) {
+    throw new ForbiddenException('A customer places orders only for itself');
+  }
+  return principal.customerId;
+}

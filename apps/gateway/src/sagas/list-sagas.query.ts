@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { PageCursor, PageLimit } from '../orders/list-orders.query.js';
+
+export const SAGA_STATUSES = [
+  'RUNNING',
+  'COMPENSATING',
+  'COMPLETED',
+  'COMPENSATED',
+  'FAILED',
+] as const;
+
+/** `GET /api/sagas?status=&olderThan=&limit=&cursor=`; an unknown parameter is a 400. */
+export const ListSagasQuery = z.strictObject({
+  status: z.enum(SAGA_STATUSES, { error: `must be one of ${SAGA_STATUSES.join(', ')}` }).optional(),
+  olderThan: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+  limit: PageLimit.optional(),
+  cursor: PageCursor.optional(),
+});
+export type ListSagasQuery = z.infer<typeof ListSagasQuery>;

@@ -1,0 +1,72 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { z } from 'zod';
+import type { Principal } from '../auth/principal.js';
+import { UpstreamResponseError } from '../errors/gateway.error.js';
+import type { ForwardedContext } from '../upstream/forwarded-context.js';
+import { UpstreamClient, type UpstreamStream } from '../upstream/upstream.client.js';
+import type { ListSagasQuery } from './list-sagas.query.js';
+
+/** Enough of a saga to tell whose it is; the rest passes through as the orchestrator wrote it. */
+const OwnedSaga = z.looseObject({ customerId: z.string().nullish() });
+
+/** Saga queries, the live event stream and operator actions, served by the orchestrator. */
+@Injectable()
+export class SagasService {
+  constructor(private readonly upstream: UpstreamClient) {}
+
+  /** Another customer's saga is "not found", as for orders. */
+  async get(principal: Principal, id: string, context: ForwardedContext): Promise<unknown> {
+    const { body } = await this.upstream.json<unknown>(
+      'saga-orchestrator',
+      { method: 'GET', path: `/sagas/${encodeURIComponent(id)}` },
+      context,
+    );
+    const saga = OwnedSaga.safeParse(body);
+    if (!saga.success) throw new UpstreamResponseError('saga-orchestrator', 502, undefined);
+    if (principal.role === 'customer' && saga.data.customerId !== principal.customerId) {
+      throw new NotFoundException(`Saga ${id} not found`);
+    }
+    return saga.data;
+  }
+
+  async list(query: ListSagasQuery, context: ForwardedContext): Promise<unknown> {
+    const { body } = await this.upstream.json<unknown>(
+      'saga-orchestrator',
+      { method: 'GET', path: '/sagas', query },
+      context,
+    );
+    return body;
+  }
+
+  /** Opens the saga's event stream, after checking a customer may see the saga. */
+  async events(
+    principal: Principal,
+    id: string,
+    context: ForwardedContext,
+  ): Promise<UpstreamStream> {
+    if (principal.role === 'customer') await this.get(principal, id, context);
+    return this.upstream.stream(
+      'saga-orchestrator',
+      {
+        method: 'GET',
+        path: `/sagas/${encodeURIComponent(id)}/events`,
+        headers: { accept: 'text/event-stream' },
+      },
+      context,
+    );
+  }
+
+  /** `retry` or `compensate`: the orchestrator accepts the operator's action (202). */
+  async act(
+    action: 'retry' | 'compensate',
+    id: string,
+    context: ForwardedContext,
+  ): Promise<unknown> {
+    const { body } = await this.upstream.json<unknown>(
+      'saga-orchestrator',
+      { method: 'POST', path: `/sagas/${encodeURIComponent(id)}/${action}` },
+      context,
+    );
+    return body;
+  }
+}

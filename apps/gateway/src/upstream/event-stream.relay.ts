@@ -1,0 +1,20 @@
+import type { ServerResponse } from 'node:http';
+import type { UpstreamStream } from './upstream.client.js';
+
+/**
+ * Passes server-sent events through as they arrive: headers go out at once, nothing is buffered,
+ * and the service's stream is closed when the client goes away.
+ */
+export function relayEventStream(stream: UpstreamStream, response: ServerResponse): void {
+  response.statusCode = 200;
+  response.setHeader('content-type', 'text/event-stream; charset=utf-8');
+  response.setHeader('cache-control', 'no-cache');
+  response.setHeader('connection', 'keep-alive');
+  // Tells a proxy in front (nginx) not to buffer the stream either.
+  response.setHeader('x-accel-buffering', 'no');
+  response.flushHeaders();
+  response.on('close', () => stream.close());
+  // The service went away mid-stream: end ours so the client reconnects.
+  stream.body.on('error', () => response.end());
+  stream.body.pipe(response);
+}

@@ -1,0 +1,29 @@
+import type { Money } from '@app/contracts';
+import type { Order, OrderStatus } from './order.entity.js';
+
+/** An order as the read API shows it. Customer and total are null for an order rejected before it was created. */
+export interface OrderView {
+  id: string;
+  customerId: string | null;
+  total: Money | null;
+  status: OrderStatus;
+  rejectionReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function orderView(order: Order): OrderView {
+  const total =
+    order.totalAmount === null || order.totalCurrency === null
+      ? null
+      : { amount: order.totalAmount, currency: order.totalCurrency };
+  return {
+    id: order.id,
+    customerId: order.customerId,
+    total,
+    status: order.status,
+    ...(order.rejectionReason === null ? {} : { rejectionReason: order.rejectionReason }),
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}

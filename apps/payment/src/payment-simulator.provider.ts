@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@nestjs/common';
+import type { ChargeRequest, ChargeResult, PaymentProvider } from './payment-provider.js';
+import { ProviderUnavailableError } from './provider-unavailable.error.js';
+
+/** Test tokens of the simulator: each one takes a different path through the saga. */
+export const SIMULATOR_TOKENS = {
+  /** Charged. */
+  approve: 'tok_approve',
+  /** Declined: card declined. */
+  decline: 'tok_decline',
+  /** Declined: insufficient funds. */
+  insufficientFunds: 'tok_insufficient_funds',
+  /** Charged, but only after `slowMs`: longer than the orchestrator's step timeout by default. */
+  slow: 'tok_slow',
+  /** A transient provider error on the first attempt for an order, then charged. */
+  flaky: 'tok_flaky',
+} as const;
+
+export interface PaymentSimulatorOptions {
+  slowMs: number;
+}
+
+/**
+ * An in-memory payment provider for local runs and tests. Like a real one it answers a repeated
+ * idempotency key with its first answer. Any token it does not know is declined.
+ */
+export class PaymentSimulatorProvider implements PaymentProvider {
+  private readonly logger = new Logger(PaymentSimulatorProvider.name);
+  private readonly answers = new Map<string, ChargeResult>();
+  private readonly flakyOrders = new Set<string>();
+
+  constructor(private readonly options: PaymentSimulatorOptions) {}
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const earlier = this.answers.get(request.idempotencyKey);
+    if (earlier) return earlier;
+    const result = await this.answer(request);
+    this.answers.set(request.idempotencyKey, result);
+    return result;
+  }
+
+  void(reference: string): Promise<void> {
+    this.logger.log(`Voided ${reference}`);
+    return Promise.resolve();
+  }
+
+  private async answer({ orderId, token }: ChargeRequest): Promise<ChargeResult> {
+    switch (token) {
+      case SIMULATOR_TOKENS.approve:
+        return charged();
+      case SIMULATOR_TOKENS.decline:
+        return { outcome: 'declined', code: 'card-declined', reason: 'the card was declined' };
+      case SIMULATOR_TOKENS.insufficientFunds:
+        return {
+          outcome: 'declined',
+          code: 'insufficient-funds',
+          reason: 'the card has insufficient funds',
+        };
+      case SIMULATOR_TOKENS.slow:
+        await sleep(this.options.slowMs);
+        return charged();
+      case SIMULATOR_TOKENS.flaky:
+        if (!this.flakyOrders.has(orderId)) {
+          this.flakyOrders.add(orderId);
+          throw new ProviderUnavailableError('the payment simulator is briefly unavailable');
+        }
+        return charged();
+      default:
+        return {
+          outcome: 'declined',
+          code: 'card-declined',
+          reason: `unknown test token: the payment simulator accepts ${Object.values(SIMULATOR_TOKENS).join(', ')}`,
+        };
+    }
+  }
+}
+
+function charged(): ChargeResult {
+  return { outcome: 'charged', reference: `sim_ch_${randomUUID()}` };
+}

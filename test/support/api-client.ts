@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** A frontend's view of Sagaflow: the gateway's public API and nothing else. */
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : {}) as T,
+      headers: response.headers,
+    };
+  }
+
+  async token(role: 'admin' | 'customer', customerId?: string): Promise<string> {
+    const { status, body } = await this.request<{ accessToken: string }>(
+      'POST',
+      '/api/auth/dev-token',
+      { body: { role, ...(customerId ? { customerId } : {}) } },
+    );
+    if (status !== 200) throw new Error(`dev-token answered ${status}`);
+    return body.accessToken;
+  }
+
+  async createCustomer(adminToken: string, creditLimit: Money): Promise<string> {
+    const { status, body } = await this.request<{ id: string }>('POST', '/api/customers', {
+      token: adminToken,
+      body: { name: `Customer ${randomUUID().slice(0, 8)}`, creditLimit },
+    });
+    if (status !== 201) throw new Error(`POST /api/customers answered ${status}`);
+    return body.id;
+  }
+
+  placeOrder(token: string, total: Money, paymentToken: string, key: string = randomUUID()) {
+    return this.request<{ orderId: string; sagaId: string; status: string }>(
+      'POST',
+      '/api/orders',
+      { token, body: { total, paymentToken }, headers: { 'idempotency-key': key } },
+    );
+  }
+
+  /** Polls a saga until it reaches a terminal status. */
+  async settledSaga(token: string, sagaId: string, timeoutMs = 60_000): Promise<SagaView> {
+    const deadline = Date.now() + timeoutMs;
+    let last: SagaView | undefined;
+    while (Date.now() < deadline) {
+      const { status, body } = await this.request<SagaView>('GET', `/api/sagas/${sagaId}`, {
+        token,
+      });
+      if (status === 200) {
+        last = body;
+        if (TERMINAL.includes(body.status)) return body;
+      }
+      await sleep(200);
+    }
+    throw new Error(`saga ${sagaId} is still ${last?.status ?? 'unknown'} after ${timeoutMs} ms`);
+  }
+}
+
+export const TERMINAL = ['COMPLETED', 'COMPENSATED', 'FAILED'];
+
+export interface SagaView {
+  id: string;
+  type: string;
+  status: string;
+  definitionVersion: number;
+  orderId: string;
+  customerId: string;
+  steps: Record<string, unknown>[];
+  lastError?: string;
+}
