@@ -12,7 +12,7 @@ const swc = [
   },
 ];
 
-const libs = ['config', 'contracts', 'health', 'logging', 'messaging', 'persistence', 'runtime'];
+const libs = ['config', 'contracts', 'health', 'logging', 'messaging', 'persistence', 'runtime', 'saga'];
 
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Env } from '@app/config';
+import { ConfigError, type Env } from '@app/config';
 import { creditConfigSchema, loadCreditConfig } from '../../apps/credit/src/credit.config.js';
 import { gatewayConfigSchema, loadGatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 import { loadOrderConfig, orderConfigSchema } from '../../apps/order/src/order.config.js';
@@ -17,11 +17,26 @@ export interface DeployedApp {
   load: (env: Env) => unknown;
   /** Every environment variable the app reads. */
   variables: string[];
+  /** The variables its loader treats as secrets (required when NODE_ENV=production). */
+  secrets: string[];
   port: number;
   ownsData: boolean;
   /** The PostgreSQL role of its default DATABASE_URL. */
   role?: string;
   autoscaled: boolean;
+}
+
+/** Asks the app's own loader which secrets production requires, so a new one cannot be missed. */
+function secretsOf(load: (env: Env) => unknown): string[] {
+  try {
+    load({ NODE_ENV: 'production' });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.problems.flatMap(
+      (problem) => /^(\w+) is required when NODE_ENV=production$/.exec(problem)?.[1] ?? [],
+    );
+  }
+  return [];
 }
 
 function app(
@@ -36,6 +51,7 @@ function app(
     schema,
     load,
     variables: Object.keys(schema.shape),
+    secrets: secretsOf(load),
     port: defaults.PORT,
     ownsData: defaults.DATABASE_URL !== undefined,
     role: defaults.DATABASE_URL ? new URL(defaults.DATABASE_URL).username : undefined,
@@ -52,4 +68,6 @@ export const APPS: DeployedApp[] = [
 ];
 
 /** Variables that hold secrets: from Secrets only, never from a ConfigMap or a literal. */
-export const SECRET_VARIABLES = ['DATABASE_URL', 'AMQP_URL', 'DATABASE_ADMIN_URL'];
+export const SECRET_VARIABLES = [
+  ...new Set([...APPS.flatMap((deployed) => deployed.secrets), 'DATABASE_ADMIN_URL']),
+];

@@ -214,6 +214,17 @@ describe('docker/compose.yaml', () => {
     }
   });
 
+  it('points the gateway at the apps by their service names and ports', () => {
+    const environment = services.gateway.environment ?? {};
+    for (const app of APPS.filter((a) => a.name !== 'gateway')) {
+      const url = new URL(environment[`${app.name.toUpperCase().replace(/-/g, '_')}_URL`]);
+      expect(url.hostname).toBe(app.name);
+      expect(Number(url.port)).toBe(app.port);
+      expect(services.gateway.depends_on?.[app.name]).toEqual({ condition: 'service_healthy' });
+    }
+    expect(environment.AUTH_DEV_TOKENS).toBe('true');
+  });
+
   it('publishes the gateway on 3000 and no other app', () => {
     expect(services.gateway.ports).toEqual(['3000:3000']);
     for (const app of APPS.filter((a) => a.name !== 'gateway'))

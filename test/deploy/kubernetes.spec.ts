@@ -120,6 +120,7 @@ const PLACEHOLDER_SECRETS: Record<string, string> = {
   DATABASE_URL: 'postgres://role:secret@postgres:5432/sagaflow',
   DATABASE_ADMIN_URL: 'postgres://postgres:secret@postgres:5432/postgres',
   AMQP_URL: 'amqp://user:secret@rabbitmq:5672',
+  AUTH_JWT_SECRET: 'a-placeholder-signing-secret-of-32-characters-or-more',
 };
 
 describe('kustomize overlays', () => {
@@ -241,9 +242,8 @@ describe.each(overlays)('the %s overlay', (variant) => {
         expect(fromConfigMap.has(name) || name === 'PORT').toBe(true);
         expect(SECRET_VARIABLES).not.toContain(name);
       }
-      expect(Object.keys(secretRefs).sort()).toEqual(
-        app.ownsData ? ['AMQP_URL', 'DATABASE_URL'] : [],
-      );
+      expect(Object.keys(secretRefs).sort()).toEqual([...app.secrets].sort());
+      if (app.ownsData) expect([...app.secrets].sort()).toEqual(['AMQP_URL', 'DATABASE_URL']);
       const placeholders = Object.fromEntries(
         Object.keys(secretRefs).map((name) => [name, PLACEHOLDER_SECRETS[name]]),
       );
@@ -251,6 +251,19 @@ describe.each(overlays)('the %s overlay', (variant) => {
       expect(() =>
         loadConfig(app.schema, { ...values, ...placeholders }, { secrets }),
       ).not.toThrow();
+    });
+
+    it('reaches every other app through its ClusterIP Service and port', () => {
+      const { values } = environmentOf(objects, appContainer(objects, app));
+      for (const other of APPS) {
+        const url = values[`${other.name.toUpperCase().replace(/-/g, '_')}_URL`];
+        if (url === undefined) continue;
+        const { hostname, port } = new URL(url);
+        const service = one<IService>(objects, 'Service', hostname);
+        expect(service.spec?.clusterIP).toBeUndefined();
+        expect(service.spec?.selector?.['app.kubernetes.io/name']).toBe(other.name);
+        expect(Number(port)).toBe(other.port);
+      }
     });
 
     it('has a ClusterIP Service and a headless Service on its pods and port', () => {
@@ -508,6 +521,13 @@ describe.each(overlays)('the %s overlay', (variant) => {
       }
     });
 
+    it("lets the gateway, and only the gateway, fetch its OIDC issuer's keys over HTTPS", () => {
+      expect(canConnect(policies, appPod('gateway'), elsewhere, 443)).toBe(true);
+      expect(canConnect(policies, appPod('gateway'), elsewhere, 80)).toBe(false);
+      for (const app of backends)
+        expect(canConnect(policies, appPod(app.name), elsewhere, 443)).toBe(false);
+    });
+
     it('keeps the gateway away from the database and the broker', () => {
       expect(canConnect(policies, appPod('gateway'), infraPod('postgres'), 5432)).toBe(false);
       expect(canConnect(policies, appPod('gateway'), infraPod('rabbitmq'), 5672)).toBe(false);
@@ -571,7 +591,7 @@ describe('secrets', () => {
     expect(cluster.enableSuperuserAccess).toBe(true);
     expect([...names].sort()).toEqual(
       [
-        ...APPS.filter((app) => app.ownsData).map((app) => `${app.name}-secrets`),
+        ...APPS.filter((app) => app.secrets.length > 0).map((app) => `${app.name}-secrets`),
         'postgres-superuser',
       ].sort(),
     );
@@ -621,6 +641,18 @@ describe('dev and prod differ where they should', () => {
       one<IConfigMap>(rendered[variant], 'ConfigMap', 'sagaflow-service').data ?? {};
     expect(settings('prod')).toMatchObject({ NODE_ENV: 'production', LOG_FORMAT: 'json' });
     expect(settings('dev').LOG_LEVEL).toBe('debug');
+  });
+
+  it('dev signs in with dev tokens; prod only with its OIDC issuer', () => {
+    const gateway = (variant: Variant) =>
+      one<IConfigMap>(rendered[variant], 'ConfigMap', 'gateway-config').data ?? {};
+    expect(gateway('dev').AUTH_DEV_TOKENS).toBe('true');
+    expect(gateway('dev').AUTH_JWKS_URL).toBe('');
+    expect(gateway('prod').AUTH_DEV_TOKENS).toBe('false');
+    for (const name of ['AUTH_ISSUER', 'AUTH_JWKS_URL'] as const) {
+      expect(new URL(gateway('prod')[name]).protocol).toBe('https:');
+      expect(gateway('prod')[name]).not.toBe(gateway('base')[name]);
+    }
   });
 
   it('prod runs more instances than dev', () => {

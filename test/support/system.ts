@@ -1,13 +1,46 @@
 import { launchApp, stopApp, waitForStatus, type RunningApp } from './app-process.js';
 
-/** The apps, with ports away from the defaults so a developer's `npm start` can keep running. */
+const local = (port: number) => `http://127.0.0.1:${port}`;
+
+/**
+ * The apps, with ports away from the defaults so a developer's `npm start` can keep running, and
+ * timeouts short enough for tests: a payment past its 1.5 s deadline (twice) counts as unknown.
+ */
 export const SYSTEM = [
-  { name: 'order', port: 4102, role: 'sagaflow_order' },
-  { name: 'credit', port: 4103, role: 'sagaflow_credit' },
-  { name: 'payment', port: 4104, role: 'sagaflow_payment' },
-  { name: 'saga-orchestrator', port: 4101, role: 'sagaflow_orchestrator' },
-  { name: 'gateway', port: 4100 },
+  { name: 'order', port: 4102, role: 'sagaflow_order', env: {} },
+  { name: 'credit', port: 4103, role: 'sagaflow_credit', env: {} },
+  {
+    name: 'payment',
+    port: 4104,
+    role: 'sagaflow_payment',
+    env: { PAYMENT_SIMULATOR_SLOW_MS: '5000' },
+  },
+  {
+    name: 'saga-orchestrator',
+    port: 4101,
+    role: 'sagaflow_orchestrator',
+    env: {
+      PLACE_ORDER_STEP_TIMEOUT_MS: '3000',
+      PLACE_ORDER_PAYMENT_TIMEOUT_MS: '1500',
+      PLACE_ORDER_PAYMENT_ATTEMPTS: '2',
+      SAGA_RETRY_INITIAL_DELAY_MS: '200',
+      SAGA_RETRY_MAX_DELAY_MS: '2000',
+      SAGA_DEADLINE_SCAN_INTERVAL_MS: '250',
+    },
+  },
+  {
+    name: 'gateway',
+    port: 4100,
+    env: {
+      ORDER_URL: local(4102),
+      CREDIT_URL: local(4103),
+      PAYMENT_URL: local(4104),
+      SAGA_ORCHESTRATOR_URL: local(4101),
+    },
+  },
 ] as const;
+
+export const GATEWAY_URL = local(4100);
 
 export const DATA_OWNERS = SYSTEM.filter((app) => 'role' in app);
 
@@ -17,8 +50,12 @@ export function databaseUrlFor(role: string): string {
   return `postgres://${role}@127.0.0.1:5432/${TEST_DATABASE}`;
 }
 
-export function envFor(app: { port: number; role?: string }, extra: Record<string, string> = {}) {
+export function envFor(
+  app: { port: number; role?: string; env?: Record<string, string> },
+  extra: Record<string, string> = {},
+) {
   return {
+    ...app.env,
     PORT: String(app.port),
     LOG_FORMAT: 'json',
     // Own exchanges and queues, so a developer's running system never sees test messages.

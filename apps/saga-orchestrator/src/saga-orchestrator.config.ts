@@ -3,6 +3,7 @@ import {
   DATABASE_SECRETS,
   brokerEnv,
   databaseEnv,
+  env,
   loadConfig,
   serviceEnv,
   type Env,
@@ -13,12 +14,21 @@ export const sagaOrchestratorConfigSchema = z.object({
   ...serviceEnv(3001),
   ...databaseEnv('sagaflow_orchestrator'),
   ...brokerEnv(),
+  /** How long a place-order step waits for its reply before the same command is re-sent. */
+  PLACE_ORDER_STEP_TIMEOUT_MS: env.positiveInt(10_000),
+  /** The charge's wait; past it (on every attempt) the outcome counts as unknown and is undone. */
+  PLACE_ORDER_PAYMENT_TIMEOUT_MS: env.positiveInt(10_000),
+  PLACE_ORDER_PAYMENT_ATTEMPTS: env.positiveInt(2),
+  /** Backoff between retries of a failed compensation (doubling up to the maximum). */
+  SAGA_RETRY_INITIAL_DELAY_MS: env.positiveInt(1000),
+  SAGA_RETRY_MAX_DELAY_MS: env.positiveInt(60_000),
+  SAGA_DEADLINE_SCAN_INTERVAL_MS: env.positiveInt(1000),
 });
 
 export type SagaOrchestratorConfig = z.infer<typeof sagaOrchestratorConfigSchema>;
 
-export function loadSagaOrchestratorConfig(env: Env = process.env): SagaOrchestratorConfig {
-  return loadConfig(sagaOrchestratorConfigSchema, env, {
+export function loadSagaOrchestratorConfig(vars: Env = process.env): SagaOrchestratorConfig {
+  return loadConfig(sagaOrchestratorConfigSchema, vars, {
     secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS],
   });
 }

@@ -1,10 +1,14 @@
 import type { SchemaDefinition } from '@app/runtime';
-import { SagaInstance } from './saga-instance.entity.js';
 import { CreateSagaInstances1795653838246 } from './migrations/1795653838246-create-saga-instances.js';
+import { AddSagaEngineState1795655100000 } from './migrations/1795655100000-add-saga-engine-state.js';
 
-/** The `orchestrator` schema: owned by saga-orchestrator alone, changed only by these migrations. */
+/**
+ * The `orchestrator` schema: owned by saga-orchestrator alone, changed only by these migrations.
+ * Its tables (`saga_instances`, `saga_steps`) are read and written by @app/saga's SQL, so no
+ * entity classes are mapped.
+ */
 export const sagaOrchestratorSchema: SchemaDefinition = {
   schema: 'orchestrator',
-  entities: [SagaInstance],
-  migrations: [CreateSagaInstances1795653838246],
+  entities: [],
+  migrations: [CreateSagaInstances1795653838246, AddSagaEngineState1795655100000],
 };

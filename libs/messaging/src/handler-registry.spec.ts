@@ -70,4 +70,18 @@ describe(HandlerRegistry.name, () => {
       'credit.reserve-credit has two handlers',
     );
   });
+
+  it('takes handlers registered in code beside the decorated ones', async () => {
+    const registry = await registryWith(CreditHandlers);
+    const seen: unknown[] = [];
+    registry.add(credit.CreditReleased, 'SagaEngine.reply', (payload) => {
+      seen.push(payload);
+      return Promise.resolve();
+    });
+    await registry.get('credit.credit-released')?.invoke({ orderId: 'o' }, {} as MessageContext);
+    expect(seen).toEqual([{ orderId: 'o' }]);
+    expect(() =>
+      registry.add(credit.ReserveCredit, 'Other.reserve', () => Promise.resolve()),
+    ).toThrow('credit.reserve-credit has two handlers: CreditHandlers.reserve and Other.reserve');
+  });
 });

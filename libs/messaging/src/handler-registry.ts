@@ -43,21 +43,32 @@ export class HandlerRegistry implements OnModuleInit {
     return [...this.handlers.keys()];
   }
 
+  /**
+   * Registers a handler in code, for handlers known only at run time (a saga engine's replies).
+   * Call it before the application bootstraps, e.g. in `onModuleInit`.
+   */
+  add(
+    definition: MessageDefinition,
+    name: string,
+    invoke: (payload: unknown, context: MessageContext) => Promise<unknown>,
+  ): void {
+    const existing = this.handlers.get(definition.type);
+    if (existing) {
+      throw new Error(`${definition.type} has two handlers: ${existing.name} and ${name}`);
+    }
+    this.handlers.set(definition.type, { definition, name, invoke });
+    this.logger.log(`${name} handles ${definition.type}`);
+  }
+
   private register(instance: Record<string, unknown>, method: string): void {
     const fn = instance[method];
     if (typeof fn !== 'function') return;
     const definition = this.reflector.get<MessageDefinition | undefined>(HANDLES_METADATA, fn);
     if (!definition) return;
-    const name = `${instance.constructor.name}.${method}`;
-    const existing = this.handlers.get(definition.type);
-    if (existing) {
-      throw new Error(`${definition.type} has two handlers: ${existing.name} and ${name}`);
-    }
-    this.handlers.set(definition.type, {
+    this.add(
       definition,
-      name,
-      invoke: async (payload, context) => (await fn.call(instance, payload, context)) as unknown,
-    });
-    this.logger.log(`${name} handles ${definition.type}`);
+      `${instance.constructor.name}.${method}`,
+      async (payload, context) => (await fn.call(instance, payload, context)) as unknown,
+    );
   }
 }

@@ -34,6 +34,22 @@ export class MessageBus {
     return this.write('commands', command.type, command, payload, { ...meta, replyTo }, manager);
   }
 
+  /**
+   * Sends the command `meta.messageId` again (a deadline passed without a reply): the same
+   * message, so a participant that did receive it skips it in its inbox. The outbox row is
+   * published once more; if it was purged meanwhile, it is written afresh.
+   */
+  resend<D extends CommandDefinition>(
+    command: D,
+    payload: PayloadOf<D>,
+    meta: MessageMeta & { messageId: string },
+    manager: EntityManager,
+  ): Promise<Envelope<PayloadOf<D>>> {
+    const replyTo = meta.replyTo ?? this.options.replyTo;
+    const envelope = { ...meta, replyTo };
+    return this.write('commands', command.type, command, payload, envelope, manager, true);
+  }
+
   /** Answers `to` on the queue it named in `replyTo`. */
   reply<D extends ReplyDefinition>(
     reply: D,
@@ -58,6 +74,7 @@ export class MessageBus {
     payload: PayloadOf<D>,
     meta: MessageMeta,
     manager: EntityManager,
+    resend = false,
   ): Promise<Envelope<PayloadOf<D>>> {
     const parsed = definition.schema.safeParse(payload);
     if (!parsed.success) {
@@ -67,7 +84,9 @@ export class MessageBus {
     }
     const envelope = this.envelopeOf(definition, parsed.data as PayloadOf<D>, meta);
     await manager.query(
-      `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, $2, $3, $4)`,
+      `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, $2, $3, $4)${
+        resend ? ' ON CONFLICT (message_id) DO UPDATE SET sent_at = NULL' : ''
+      }`,
       [envelope.messageId, destination, routingKey, JSON.stringify(envelope)],
     );
     return envelope;

@@ -50,7 +50,14 @@ export class MessagingModule {
         FaultInjector,
         MessagingMetrics,
       ],
-      exports: [BrokerConnection, MessageBus, MessagingMetrics, Topology, OutboxRelay],
+      exports: [
+        BrokerConnection,
+        HandlerRegistry,
+        MessageBus,
+        MessagingMetrics,
+        Topology,
+        OutboxRelay,
+      ],
     };
   }
 }

@@ -372,6 +372,26 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
     ).toBe(40);
   });
 
+  it('publishes a re-sent command again under the same message id', async () => {
+    const app = await startInstance({ consume: [] });
+    const bus = app.get(MessageBus);
+    const dataSource = app.get(DataSource);
+    const command = aReserveCredit();
+    const sent = await dataSource.transaction((manager) =>
+      bus.send(credit.ReserveCredit, command, {}, manager),
+    );
+    expect(await collect(topology.queue('credit.commands'), 1)).toHaveLength(1);
+
+    await dataSource.transaction((manager) =>
+      bus.resend(credit.ReserveCredit, command, { messageId: sent.messageId }, manager),
+    );
+    const again = await collect(topology.queue('credit.commands'), 1);
+    expect(again.map((message) => message.properties.messageId as unknown)).toEqual([
+      sent.messageId,
+    ]);
+    expect(bodyOf(again[0])).toEqual(command);
+  });
+
   it('never publishes a message whose transaction rolled back', async () => {
     const app = await startInstance({ consume: [] });
     const bus = app.get(MessageBus);

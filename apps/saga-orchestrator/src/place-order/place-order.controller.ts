@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  Post,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { IdempotencyConflictError, SagaEngine, type SagaDefinition } from '@app/saga';
+import { ZodValidationPipe } from '../zod-validation.pipe.js';
+import { fingerprintOf, PlaceOrderRequest } from './place-order.request.js';
+import type { PlaceOrderState } from './place-order.saga.js';
+
+export const PLACE_ORDER_SAGA = Symbol('PLACE_ORDER_SAGA');
+
+export interface PlaceOrderAccepted {
+  orderId: string;
+  sagaId: string;
+  status: 'PENDING';
+}
+
+/** Starts place-order sagas (internal: the gateway authenticates and proxies). */
+@Controller('sagas/place-order')
+export class PlaceOrderController {
+  constructor(
+    private readonly engine: SagaEngine,
+    @Inject(PLACE_ORDER_SAGA) private readonly saga: SagaDefinition<PlaceOrderState>,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  async start(
+    @Body(new ZodValidationPipe(PlaceOrderRequest)) request: PlaceOrderRequest,
+  ): Promise<PlaceOrderAccepted> {
+    const { customerId, total, paymentToken, idempotencyKey } = request;
+    try {
+      const started = await this.engine.start(
+        this.saga,
+        { orderId: randomUUID(), customerId, total, paymentToken },
+        {
+          customerId,
+          idempotency: { key: idempotencyKey, fingerprint: fingerprintOf(request) },
+        },
+      );
+      return { orderId: started.state.orderId, sagaId: started.id, status: 'PENDING' };
+    } catch (error) {
+      if (!(error instanceof IdempotencyConflictError)) throw error;
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: error.message,
+      });
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { credit, order, payment, type Money } from '@app/contracts';
+import { defineSaga, type RetryPolicy, type SagaDefinition } from '@app/saga';
+
+export interface PlaceOrderState {
+  orderId: string;
+  customerId: string;
+  total: Money;
+  paymentToken: string;
+  /** Known once credit is reserved; releasing credit after a timeout works without it. */
+  reservationId?: string;
+  paymentId?: string;
+}
+
+export interface PlaceOrderSettings {
+  stepTimeoutMs: number;
+  paymentTimeoutMs: number;
+  /** Sends of the charge before its outcome counts as unknown and the saga compensates. */
+  paymentAttempts: number;
+  retry: RetryPolicy;
+}
+
+export const DEFAULT_PLACE_ORDER_SETTINGS: PlaceOrderSettings = {
+  stepTimeoutMs: 10_000,
+  paymentTimeoutMs: 10_000,
+  paymentAttempts: 2,
+  retry: { initialDelayMs: 1000, maxDelayMs: 60_000 },
+};
+
+/**
+ * Places an order across order, credit and payment (DESIGN §2). Charging payment is the pivot:
+ * before it every step is undone newest first; after it the order is approved, retried until done.
+ */
+export function placeOrderSaga(
+  settings: PlaceOrderSettings = DEFAULT_PLACE_ORDER_SETTINGS,
+): SagaDefinition<PlaceOrderState> {
+  return (
+    defineSaga<PlaceOrderState>('place-order', {
+      version: 1,
+      timeout: settings.stepTimeoutMs,
+      retry: settings.retry,
+    })
+      .step('create pending order')
+      .invoke(order.CreatePendingOrder, ({ orderId, customerId, total }) => ({
+        orderId,
+        customerId,
+        total,
+      }))
+      .compensate(order.RejectOrder, ({ orderId }, { reason }) => ({ orderId, reason }))
+
+      .step('reserve credit')
+      .invoke(credit.ReserveCredit, ({ orderId, customerId, total }) => ({
+        orderId,
+        customerId,
+        total,
+      }))
+      .onReply((state, reply) => ({ ...state, reservationId: reply.reservationId }))
+      .compensate(credit.ReleaseCredit, ({ orderId, reservationId }) =>
+        reservationId ? { orderId, reservationId } : { orderId },
+      )
+
+      .step('charge payment')
+      .invoke(payment.ChargePayment, ({ orderId, customerId, total, paymentToken }) => ({
+        orderId,
+        customerId,
+        total,
+        paymentToken,
+      }))
+      .onReply((state, reply) => ({ ...state, paymentId: reply.paymentId }))
+      .timeout(settings.paymentTimeoutMs)
+      .attempts(settings.paymentAttempts)
+      // Runs only when the outcome is unknown: voids a charge that happened, fences a late one.
+      .compensate(payment.CancelPayment, ({ orderId }) => ({ orderId }))
+      .pivot()
+
+      .step('approve order')
+      .invoke(order.ApproveOrder, ({ orderId }) => ({ orderId }))
+      .retryUntilDone()
+      .build()
+  );
+}

@@ -1,0 +1,56 @@
+import type { SagaRecord, SagaStatus, SagaStepRecord } from '@app/saga';
+
+export interface SagaStepView {
+  step: string;
+  direction: 'forward' | 'backward';
+  event: string;
+  messageType: string | null;
+  messageId: string | null;
+  detail: string | null;
+  status: SagaStatus;
+  at: string;
+}
+
+export interface SagaSummaryView {
+  id: string;
+  type: string;
+  status: SagaStatus;
+  definitionVersion: number;
+  customerId: string | null;
+  orderId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lastError?: string;
+}
+
+export interface SagaView extends SagaSummaryView {
+  steps: SagaStepView[];
+}
+
+export function summaryOf(record: SagaRecord): SagaSummaryView {
+  const { orderId } = record.data as { orderId?: string };
+  return {
+    id: record.id,
+    type: record.sagaType,
+    status: record.status,
+    definitionVersion: record.definitionVersion,
+    customerId: record.customerId,
+    orderId: orderId ?? null,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    ...(record.lastError ? { lastError: record.lastError } : {}),
+  };
+}
+
+export function stepOf(step: SagaStepRecord): SagaStepView {
+  return {
+    step: step.stepName,
+    direction: step.direction,
+    event: step.event,
+    messageType: step.messageType,
+    messageId: step.messageId,
+    detail: step.detail,
+    status: step.status,
+    at: step.at.toISOString(),
+  };
+}

@@ -1,0 +1,132 @@
+import {
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Sse,
+  type MessageEvent,
+} from '@nestjs/common';
+import {
+  isTerminal,
+  SagaEngine,
+  SagaNotFoundError,
+  SagaQueries,
+  SagaTransitionError,
+  type SagaStatus,
+} from '@app/saga';
+import { concatMap, from, interval, Observable, takeWhile } from 'rxjs';
+import { z } from 'zod';
+import { ZodValidationPipe } from '../zod-validation.pipe.js';
+import { cursorOf, SagaListQuery } from './saga-list.query.js';
+import { stepOf, summaryOf, type SagaSummaryView, type SagaView } from './saga.view.js';
+
+const SagaId = new ZodValidationPipe(z.uuid({ error: 'must be a saga id (uuid)' }));
+const EVENT_POLL_MS = 250;
+
+/** Saga reads, the live timeline and operator actions (internal: the gateway adds auth). */
+@Controller('sagas')
+export class SagasController {
+  constructor(
+    private readonly queries: SagaQueries,
+    private readonly engine: SagaEngine,
+  ) {}
+
+  @Get()
+  async list(
+    @Query(new ZodValidationPipe(SagaListQuery)) query: SagaListQuery,
+  ): Promise<{ items: SagaSummaryView[]; nextCursor: string | null }> {
+    const records = await this.queries.list({
+      status: query.status,
+      createdBefore: query.olderThan,
+      after: query.cursor,
+      limit: query.limit + 1,
+    });
+    const page = records.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(summaryOf),
+      nextCursor: records.length > query.limit && last ? cursorOf(last.createdAt, last.id) : null,
+    };
+  }
+
+  @Get(':id')
+  async get(@Param('id', SagaId) id: string): Promise<SagaView> {
+    const record = await this.queries.find(id);
+    if (!record) throw notFound(id);
+    const steps = await this.queries.steps(id);
+    return { ...summaryOf(record), steps: steps.map(stepOf) };
+  }
+
+  /** One event per timeline entry, from the start; the stream ends when the saga does. */
+  @Sse(':id/events')
+  async events(@Param('id', SagaId) id: string): Promise<Observable<MessageEvent>> {
+    if (!(await this.queries.find(id))) throw notFound(id);
+    let seen = 0;
+    let ended = false;
+    return interval(EVENT_POLL_MS).pipe(
+      takeWhile(() => !ended),
+      concatMap(() =>
+        from(
+          (async () => {
+            const steps = await this.queries.steps(id, seen);
+            const status = (await this.queries.find(id))?.status;
+            // Ends after the entries that led to a terminal status have been sent.
+            ended = steps.length === 0 && (!status || isTerminal(status));
+            seen = steps.at(-1)?.id ?? seen;
+            return steps;
+          })(),
+        ),
+      ),
+      concatMap((steps) =>
+        from(
+          steps.map((step) => ({
+            id: String(step.id),
+            type: 'transition',
+            data: { sagaId: id, ...stepOf(step) },
+          })),
+        ),
+      ),
+    );
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  retry(@Param('id', SagaId) id: string): Promise<{ id: string; status: SagaStatus }> {
+    return this.operate(id, () => this.engine.retry(id));
+  }
+
+  @Post(':id/compensate')
+  @HttpCode(202)
+  compensate(@Param('id', SagaId) id: string): Promise<{ id: string; status: SagaStatus }> {
+    return this.operate(id, () => this.engine.compensate(id));
+  }
+
+  private async operate(
+    id: string,
+    action: () => Promise<void>,
+  ): Promise<{ id: string; status: SagaStatus }> {
+    try {
+      await action();
+    } catch (error) {
+      if (error instanceof SagaNotFoundError) throw notFound(id);
+      if (error instanceof SagaTransitionError) {
+        throw new ConflictException({ statusCode: 409, error: 'Conflict', message: error.message });
+      }
+      throw error;
+    }
+    const record = await this.queries.find(id);
+    return { id, status: record?.status ?? 'FAILED' };
+  }
+}
+
+function notFound(id: string): NotFoundException {
+  return new NotFoundException({
+    statusCode: 404,
+    error: 'Not Found',
+    message: `Saga ${id} does not exist`,
+  });
+}

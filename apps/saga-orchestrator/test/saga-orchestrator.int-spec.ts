@@ -1,0 +1,495 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { Logger } from 'nestjs-pino';
+import pg from 'pg';
+import { credit, order, payment, type CommandDefinition } from '@app/contracts';
+import { BrokerConnection, HEADERS, Topology } from '@app/messaging';
+import { loadSagaOrchestratorConfig } from '../src/saga-orchestrator.config.js';
+import { SagaOrchestratorModule } from '../src/saga-orchestrator.module.js';
+
+const DATABASE = 'sagaflow_it_orchestrator';
+const NAMESPACE = 'it-saga.';
+const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const PARTICIPANTS = ['order', 'credit', 'payment'];
+
+jest.setTimeout(30_000);
+
+const topology = new Topology({ namespace: NAMESPACE, services: PARTICIPANTS });
+const apps: INestApplication[] = [];
+let amqp: ChannelModel;
+let channel: Channel;
+
+interface ReceivedCommand {
+  sagaId: string;
+  type: string;
+  messageId: string;
+  payload: Record<string, unknown>;
+}
+
+/** How the test's participants answer a command: a success, a failure code, or silence. */
+type Answer = { success: Record<string, unknown> } | { failure: string } | 'ignore';
+type Script = Partial<Record<string, (command: ReceivedCommand) => Answer>>;
+
+const received: ReceivedCommand[] = [];
+/** Scripts by customer id; the saga id is learned from the first command, which names the customer. */
+const scriptsByCustomer = new Map<string, Script>();
+const scriptsBySaga = new Map<string, Script>();
+/** Replies to every command twice (different message ids), as a redelivering broker could. */
+const duplicateRepliesFor = new Set<string>();
+
+/** What a participant that agrees to everything answers. */
+function success(command: ReceivedCommand): Answer {
+  const { orderId, customerId, total } = command.payload;
+  const answers: Record<string, Record<string, unknown>> = {
+    [order.CreatePendingOrder.type]: { orderId, status: 'PENDING' },
+    [order.ApproveOrder.type]: { orderId, status: 'APPROVED' },
+    [order.RejectOrder.type]: { orderId, status: 'REJECTED' },
+    [credit.ReserveCredit.type]: {
+      reservationId: randomUUID(),
+      orderId,
+      customerId,
+      amount: total,
+    },
+    [credit.ReleaseCredit.type]: { orderId, outcome: 'released' },
+    [payment.ChargePayment.type]: { paymentId: randomUUID(), orderId, amount: total },
+    [payment.CancelPayment.type]: { orderId, outcome: 'fenced' },
+  };
+  return { success: answers[command.type] };
+}
+
+function replyDefinitionOf(type: string, answer: Answer): string {
+  const commands: CommandDefinition[] = [
+    order.CreatePendingOrder,
+    order.ApproveOrder,
+    order.RejectOrder,
+    credit.ReserveCredit,
+    credit.ReleaseCredit,
+    payment.ChargePayment,
+    payment.CancelPayment,
+  ];
+  const command = commands.find((candidate) => candidate.type === type);
+  if (!command) throw new Error(`unknown command ${type}`);
+  return 'failure' in (answer as object) ? command.failure.type : command.reply.type;
+}
+
+function onCommand(message: ConsumeMessage): void {
+  const headers = message.properties.headers ?? {};
+  const command: ReceivedCommand = {
+    sagaId: String(headers[HEADERS.sagaId]),
+    type: String(message.properties.type),
+    messageId: String(message.properties.messageId),
+    payload: JSON.parse(message.content.toString()) as Record<string, unknown>,
+  };
+  received.push(command);
+  channel.ack(message);
+  const customerId = command.payload.customerId;
+  if (typeof customerId === 'string' && scriptsByCustomer.has(customerId)) {
+    scriptsBySaga.set(command.sagaId, scriptsByCustomer.get(customerId) ?? {});
+  }
+  const script = scriptsBySaga.get(command.sagaId) ?? {};
+  const answer = (script[command.type] ?? success)(command);
+  if (answer === 'ignore') return;
+  const copies = duplicateRepliesFor.has(command.sagaId) ? 2 : 1;
+  for (let copy = 0; copy < copies; copy += 1) {
+    const body = 'success' in answer ? answer.success : { code: answer.failure, reason: 'test' };
+    channel.publish(
+      topology.repliesExchange,
+      String(message.properties.replyTo),
+      Buffer.from(JSON.stringify(body)),
+      {
+        messageId: randomUUID(),
+        type: replyDefinitionOf(command.type, answer),
+        correlationId: String(message.properties.correlationId),
+        persistent: true,
+        headers: {
+          [HEADERS.schemaVersion]: 1,
+          [HEADERS.traceparent]: String(headers[HEADERS.traceparent]),
+          [HEADERS.occurredAt]: new Date().toISOString(),
+          [HEADERS.sagaId]: command.sagaId,
+          [HEADERS.causationId]: command.messageId,
+        },
+      },
+    );
+  }
+}
+
+async function startOrchestrator(): Promise<string> {
+  const config = loadSagaOrchestratorConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.IT_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: `postgres://sagaflow_orchestrator@127.0.0.1:5432/${DATABASE}`,
+    AMQP_URL,
+    AMQP_NAMESPACE: NAMESPACE,
+    PLACE_ORDER_STEP_TIMEOUT_MS: '1500',
+    PLACE_ORDER_PAYMENT_TIMEOUT_MS: '800',
+    PLACE_ORDER_PAYMENT_ATTEMPTS: '2',
+    SAGA_RETRY_INITIAL_DELAY_MS: '100',
+    SAGA_RETRY_MAX_DELAY_MS: '200',
+    SAGA_DEADLINE_SCAN_INTERVAL_MS: '100',
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [SagaOrchestratorModule.register(config)],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  // As startApp does: Nest's own logs go through pino, at the configured level.
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: '100kb' });
+  await app.listen(0, '127.0.0.1');
+  apps.push(app);
+  await app.get(BrokerConnection).model.waitForConnect();
+  return (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
+async function http(baseUrl: string, method: 'GET' | 'POST', path: string, body?: unknown) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+function aPlaceOrder(script: Script = {}) {
+  const customerId = randomUUID();
+  scriptsByCustomer.set(customerId, script);
+  return {
+    customerId,
+    total: { amount: 1250, currency: 'EUR' },
+    paymentToken: 'tok_approve',
+    idempotencyKey: randomUUID(),
+  };
+}
+
+interface SagaBody {
+  id: string;
+  status: string;
+  orderId: string;
+  customerId: string;
+  definitionVersion: number;
+  lastError?: string;
+  steps: { step: string; event: string; messageType: string | null; messageId: string | null }[];
+}
+
+async function start(baseUrl: string, request: ReturnType<typeof aPlaceOrder>) {
+  const { status, body } = await http(baseUrl, 'POST', '/sagas/place-order', request);
+  expect(status).toBe(202);
+  return body as { sagaId: string; orderId: string; status: string };
+}
+
+async function settled(baseUrl: string, sagaId: string, status: string): Promise<SagaBody> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const { body } = await http(baseUrl, 'GET', `/sagas/${sagaId}`);
+    const saga = body as unknown as SagaBody;
+    if (saga.status === status) return saga;
+    if (Date.now() > deadline) {
+      throw new Error(`saga ${sagaId} is ${saga.status}, not ${status}: ${JSON.stringify(saga)}`);
+    }
+    await sleep(50);
+  }
+}
+
+async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
+function commandsOf(sagaId: string): string[] {
+  return received.filter((command) => command.sagaId === sagaId).map((command) => command.type);
+}
+
+async function dropDatabase(): Promise<void> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+let baseUrl: string;
+
+beforeAll(async () => {
+  await dropDatabase();
+  baseUrl = await startOrchestrator();
+  amqp = await connect(AMQP_URL, { noDelay: true });
+  channel = await amqp.createChannel();
+  for (const service of PARTICIPANTS) {
+    await channel.consume(topology.queue(`${service}.commands`), (message) => {
+      if (message) onCommand(message);
+    });
+  }
+});
+
+afterAll(async () => {
+  await Promise.all(apps.map((app) => app.close()));
+  if (channel) {
+    for (const queue of topology.queues) {
+      await channel.deleteQueue(topology.queue(queue));
+      await channel.deleteQueue(topology.deadLetterQueue(queue));
+    }
+    for (const exchange of [
+      topology.commandsExchange,
+      topology.repliesExchange,
+      topology.deadLetterExchange,
+    ]) {
+      await channel.deleteExchange(exchange);
+    }
+  }
+  await amqp?.close();
+  await dropDatabase();
+});
+
+describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
+  it('places an order: create, reserve, charge, approve, with a timeline', async () => {
+    const request = aPlaceOrder();
+    const started = await start(baseUrl, request);
+    expect(started).toEqual({
+      orderId: expect.any(String),
+      sagaId: expect.any(String),
+      status: 'PENDING',
+    });
+
+    const saga = await settled(baseUrl, started.sagaId, 'COMPLETED');
+    expect(saga).toMatchObject({
+      id: started.sagaId,
+      type: 'place-order',
+      definitionVersion: 1,
+      customerId: request.customerId,
+      orderId: started.orderId,
+    });
+    expect(saga.steps.map(({ step, event }) => `${step}: ${event}`)).toEqual([
+      'create pending order: sent',
+      'create pending order: succeeded',
+      'reserve credit: sent',
+      'reserve credit: succeeded',
+      'charge payment: sent',
+      'charge payment: succeeded',
+      'approve order: sent',
+      'approve order: succeeded',
+    ]);
+    expect(commandsOf(started.sagaId)).toEqual([
+      order.CreatePendingOrder.type,
+      credit.ReserveCredit.type,
+      payment.ChargePayment.type,
+      order.ApproveOrder.type,
+    ]);
+    const first = received.find((command) => command.sagaId === started.sagaId);
+    expect(first?.payload).toEqual({
+      orderId: started.orderId,
+      customerId: request.customerId,
+      total: request.total,
+    });
+  });
+
+  it('returns the same saga for a replayed idempotency key and 422 for a reused one', async () => {
+    const request = aPlaceOrder();
+    const first = await start(baseUrl, request);
+    const replay = await start(baseUrl, request);
+    expect(replay).toEqual(first);
+
+    const reused = await http(baseUrl, 'POST', '/sagas/place-order', {
+      ...request,
+      total: { amount: 1, currency: 'EUR' },
+    });
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity' });
+    await settled(baseUrl, first.sagaId, 'COMPLETED');
+    expect(
+      commandsOf(first.sagaId).filter((type) => type === order.CreatePendingOrder.type),
+    ).toHaveLength(1);
+  });
+
+  it('answers an invalid request with 400 and the fields at fault', async () => {
+    const { status, body } = await http(baseUrl, 'POST', '/sagas/place-order', {
+      customerId: 'nope',
+      total: { amount: 12.5, currency: 'EUR' },
+      paymentToken: 'tok_approve',
+    });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect((body.details as { path: string }[]).map((detail) => detail.path)).toEqual([
+      'customerId',
+      'total.amount',
+      'idempotencyKey',
+    ]);
+    expect((await http(baseUrl, 'GET', '/sagas/not-a-uuid')).status).toBe(400);
+    expect((await http(baseUrl, 'GET', `/sagas/${randomUUID()}`)).status).toBe(404);
+  });
+
+  it('releases credit and rejects the order when the card is declined', async () => {
+    const started = await start(
+      baseUrl,
+      aPlaceOrder({ [payment.ChargePayment.type]: () => ({ failure: 'payment.card-declined' }) }),
+    );
+    const saga = await settled(baseUrl, started.sagaId, 'COMPENSATED');
+
+    expect(commandsOf(started.sagaId)).toEqual([
+      order.CreatePendingOrder.type,
+      credit.ReserveCredit.type,
+      payment.ChargePayment.type,
+      credit.ReleaseCredit.type,
+      order.RejectOrder.type,
+    ]);
+    const reserved = received.find(
+      (command) => command.sagaId === started.sagaId && command.type === credit.ReleaseCredit.type,
+    );
+    expect(reserved?.payload).toMatchObject({
+      orderId: started.orderId,
+      reservationId: expect.any(String),
+    });
+    expect(saga.lastError).toContain('payment.card-declined');
+  });
+
+  it('re-sends a charge that is not answered, then cancels it, releases credit and rejects', async () => {
+    const started = await start(
+      baseUrl,
+      aPlaceOrder({ [payment.ChargePayment.type]: () => 'ignore' }),
+    );
+    const saga = await settled(baseUrl, started.sagaId, 'COMPENSATED');
+
+    const charges = received.filter(
+      (command) => command.sagaId === started.sagaId && command.type === payment.ChargePayment.type,
+    );
+    expect(charges).toHaveLength(2);
+    expect(charges[1].messageId).toBe(charges[0].messageId);
+    expect(commandsOf(started.sagaId).slice(4)).toEqual([
+      payment.CancelPayment.type,
+      credit.ReleaseCredit.type,
+      order.RejectOrder.type,
+    ]);
+    expect(saga.lastError).toBe('step "charge payment" timed out after 2 attempts');
+    expect(saga.steps.filter((step) => step.event === 'timed-out')).toHaveLength(2);
+  });
+
+  it('goes to FAILED when a compensation keeps failing, and retries it on request', async () => {
+    let releaseRefused = true;
+    const started = await start(
+      baseUrl,
+      aPlaceOrder({
+        [credit.ReserveCredit.type]: () => ({ failure: 'credit.insufficient-credit' }),
+        [order.RejectOrder.type]: (command) =>
+          releaseRefused ? { failure: 'order.not-found' } : success(command),
+      }),
+    );
+    const failed = await settled(baseUrl, started.sagaId, 'FAILED');
+    expect(failed.lastError).toContain('compensation of "create pending order" failed');
+    expect(
+      commandsOf(started.sagaId).filter((type) => type === order.RejectOrder.type),
+    ).toHaveLength(5);
+
+    releaseRefused = false;
+    expect((await http(baseUrl, 'POST', `/sagas/${started.sagaId}/retry`)).status).toBe(202);
+    await settled(baseUrl, started.sagaId, 'COMPENSATED');
+    expect((await http(baseUrl, 'POST', `/sagas/${started.sagaId}/retry`)).status).toBe(409);
+  });
+
+  it('compensates a stuck saga on request, fencing the step in flight', async () => {
+    const started = await start(
+      baseUrl,
+      aPlaceOrder({ [credit.ReserveCredit.type]: () => 'ignore' }),
+    );
+    await eventually(() => commandsOf(started.sagaId).includes(credit.ReserveCredit.type));
+
+    expect((await http(baseUrl, 'POST', `/sagas/${started.sagaId}/compensate`)).status).toBe(202);
+    await settled(baseUrl, started.sagaId, 'COMPENSATED');
+    const release = received.find(
+      (command) => command.sagaId === started.sagaId && command.type === credit.ReleaseCredit.type,
+    );
+    expect(release?.payload).toEqual({ orderId: started.orderId });
+    expect(commandsOf(started.sagaId).at(-1)).toBe(order.RejectOrder.type);
+  });
+
+  it('finishes on another instance a saga whose orchestrator stopped mid-step', async () => {
+    const stopping = await startOrchestrator();
+    const started = await start(
+      stopping,
+      aPlaceOrder({ [payment.ChargePayment.type]: () => 'ignore' }),
+    );
+    await eventually(() => commandsOf(started.sagaId).includes(payment.ChargePayment.type));
+    const app = apps.pop();
+    await app?.close();
+
+    // Only the database knows the saga now: the surviving instance's deadline scanner takes over.
+    await settled(baseUrl, started.sagaId, 'COMPENSATED');
+    expect(commandsOf(started.sagaId).slice(-3)).toEqual([
+      payment.CancelPayment.type,
+      credit.ReleaseCredit.type,
+      order.RejectOrder.type,
+    ]);
+  });
+
+  it('streams the timeline as server-sent events and ends with the saga', async () => {
+    const started = await start(baseUrl, aPlaceOrder());
+    await settled(baseUrl, started.sagaId, 'COMPLETED');
+    const response = await fetch(`${baseUrl}/sagas/${started.sagaId}/events`);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const events = (await response.text())
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)) as { event: string; status: string });
+    expect(events).toHaveLength(8);
+    expect(events.at(-1)).toMatchObject({ event: 'succeeded', status: 'COMPLETED' });
+  });
+
+  it('lists sagas by status with a cursor, and counts them in /metrics', async () => {
+    const first = await start(baseUrl, aPlaceOrder());
+    const second = await start(baseUrl, aPlaceOrder());
+    await settled(baseUrl, first.sagaId, 'COMPLETED');
+    await settled(baseUrl, second.sagaId, 'COMPLETED');
+
+    const page = await http(baseUrl, 'GET', '/sagas?status=COMPLETED&limit=1');
+    const items = page.body.items as { id: string; status: string }[];
+    expect(items).toEqual([expect.objectContaining({ id: second.sagaId, status: 'COMPLETED' })]);
+    const next = await http(
+      baseUrl,
+      'GET',
+      `/sagas?status=COMPLETED&limit=1&cursor=${String(page.body.nextCursor)}`,
+    );
+    expect((next.body.items as { id: string }[])[0].id).toBe(first.sagaId);
+    expect((await http(baseUrl, 'GET', '/sagas?status=DONE')).status).toBe(400);
+
+    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/sagaflow_sagas_completed_total\{saga_type="place-order"\} \d+/);
+    expect(metrics).toContain('sagaflow_saga_duration_seconds_bucket');
+    expect(metrics).toMatch(/sagaflow_messaging_handled [1-9]\d*/);
+  });
+
+  it('moves each saga once when two orchestrators share replies and deadlines', async () => {
+    const otherUrl = await startOrchestrator();
+    const starts = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => {
+        const request = aPlaceOrder();
+        return start(index % 2 === 0 ? baseUrl : otherUrl, request);
+      }),
+    );
+    // Every command is answered twice: the second reply finds the saga moved on, or loses the race.
+    for (const { sagaId } of starts) duplicateRepliesFor.add(sagaId);
+    const sagas = await Promise.all(
+      starts.map(({ sagaId }) => settled(otherUrl, sagaId, 'COMPLETED')),
+    );
+
+    for (const saga of sagas) {
+      const commands = received.filter((command) => command.sagaId === saga.id);
+      const distinct = new Set(commands.map((command) => command.messageId));
+      expect(distinct.size).toBe(4);
+      expect(saga.steps.filter((step) => step.event === 'succeeded')).toHaveLength(4);
+    }
+    const ignored = sagas.flatMap((saga) => saga.steps.filter((step) => step.event === 'ignored'));
+    expect(ignored.length).toBeGreaterThan(0);
+  });
+});

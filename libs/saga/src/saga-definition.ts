@@ -1,0 +1,199 @@
+import type { CommandDefinition, PayloadOf } from '@app/contracts';
+import { toMilliseconds, type Duration } from './duration.js';
+
+/** A command the saga sends: what to send, built from the saga's state, and how long to wait. */
+export interface CommandCall<S> {
+  command: CommandDefinition;
+  payload(state: S, failure: SagaFailure): unknown;
+  timeoutMs: number;
+  /** Sends of one command (re-sends after a timeout and retries after a failure) before giving up. */
+  maxAttempts: number;
+}
+
+export interface SagaStep<S> {
+  name: string;
+  invoke: CommandCall<S>;
+  /** Folds the success reply into the state, for later steps and compensations. */
+  onReply?(state: S, reply: unknown): S;
+  /** Undoes the step; also sent when the step timed out, since it may have run (and must be fenced). */
+  compensation?: CommandCall<S>;
+  /** The point of no return: once it succeeded, the saga only goes forward. */
+  pivot: boolean;
+  /** Failures and timeouts are retried (up to `maxAttempts`) instead of compensated. */
+  retryUntilDone: boolean;
+}
+
+/** Why the saga is compensating: what a compensation may pass on (a rejection reason, say). */
+export interface SagaFailure {
+  reason: string;
+}
+
+export interface RetryPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** A saga's business flow: steps in order, each with its undo. Instances run on the version they started with. */
+export interface SagaDefinition<S> {
+  name: string;
+  version: number;
+  steps: readonly SagaStep<S>[];
+  retry: RetryPolicy;
+}
+
+/** Any saga definition, whatever its state type (the engine treats state as a JSON object). */
+export type AnySagaDefinition = SagaDefinition<object>;
+
+export interface SagaOptions {
+  version: number;
+  retry?: Partial<RetryPolicy>;
+  /** Default wait for a reply, for steps and compensations that name none. */
+  timeout?: Duration;
+}
+
+export interface CompensationOptions {
+  timeout?: Duration;
+  attempts?: number;
+}
+
+const DEFAULT_TIMEOUT: Duration = '10s';
+const STEP_ATTEMPTS = 3;
+const COMPENSATION_ATTEMPTS = 5;
+const RETRY_UNTIL_DONE_ATTEMPTS = 20;
+
+/** Starts a saga definition: `defineSaga<State>('place-order', { version: 1 }).step(...)...build()`. */
+export function defineSaga<S extends object>(name: string, options: SagaOptions): SagaBuilder<S> {
+  return new SagaBuilder<S>(name, options);
+}
+
+export class SagaBuilder<S> {
+  private readonly steps: SagaStep<S>[] = [];
+  private readonly defaultTimeoutMs: number;
+
+  constructor(
+    private readonly name: string,
+    private readonly options: SagaOptions,
+  ) {
+    this.defaultTimeoutMs = toMilliseconds(options.timeout ?? DEFAULT_TIMEOUT);
+  }
+
+  step(name: string): StepStart<S> {
+    return new StepStart(this, name, this.defaultTimeoutMs, (step) => this.steps.push(step));
+  }
+
+  build(): SagaDefinition<S> {
+    const { name, options, steps } = this;
+    if (!Number.isInteger(options.version) || options.version < 1) {
+      throw new Error(`Saga ${name}: version must be a positive integer`);
+    }
+    if (steps.length === 0) throw new Error(`Saga ${name} has no steps`);
+    const names = steps.map((step) => step.name);
+    const duplicate = names.find((stepName, index) => names.indexOf(stepName) !== index);
+    if (duplicate) throw new Error(`Saga ${name} has two steps named "${duplicate}"`);
+    const pivot = steps.findIndex((step) => step.pivot);
+    if (steps.filter((step) => step.pivot).length > 1) {
+      throw new Error(`Saga ${name} has more than one pivot`);
+    }
+    const undoable =
+      pivot >= 0 ? steps.slice(pivot + 1).find((step) => !step.retryUntilDone) : null;
+    if (undoable) {
+      throw new Error(
+        `Saga ${name}: "${undoable.name}" follows the pivot, so it must retryUntilDone()`,
+      );
+    }
+    return {
+      name,
+      version: options.version,
+      steps: [...steps],
+      retry: { initialDelayMs: 1000, maxDelayMs: 60_000, ...options.retry },
+    };
+  }
+}
+
+export class StepStart<S> {
+  constructor(
+    private readonly saga: SagaBuilder<S>,
+    private readonly name: string,
+    private readonly defaultTimeoutMs: number,
+    private readonly add: (step: SagaStep<S>) => void,
+  ) {}
+
+  /** The command the step sends, built from the state. */
+  invoke<C extends CommandDefinition>(
+    command: C,
+    payload: (state: S) => PayloadOf<C>,
+  ): StepBuilder<S, C> {
+    const step: SagaStep<S> = {
+      name: this.name,
+      invoke: { command, payload, timeoutMs: this.defaultTimeoutMs, maxAttempts: STEP_ATTEMPTS },
+      pivot: false,
+      retryUntilDone: false,
+    };
+    this.add(step);
+    return new StepBuilder<S, C>(this.saga, step, this.defaultTimeoutMs);
+  }
+}
+
+export class StepBuilder<S, C extends CommandDefinition> {
+  constructor(
+    private readonly saga: SagaBuilder<S>,
+    private readonly current: SagaStep<S>,
+    private readonly defaultTimeoutMs: number,
+  ) {}
+
+  /** Folds the success reply into the state. */
+  onReply(apply: (state: S, reply: PayloadOf<C['reply']>) => S): this {
+    this.current.onReply = apply;
+    return this;
+  }
+
+  /** How to undo the step; it sees the state as it is when compensation runs, and why. */
+  compensate<K extends CommandDefinition>(
+    command: K,
+    payload: (state: S, failure: SagaFailure) => PayloadOf<K>,
+    options: CompensationOptions = {},
+  ): this {
+    this.current.compensation = {
+      command,
+      payload,
+      timeoutMs: options.timeout ? toMilliseconds(options.timeout) : this.defaultTimeoutMs,
+      maxAttempts: options.attempts ?? COMPENSATION_ATTEMPTS,
+    };
+    return this;
+  }
+
+  /** How long to wait for the reply before re-sending the same command. */
+  timeout(duration: Duration): this {
+    this.current.invoke.timeoutMs = toMilliseconds(duration);
+    return this;
+  }
+
+  /** Sends of the command before the step counts as failed. */
+  attempts(count: number): this {
+    if (!Number.isInteger(count) || count < 1) throw new Error('attempts must be at least 1');
+    this.current.invoke.maxAttempts = count;
+    return this;
+  }
+
+  pivot(): this {
+    this.current.pivot = true;
+    return this;
+  }
+
+  /** Never undone: failures and timeouts are retried with backoff; after the limit the saga needs an operator. */
+  retryUntilDone(): this {
+    this.current.retryUntilDone = true;
+    if (this.current.invoke.maxAttempts === STEP_ATTEMPTS) {
+      this.current.invoke.maxAttempts = RETRY_UNTIL_DONE_ATTEMPTS;
+    }
+    return this;
+  }
+
+  step(name: string): StepStart<S> {
+    return this.saga.step(name);
+  }
+
+  build(): SagaDefinition<S> {
+    return this.saga.build();
+  }
+}

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { MessageBus, type Envelope } from '@app/messaging';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { SagaDefinition } from './saga-definition.js';
+import { IdempotencyConflictError } from './idempotency-conflict.error.js';
+import { SagaMetrics } from './saga-metrics.js';
+import { SagaNotFoundError } from './saga-not-found.error.js';
+import { snapshotOf, type SagaRecord } from './saga-record.js';
+import { SagaRegistry } from './saga-registry.js';
+import { SagaStateMachine, type SagaClock, type Transition } from './saga-state-machine.js';
+import { SagaStore } from './saga-store.js';
+
+export interface StartOptions {
+  /** Generated when omitted. */
+  id?: string;
+  /** The same key starts one saga only; `fingerprint` tells a replay from a different request. */
+  idempotency?: { key: string; fingerprint: string };
+  /** Whose saga it is, for reads filtered by owner. */
+  customerId?: string;
+}
+
+export interface Started<S> {
+  id: string;
+  state: S;
+  /** False when the idempotency key returned an existing saga. */
+  created: boolean;
+}
+
+/** Optimistic-concurrency retries of one reply before the consumer's own retry takes over. */
+const CONFLICT_RETRIES = 5;
+/** How long a saga whose deadline could not be handled waits before the next try. */
+const POSTPONE_MS = 30_000;
+
+/**
+ * Moves saga instances: every transition, the commands it sends (outbox) and its timeline rows
+ * commit in one transaction; a reply's inbox row joins the same transaction. The rules themselves
+ * are in `SagaStateMachine`.
+ */
+@Injectable()
+export class SagaEngine {
+  private readonly logger = new Logger(SagaEngine.name);
+  private readonly clock: SagaClock = { now: () => new Date(), newId: () => randomUUID() };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: MessageBus,
+    private readonly registry: SagaRegistry,
+    private readonly store: SagaStore,
+    private readonly metrics: SagaMetrics,
+  ) {}
+
+  start<S extends object>(
+    definition: SagaDefinition<S>,
+    state: S,
+    options: StartOptions = {},
+  ): Promise<Started<S>> {
+    if (!this.registry.has(definition)) {
+      throw new Error(`Saga ${definition.name} v${definition.version} is not registered`);
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const { idempotency } = options;
+      if (idempotency) {
+        const existing = await this.store.findByIdempotencyKey(manager, idempotency.key);
+        if (existing) return this.replayed<S>(existing, idempotency.fingerprint);
+      }
+      const now = this.clock.now();
+      const machine = new SagaStateMachine(definition, this.clock);
+      const transition = machine.start(state);
+      const { snapshot } = transition;
+      const record: SagaRecord = {
+        id: options.id ?? randomUUID(),
+        sagaType: definition.name,
+        definitionVersion: definition.version,
+        status: snapshot.status,
+        direction: snapshot.direction,
+        currentStep: snapshot.currentStep,
+        data: snapshot.state,
+        attempt: snapshot.attempt,
+        awaitingMessageId: snapshot.awaitingMessageId,
+        deadline: snapshot.deadline,
+        lastError: snapshot.lastError,
+        version: 1,
+        customerId: options.customerId ?? null,
+        idempotencyKey: idempotency?.key ?? null,
+        requestFingerprint: idempotency?.fingerprint ?? null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (!(await this.store.insert(manager, record))) {
+        // A concurrent request with the same key won; its row is committed by now.
+        const winner = await this.store.findByIdempotencyKey(manager, idempotency?.key ?? '');
+        if (!winner || !idempotency) throw new Error(`Saga ${record.id} could not be inserted`);
+        return this.replayed<S>(winner, idempotency.fingerprint);
+      }
+      await this.effects(manager, record, transition, now);
+      this.metrics.sagaStarted(definition.name);
+      this.logger.log(`Started ${definition.name} v${definition.version} ${record.id}`);
+      return { id: record.id, state, created: true };
+    });
+  }
+
+  /** Applies a reply inside the transaction that records its inbox row. */
+  async handleReply(envelope: Envelope, manager: EntityManager): Promise<void> {
+    if (!envelope.sagaId) {
+      this.logger.warn(`${envelope.type} ${envelope.messageId} names no saga; ignored`);
+      return;
+    }
+    for (let attempt = 1; attempt <= CONFLICT_RETRIES; attempt += 1) {
+      const record = await this.store.find(manager, envelope.sagaId);
+      if (!record) {
+        this.logger.warn(`${envelope.type} answers unknown saga ${envelope.sagaId}; ignored`);
+        return;
+      }
+      const transition = this.machineOf(record).reply(snapshotOf(record), {
+        messageId: envelope.messageId,
+        causationId: envelope.causationId,
+        type: envelope.type,
+        payload: envelope.payload,
+      });
+      if (await this.apply(manager, record, transition)) return;
+      this.logger.debug(`Saga ${record.id} moved meanwhile; re-reading it`);
+    }
+    throw new Error(`Saga ${envelope.sagaId} kept moving under ${envelope.type}; retrying later`);
+  }
+
+  /** Handles one saga whose deadline passed, if there is one; false when none is due. */
+  async expireNext(): Promise<boolean> {
+    let due: SagaRecord | undefined;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        due = await this.store.lockNextExpired(manager, this.clock.now());
+        if (!due) return false;
+        const transition = this.machineOf(due).deadline(snapshotOf(due));
+        if (!(await this.apply(manager, due, transition))) {
+          throw new Error(`Saga ${due.id} changed although it was locked`);
+        }
+        return true;
+      });
+    } catch (error) {
+      if (!due) throw error;
+      // One saga that cannot be moved must not hold up every deadline behind it.
+      const { id } = due;
+      const reason = `deadline handling failed: ${(error as Error).message}`;
+      this.logger.error(`Saga ${id}: ${reason}`);
+      const later = new Date(this.clock.now().getTime() + POSTPONE_MS);
+      await this.dataSource.transaction((manager) =>
+        this.store.postpone(manager, id, later, reason),
+      );
+      return true;
+    }
+  }
+
+  /** An operator retries a FAILED saga's failing command. */
+  retry(sagaId: string): Promise<void> {
+    return this.operate(sagaId, (machine, record) => machine.retry(snapshotOf(record)));
+  }
+
+  /** An operator compensates a stuck RUNNING saga. */
+  compensate(sagaId: string): Promise<void> {
+    return this.operate(sagaId, (machine, record) => machine.compensate(snapshotOf(record)));
+  }
+
+  private operate(
+    sagaId: string,
+    decide: (machine: SagaStateMachine<object>, record: SagaRecord) => Transition<object>,
+  ): Promise<void> {
+    return this.dataSource.transaction(async (manager) => {
+      const record = await this.store.find(manager, sagaId, true);
+      if (!record) throw new SagaNotFoundError(sagaId);
+      const transition = decide(this.machineOf(record), record);
+      if (!(await this.apply(manager, record, transition))) {
+        throw new Error(`Saga ${sagaId} changed although it was locked`);
+      }
+    });
+  }
+
+  private replayed<S>(existing: SagaRecord, fingerprint: string): Started<S> {
+    if (existing.requestFingerprint !== fingerprint) {
+      throw new IdempotencyConflictError(existing.idempotencyKey ?? '');
+    }
+    return { id: existing.id, state: existing.data as S, created: false };
+  }
+
+  /** Persists a transition; false on a version conflict (someone else moved the saga first). */
+  private async apply(
+    manager: EntityManager,
+    record: SagaRecord,
+    transition: Transition<object>,
+  ): Promise<boolean> {
+    const now = this.clock.now();
+    const { snapshot } = transition;
+    if (transition.changed) {
+      if (!(await this.store.update(manager, record.id, record.version, snapshot, now))) {
+        return false;
+      }
+    }
+    await this.effects(manager, record, transition, now);
+    if (snapshot.status !== record.status) this.logTransition(record, transition);
+    return true;
+  }
+
+  /** The commands the transition sends (through the outbox) and its timeline rows. */
+  private async effects(
+    manager: EntityManager,
+    record: SagaRecord,
+    transition: Transition<object>,
+    now: Date,
+  ): Promise<void> {
+    for (const outgoing of transition.send) {
+      // The causation is the reply being handled, if any (inherited by the bus).
+      const meta = {
+        messageId: outgoing.messageId,
+        sagaId: record.id,
+        sagaType: record.sagaType,
+        correlationId: record.id,
+      };
+      if (outgoing.resend) await this.bus.resend(outgoing.command, outgoing.payload, meta, manager);
+      else await this.bus.send(outgoing.command, outgoing.payload, meta, manager);
+    }
+    await this.store.appendLog(manager, record.id, transition.log, transition.snapshot.status, now);
+  }
+
+  private logTransition(record: SagaRecord, transition: Transition<object>): void {
+    const { status, lastError } = transition.snapshot;
+    const what = `Saga ${record.sagaType} ${record.id}: ${record.status} -> ${status}`;
+    if (status === 'FAILED') this.logger.error(`${what}: ${lastError ?? 'unknown error'}`);
+    else if (status === 'COMPENSATING') this.logger.warn(`${what}: ${lastError ?? ''}`);
+    else this.logger.log(what);
+    if (status === 'COMPLETED' || status === 'COMPENSATED' || status === 'FAILED') {
+      const seconds = (this.clock.now().getTime() - record.createdAt.getTime()) / 1000;
+      this.metrics.sagaEnded(record.sagaType, status, seconds);
+    }
+  }
+
+  private machineOf(record: SagaRecord): SagaStateMachine<object> {
+    const definition = this.registry.get(record.sagaType, record.definitionVersion);
+    return new SagaStateMachine(definition, this.clock);
+  }
+}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { SagaRecord, SagaStepRecord } from './saga-record.js';
+import { SagaStore, type SagaListFilter } from './saga-store.js';
+
+/** Reads for the admin API and the event stream; they never change a saga. */
+@Injectable()
+export class SagaQueries {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: SagaStore,
+  ) {}
+
+  find(id: string): Promise<SagaRecord | undefined> {
+    return this.store.find(this.dataSource.manager, id);
+  }
+
+  /** The timeline, oldest first; `afterId` skips the entries a reader has already seen. */
+  steps(sagaId: string, afterId = 0): Promise<SagaStepRecord[]> {
+    return this.store.steps(this.dataSource.manager, sagaId, afterId);
+  }
+
+  list(filter: SagaListFilter): Promise<SagaRecord[]> {
+    return this.store.list(this.dataSource.manager, filter);
+  }
+}

@@ -1,0 +1,51 @@
+import type { SagaDirection, SagaSnapshot } from './saga-state-machine.js';
+import type { SagaStatus } from './saga-status.js';
+
+/** A saga instance as stored in `saga_instances`. */
+export interface SagaRecord {
+  id: string;
+  sagaType: string;
+  definitionVersion: number;
+  status: SagaStatus;
+  direction: SagaDirection;
+  currentStep: number;
+  data: object;
+  attempt: number;
+  awaitingMessageId: string | null;
+  deadline: Date | null;
+  lastError: string | null;
+  version: number;
+  customerId: string | null;
+  idempotencyKey: string | null;
+  requestFingerprint: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One line of the timeline as stored in `saga_steps`. */
+export interface SagaStepRecord {
+  id: number;
+  step: number;
+  stepName: string;
+  direction: SagaDirection;
+  event: string;
+  messageType: string | null;
+  messageId: string | null;
+  detail: string | null;
+  /** The saga's status right after this entry. */
+  status: SagaStatus;
+  at: Date;
+}
+
+export function snapshotOf(record: SagaRecord): SagaSnapshot<object> {
+  return {
+    status: record.status,
+    direction: record.direction,
+    currentStep: record.currentStep,
+    state: record.data,
+    attempt: record.attempt,
+    awaitingMessageId: record.awaitingMessageId,
+    deadline: record.deadline,
+    lastError: record.lastError,
+  };
+}

@@ -1,0 +1,238 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { SagaRecord, SagaStepRecord } from './saga-record.js';
+import type { SagaSnapshot, StepLogEntry } from './saga-state-machine.js';
+import type { SagaStatus } from './saga-status.js';
+
+interface InstanceRow {
+  id: string;
+  saga_type: string;
+  definition_version: number;
+  status: SagaStatus;
+  direction: SagaRecord['direction'];
+  current_step: number;
+  data: object;
+  attempt: number;
+  awaiting_message_id: string | null;
+  deadline: Date | null;
+  last_error: string | null;
+  version: number;
+  customer_id: string | null;
+  idempotency_key: string | null;
+  request_fingerprint: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface StepRow {
+  id: string;
+  step: number;
+  step_name: string;
+  direction: SagaStepRecord['direction'];
+  event: string;
+  message_type: string | null;
+  message_id: string | null;
+  detail: string | null;
+  status: SagaStatus;
+  at: Date;
+}
+
+export interface SagaListFilter {
+  status?: SagaStatus;
+  createdBefore?: Date;
+  /** Keyset: rows strictly after this (created_at, id) in newest-first order. */
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/**
+ * SQL over `saga_instances` and `saga_steps` (tables of the orchestrator's schema, created by its
+ * migrations). Every method runs in the caller's transaction.
+ */
+@Injectable()
+export class SagaStore {
+  /** False when another instance already holds the idempotency key. */
+  async insert(manager: EntityManager, record: SagaRecord): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO saga_instances (id, saga_type, definition_version, status, direction, current_step,
+         data, attempt, awaiting_message_id, deadline, last_error, version, customer_id,
+         idempotency_key, request_fingerprint, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+      [
+        record.id,
+        record.sagaType,
+        record.definitionVersion,
+        record.status,
+        record.direction,
+        record.currentStep,
+        JSON.stringify(record.data),
+        record.attempt,
+        record.awaitingMessageId,
+        record.deadline,
+        record.lastError,
+        record.version,
+        record.customerId,
+        record.idempotencyKey,
+        record.requestFingerprint,
+        record.createdAt,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  async find(manager: EntityManager, id: string, lock = false): Promise<SagaRecord | undefined> {
+    const rows: InstanceRow[] = await manager.query(
+      `SELECT * FROM saga_instances WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
+    return rows[0] && recordOf(rows[0]);
+  }
+
+  async findByIdempotencyKey(manager: EntityManager, key: string): Promise<SagaRecord | undefined> {
+    const rows: InstanceRow[] = await manager.query(
+      `SELECT * FROM saga_instances WHERE idempotency_key = $1`,
+      [key],
+    );
+    return rows[0] && recordOf(rows[0]);
+  }
+
+  /** Writes the next snapshot if nobody moved the saga since `expectedVersion` was read. */
+  async update(
+    manager: EntityManager,
+    id: string,
+    expectedVersion: number,
+    snapshot: SagaSnapshot<object>,
+    now: Date,
+  ): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `WITH moved AS (
+         UPDATE saga_instances SET status = $3, direction = $4, current_step = $5, data = $6,
+           attempt = $7, awaiting_message_id = $8, deadline = $9, last_error = $10,
+           version = version + 1, updated_at = $11
+         WHERE id = $1 AND version = $2 RETURNING id)
+       SELECT id FROM moved`,
+      [
+        id,
+        expectedVersion,
+        snapshot.status,
+        snapshot.direction,
+        snapshot.currentStep,
+        JSON.stringify(snapshot.state),
+        snapshot.attempt,
+        snapshot.awaitingMessageId,
+        snapshot.deadline,
+        snapshot.lastError,
+        now,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  async appendLog(
+    manager: EntityManager,
+    sagaId: string,
+    entries: StepLogEntry[],
+    status: SagaStatus,
+    now: Date,
+  ): Promise<void> {
+    for (const entry of entries) {
+      await manager.query(
+        `INSERT INTO saga_steps (saga_id, step, step_name, direction, event, message_type,
+           message_id, detail, status, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          sagaId,
+          entry.step,
+          entry.stepName,
+          entry.direction,
+          entry.event,
+          entry.messageType,
+          entry.messageId,
+          entry.detail,
+          status,
+          now,
+        ],
+      );
+    }
+  }
+
+  /** Locks one live saga whose deadline passed; other instances skip it rather than wait. */
+  async lockNextExpired(manager: EntityManager, now: Date): Promise<SagaRecord | undefined> {
+    const rows: InstanceRow[] = await manager.query(
+      `SELECT * FROM saga_instances
+       WHERE status IN ('RUNNING', 'COMPENSATING') AND deadline <= $1
+       ORDER BY deadline LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [now],
+    );
+    return rows[0] && recordOf(rows[0]);
+  }
+
+  async postpone(manager: EntityManager, id: string, deadline: Date, error: string): Promise<void> {
+    await manager.query(`UPDATE saga_instances SET deadline = $2, last_error = $3 WHERE id = $1`, [
+      id,
+      deadline,
+      error,
+    ]);
+  }
+
+  async steps(manager: EntityManager, sagaId: string, afterId = 0): Promise<SagaStepRecord[]> {
+    const rows: StepRow[] = await manager.query(
+      `SELECT * FROM saga_steps WHERE saga_id = $1 AND id > $2 ORDER BY id`,
+      [sagaId, afterId],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      step: row.step,
+      stepName: row.step_name,
+      direction: row.direction,
+      event: row.event,
+      messageType: row.message_type,
+      messageId: row.message_id,
+      detail: row.detail,
+      status: row.status,
+      at: row.at,
+    }));
+  }
+
+  async list(manager: EntityManager, filter: SagaListFilter): Promise<SagaRecord[]> {
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (filter.status) conditions.push(`status = ${param(filter.status)}`);
+    if (filter.createdBefore) conditions.push(`created_at < ${param(filter.createdBefore)}`);
+    if (filter.after) {
+      conditions.push(
+        `(created_at, id) < (${param(filter.after.createdAt)}, ${param(filter.after.id)})`,
+      );
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows: InstanceRow[] = await manager.query(
+      `SELECT * FROM saga_instances ${where} ORDER BY created_at DESC, id DESC LIMIT ${param(filter.limit)}`,
+      params,
+    );
+    return rows.map(recordOf);
+  }
+}
+
+function recordOf(row: InstanceRow): SagaRecord {
+  return {
+    id: row.id,
+    sagaType: row.saga_type,
+    definitionVersion: row.definition_version,
+    status: row.status,
+    direction: row.direction,
+    currentStep: row.current_step,
+    data: row.data,
+    attempt: row.attempt,
+    awaitingMessageId: row.awaiting_message_id,
+    deadline: row.deadline,
+    lastError: row.last_error,
+    version: row.version,
+    customerId: row.customer_id,
+    idempotencyKey: row.idempotency_key,
+    requestFingerprint: row.request_fingerprint,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DeadlineScanner } from './deadline-scanner.js';
+import { SagaEngine } from './saga-engine.js';
+import { SagaMetrics } from './saga-metrics.js';
+import { SagaQueries } from './saga-queries.js';
+import { SagaRegistry } from './saga-registry.js';
+import { SagaReplyHandlers } from './saga-reply-handlers.js';
+import { SagaStore } from './saga-store.js';
+import { SAGA_OPTIONS, type SagaModuleOptions } from './saga.options.js';
+
+/**
+ * The saga engine: runs the given definitions, consumes their replies and scans deadlines. Needs
+ * the app's DataSource and messaging (with the replies queue consumed), and the `saga_instances`
+ * and `saga_steps` tables in the app's schema.
+ */
+@Module({})
+export class SagaModule {
+  static forRoot(options: SagaModuleOptions): DynamicModule {
+    return {
+      module: SagaModule,
+      providers: [
+        { provide: SAGA_OPTIONS, useValue: options },
+        { provide: SagaRegistry, useValue: new SagaRegistry(options.definitions) },
+        SagaStore,
+        SagaEngine,
+        SagaQueries,
+        SagaMetrics,
+        SagaReplyHandlers,
+        DeadlineScanner,
+      ],
+      exports: [SagaEngine, SagaQueries, SagaMetrics, SagaRegistry, DeadlineScanner],
+    };
+  }
+}
