@@ -12,7 +12,16 @@ const swc = [
   },
 ];
 
-const libs = ['config', 'contracts', 'health', 'logging', 'messaging', 'persistence', 'runtime', 'saga'];
+const libs = [
+  'config',
+  'contracts',
+  'health',
+  'logging',
+  'messaging',
+  'persistence',
+  'runtime',
+  'saga',
+];
 
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
