@@ -41,6 +41,7 @@ describe('delivery guarantees of a participant running as a process', () => {
     await Promise.all(apps.map((app) => stopApp(app)));
     apps = [];
     await client?.close();
+    await client?.deleteTopology();
   });
 
   // Whatever a failed test left behind, the broker runs before and after this suite.

@@ -94,6 +94,27 @@ export class CommandClient {
     await this.model?.close().catch(() => undefined);
   }
 
+  /** Removes the namespace's exchanges and queues: a test run leaves nothing on the broker. */
+  async deleteTopology(): Promise<void> {
+    const model = await connect(AMQP_URL);
+    try {
+      const channel = await model.createChannel();
+      for (const logical of this.topology.queues) {
+        await channel.deleteQueue(this.topology.queue(logical));
+        await channel.deleteQueue(this.topology.deadLetterQueue(logical));
+      }
+      for (const exchange of [
+        this.topology.commandsExchange,
+        this.topology.repliesExchange,
+        this.topology.deadLetterExchange,
+      ]) {
+        await channel.deleteExchange(exchange);
+      }
+    } finally {
+      await model.close();
+    }
+  }
+
   private async reopen(): Promise<void> {
     await this.close();
     this.model = undefined;

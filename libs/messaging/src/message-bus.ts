@@ -9,7 +9,7 @@ import type {
 import type { EntityManager } from 'typeorm';
 import { describeIssues, newMessageId, type Envelope, type MessageMeta } from './envelope.js';
 import { InvalidMessageError } from './invalid-message.error.js';
-import { messageScope } from './message-scope.js';
+import { messageScope, requestTrace } from './message-scope.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
 import { outgoingTraceparent } from './traceparent.js';
 
@@ -102,7 +102,7 @@ export class MessageBus {
       correlationId: meta.correlationId ?? handled?.correlationId ?? messageId,
       traceparent: outgoingTraceparent(
         trace.getSpanContext(otelContext.active()),
-        handled?.traceparent,
+        handled?.traceparent ?? requestTrace.getStore(),
       ),
       occurredAt: new Date().toISOString(),
       payload,

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BrokerConnection } from './broker-connection.js';
@@ -17,6 +17,7 @@ import {
   type ResolvedMessagingOptions,
 } from './messaging.options.js';
 import { OutboxRelay } from './outbox-relay.js';
+import { RequestTraceMiddleware } from './request-trace.middleware.js';
 import { Topology } from './topology.js';
 
 /**
@@ -24,7 +25,11 @@ import { Topology } from './topology.js';
  * outbox and inbox migrations among the app's migrations.
  */
 @Module({})
-export class MessagingModule {
+export class MessagingModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestTraceMiddleware).forRoutes('*');
+  }
+
   static forRoot(options: MessagingOptions): DynamicModule {
     const resolved = resolveMessagingOptions(options);
     return {
