@@ -1,14 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandDefinition, PayloadOf } from '@app/contracts';
-import { REPLIES_QUEUE, Topology, fromAmqp, toAmqp, type Envelope } from '@app/messaging';
+import { REPLIES_QUEUE, fromAmqp, toAmqp, type Envelope } from '@app/messaging';
 import { connect, type ConfirmChannel, type ChannelModel } from 'amqplib';
-
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+import { AMQP_URL, ScratchNamespace } from './scratch-namespace.js';
 
 export interface SentCommand {
   messageId: string;
   traceparent: string;
+}
+
+/** What a command may carry besides its payload; whatever is left out is made up. */
+export interface PublishOptions extends Partial<SentCommand> {
+  sagaId?: string;
+}
+
+/** A reply as a test asserts on it: its message type and its payload. */
+export interface Reply {
+  type: string;
+  body: Record<string, unknown>;
 }
 
 /**
@@ -20,17 +30,17 @@ export class CommandClient {
   readonly replies = new Map<string, Envelope[]>();
   private model?: ChannelModel;
   private channel?: ConfirmChannel;
-  private readonly topology: Topology;
+  private readonly scratch: ScratchNamespace;
 
   constructor(readonly namespace: string) {
-    this.topology = new Topology({ namespace, services: ['order', 'credit', 'payment'] });
+    this.scratch = new ScratchNamespace(namespace);
   }
 
   async open(): Promise<void> {
     this.model = await connect(AMQP_URL, { noDelay: true });
-    await this.topology.declare(this.model);
+    await this.scratch.topology.declare(this.model);
     this.channel = await this.model.createConfirmChannel();
-    await this.channel.consume(this.topology.queue(REPLIES_QUEUE), (message) => {
+    await this.channel.consume(this.scratch.topology.queue(REPLIES_QUEUE), (message) => {
       if (!message) return;
       const decoded = fromAmqp(message);
       if (decoded.ok && decoded.envelope.causationId) {
@@ -42,26 +52,39 @@ export class CommandClient {
     });
   }
 
+  /**
+   * Publishes without waiting for the broker's confirm, so commands sent one after another race
+   * each other as a busy relay's would; returns the message id the replies name as their cause.
+   */
+  publish<C extends CommandDefinition>(
+    command: C,
+    payload: PayloadOf<C>,
+    { messageId = randomUUID(), traceparent = newTraceparent(), sagaId }: PublishOptions = {},
+  ): string {
+    if (!this.channel) throw new Error('CommandClient.open() first');
+    const { content, options } = toAmqp({
+      messageId,
+      type: command.type,
+      schemaVersion: command.schemaVersion,
+      sagaId,
+      correlationId: messageId,
+      traceparent,
+      occurredAt: new Date().toISOString(),
+      replyTo: REPLIES_QUEUE,
+      payload,
+    });
+    this.channel.publish(this.scratch.topology.commandsExchange, command.type, content, options);
+    return messageId;
+  }
+
   /** Publishes once, waiting for the broker's confirm. */
   async send<C extends CommandDefinition>(
     command: C,
     payload: PayloadOf<C>,
     sent: SentCommand = { messageId: randomUUID(), traceparent: newTraceparent() },
   ): Promise<SentCommand> {
-    const channel = this.channel;
-    if (!channel) throw new Error('CommandClient.open() first');
-    const { content, options } = toAmqp({
-      messageId: sent.messageId,
-      type: command.type,
-      schemaVersion: command.schemaVersion,
-      correlationId: sent.messageId,
-      traceparent: sent.traceparent,
-      occurredAt: new Date().toISOString(),
-      replyTo: REPLIES_QUEUE,
-      payload,
-    });
-    channel.publish(this.topology.commandsExchange, command.type, content, options);
-    await channel.waitForConfirms();
+    this.publish(command, payload, sent);
+    await this.channel?.waitForConfirms();
     return sent;
   }
 
@@ -84,10 +107,30 @@ export class CommandClient {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (messageIds.every((id) => this.replies.has(id))) return;
-      await sleep(100);
+      await sleep(20);
     }
     const missing = messageIds.filter((id) => !this.replies.has(id)).length;
     throw new Error(`${missing} of ${messageIds.length} replies did not arrive in ${timeoutMs} ms`);
+  }
+
+  /** Publishes a command and waits for its reply. */
+  roundTrip<C extends CommandDefinition>(command: C, payload: PayloadOf<C>): Promise<Reply> {
+    return this.replyTo(this.publish(command, payload));
+  }
+
+  /** The first reply caused by the command `messageId`, once it arrived. */
+  async replyTo(messageId: string, timeoutMs = 20_000): Promise<Reply> {
+    const [reply] = await this.repliesTo([messageId], timeoutMs);
+    return reply;
+  }
+
+  /** The first replies to the given commands, in the same order. */
+  async repliesTo(messageIds: string[], timeoutMs = 20_000): Promise<Reply[]> {
+    await this.waitForReplies(messageIds, timeoutMs);
+    return messageIds.map((id) => {
+      const [reply] = this.replies.get(id) ?? [];
+      return { type: reply.type, body: reply.payload as Record<string, unknown> };
+    });
   }
 
   async close(): Promise<void> {
@@ -95,24 +138,8 @@ export class CommandClient {
   }
 
   /** Removes the namespace's exchanges and queues: a test run leaves nothing on the broker. */
-  async deleteTopology(): Promise<void> {
-    const model = await connect(AMQP_URL);
-    try {
-      const channel = await model.createChannel();
-      for (const logical of this.topology.queues) {
-        await channel.deleteQueue(this.topology.queue(logical));
-        await channel.deleteQueue(this.topology.deadLetterQueue(logical));
-      }
-      for (const exchange of [
-        this.topology.commandsExchange,
-        this.topology.repliesExchange,
-        this.topology.deadLetterExchange,
-      ]) {
-        await channel.deleteExchange(exchange);
-      }
-    } finally {
-      await model.close();
-    }
+  deleteTopology(): Promise<void> {
+    return this.scratch.delete();
   }
 
   private async reopen(): Promise<void> {

@@ -2,106 +2,24 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
-import pg from 'pg';
 import { order } from '@app/contracts';
-import {
-  BrokerConnection,
-  HEADERS,
-  MessagingMetrics,
-  REPLIES_QUEUE,
-  Topology,
-} from '@app/messaging';
+import { MessagingMetrics } from '@app/messaging';
+import { eventually } from '../../../test/support/eventually.js';
+import { ParticipantUnderTest } from '../../../test/support/participant-under-test.js';
 import { loadOrderConfig } from '../src/order.config.js';
 import { OrderModule } from '../src/order.module.js';
-
-const DATABASE = 'sagaflow_it_order';
-const NAMESPACE = 'it-order.';
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 // Each command is one broker round trip plus the outbox relay: well under this.
 jest.setTimeout(30_000);
 
-const topology = new Topology({ namespace: NAMESPACE, services: ['order', 'credit', 'payment'] });
-const repliesQueue = topology.queue(REPLIES_QUEUE);
-let app: INestApplication;
-let baseUrl: string;
-let amqp: ChannelModel;
-let channel: Channel;
-/** Replies drained from the queue but not yet claimed by a test, by correlation id. */
-const pending = new Map<string, GetMessage>();
+const participant = new ParticipantUnderTest({
+  service: 'order',
+  rootModule: (env) => OrderModule.register(loadOrderConfig(env)),
+  env: { SHUTDOWN_GRACE_MS: '0' },
+});
+const { orchestrator } = participant;
 
-type OrderCommand =
-  typeof order.CreatePendingOrder | typeof order.ApproveOrder | typeof order.RejectOrder;
-
-interface Reply {
-  type: string;
-  body: Record<string, unknown>;
-}
-
-async function dropDatabase(): Promise<void> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
-
-/** Publishes a command as the orchestrator's relay would; the reply comes to our namespace. */
-function send(command: OrderCommand, payload: unknown, messageId: string = randomUUID()): string {
-  channel.publish(topology.commandsExchange, command.type, Buffer.from(JSON.stringify(payload)), {
-    messageId,
-    type: command.type,
-    correlationId: messageId,
-    replyTo: REPLIES_QUEUE,
-    persistent: true,
-    headers: {
-      [HEADERS.schemaVersion]: command.schemaVersion,
-      [HEADERS.traceparent]: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-      [HEADERS.occurredAt]: new Date().toISOString(),
-    },
-  });
-  return messageId;
-}
-
-async function drainReplies(): Promise<void> {
-  for (;;) {
-    const message = await channel.get(repliesQueue, { noAck: true });
-    if (!message) return;
-    pending.set(String(message.properties.correlationId), message);
-  }
-}
-
-/** Waits for the reply to the command sent with `messageId`. */
-async function replyTo(messageId: string, timeoutMs = 20_000): Promise<Reply> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pending.has(messageId)) {
-    if (Date.now() > deadline) throw new Error(`no reply to ${messageId} in time`);
-    await drainReplies();
-    if (!pending.has(messageId)) await sleep(20);
-  }
-  const message = pending.get(messageId)!;
-  pending.delete(messageId);
-  return {
-    type: String(message.properties.type),
-    body: JSON.parse(message.content.toString()) as Record<string, unknown>,
-  };
-}
-
-/** Sends a command and waits for its reply. */
-async function roundTrip(command: OrderCommand, payload: unknown): Promise<Reply> {
-  return replyTo(send(command, payload));
-}
-
-async function get(path: string) {
-  const response = await fetch(`${baseUrl}${path}`);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const get = (path: string) => participant.request('GET', path);
 
 function aCreatePendingOrder(customerId: string = randomUUID()): order.CreatePendingOrder {
   return { orderId: randomUUID(), customerId, total: { amount: 4200, currency: 'EUR' } };
@@ -109,75 +27,28 @@ function aCreatePendingOrder(customerId: string = randomUUID()): order.CreatePen
 
 async function aPendingOrder(customerId?: string): Promise<order.CreatePendingOrder> {
   const command = aCreatePendingOrder(customerId);
-  expect((await roundTrip(order.CreatePendingOrder, command)).type).toBe(order.OrderCreated.type);
+  expect((await orchestrator.roundTrip(order.CreatePendingOrder, command)).type).toBe(
+    order.OrderCreated.type,
+  );
   return command;
 }
 
-async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
-
-beforeAll(async () => {
-  await dropDatabase();
-  const config = loadOrderConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    SHUTDOWN_GRACE_MS: '0',
-    DATABASE_URL: `postgres://sagaflow_order@127.0.0.1:5432/${DATABASE}`,
-    AMQP_URL,
-    AMQP_NAMESPACE: NAMESPACE,
-  });
-  const moduleRef = await Test.createTestingModule({
-    imports: [OrderModule.register(config)],
-  }).compile();
-  app = moduleRef.createNestApplication();
-  await app.listen(0, '127.0.0.1');
-  baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-
-  await app.get(BrokerConnection).model.waitForConnect();
-  amqp = await connect(AMQP_URL, { noDelay: true });
-  channel = await amqp.createChannel();
-  const deadline = Date.now() + 10_000;
-  while ((await channel.checkQueue(topology.queue('order.commands'))).consumerCount === 0) {
-    if (Date.now() > deadline) throw new Error('order never consumed its queue');
-    await sleep(50);
-  }
-});
-
-afterAll(async () => {
-  await app?.close();
-  if (channel) {
-    for (const queue of topology.queues) {
-      await channel.deleteQueue(topology.queue(queue));
-      await channel.deleteQueue(topology.deadLetterQueue(queue));
-    }
-    for (const exchange of [
-      topology.commandsExchange,
-      topology.repliesExchange,
-      topology.deadLetterExchange,
-    ]) {
-      await channel.deleteExchange(exchange);
-    }
-  }
-  await amqp?.close();
-  await dropDatabase();
-});
+beforeAll(() => participant.start());
+afterAll(() => participant.stop());
 
 describe('order against PostgreSQL and RabbitMQ', () => {
   describe('commands', () => {
     it('creates a pending order, then approves it', async () => {
       const command = aCreatePendingOrder();
-      expect(await roundTrip(order.CreatePendingOrder, command)).toEqual({
+      expect(await orchestrator.roundTrip(order.CreatePendingOrder, command)).toEqual({
         type: order.OrderCreated.type,
         body: { orderId: command.orderId, status: 'PENDING' },
       });
       expect((await get(`/orders/${command.orderId}`)).body).toMatchObject({ status: 'PENDING' });
 
-      expect(await roundTrip(order.ApproveOrder, { orderId: command.orderId })).toEqual({
+      expect(
+        await orchestrator.roundTrip(order.ApproveOrder, { orderId: command.orderId }),
+      ).toEqual({
         type: order.OrderApproved.type,
         body: { orderId: command.orderId, status: 'APPROVED' },
       });
@@ -199,7 +70,7 @@ describe('order against PostgreSQL and RabbitMQ', () => {
     it('rejects a pending order with the reason', async () => {
       const { orderId } = await aPendingOrder();
       expect(
-        await roundTrip(order.RejectOrder, { orderId, reason: 'insufficient credit' }),
+        await orchestrator.roundTrip(order.RejectOrder, { orderId, reason: 'insufficient credit' }),
       ).toEqual({ type: order.OrderRejected.type, body: { orderId, status: 'REJECTED' } });
       expect((await get(`/orders/${orderId}`)).body).toMatchObject({
         status: 'REJECTED',
@@ -208,28 +79,27 @@ describe('order against PostgreSQL and RabbitMQ', () => {
     });
 
     it('handles a command delivered twice once, with one reply', async () => {
-      const metrics = app.get(MessagingMetrics);
+      const metrics = participant.app.get(MessagingMetrics);
       const duplicatesBefore = metrics.duplicates;
       const command = aCreatePendingOrder();
-      const messageId = send(order.CreatePendingOrder, command);
-      send(order.CreatePendingOrder, command, messageId);
+      const messageId = orchestrator.publish(order.CreatePendingOrder, command);
+      orchestrator.publish(order.CreatePendingOrder, command, { messageId });
 
-      expect((await replyTo(messageId)).type).toBe(order.OrderCreated.type);
+      expect((await orchestrator.replyTo(messageId)).type).toBe(order.OrderCreated.type);
       await eventually(() => metrics.duplicates === duplicatesBefore + 1);
       await sleep(200);
-      await drainReplies();
-      expect(pending.has(messageId)).toBe(false);
+      expect(orchestrator.replies.get(messageId)).toHaveLength(1);
     });
 
     it('answers a repeated create or decision with a new message id as the first time', async () => {
       const command = await aPendingOrder();
-      expect(await roundTrip(order.CreatePendingOrder, command)).toEqual({
+      expect(await orchestrator.roundTrip(order.CreatePendingOrder, command)).toEqual({
         type: order.OrderCreated.type,
         body: { orderId: command.orderId, status: 'PENDING' },
       });
       const { orderId } = command;
-      await roundTrip(order.ApproveOrder, { orderId });
-      expect((await roundTrip(order.ApproveOrder, { orderId })).type).toBe(
+      await orchestrator.roundTrip(order.ApproveOrder, { orderId });
+      expect((await orchestrator.roundTrip(order.ApproveOrder, { orderId })).type).toBe(
         order.OrderApproved.type,
       );
       const { body } = await get(`/orders?customerId=${command.customerId}`);
@@ -238,7 +108,7 @@ describe('order against PostgreSQL and RabbitMQ', () => {
 
     it('refuses to approve an unknown order', async () => {
       const orderId = randomUUID();
-      expect(await roundTrip(order.ApproveOrder, { orderId })).toEqual({
+      expect(await orchestrator.roundTrip(order.ApproveOrder, { orderId })).toEqual({
         type: order.OrderApprovalFailed.type,
         body: { code: 'order.not-found', reason: `order ${orderId} does not exist` },
       });
@@ -247,15 +117,19 @@ describe('order against PostgreSQL and RabbitMQ', () => {
 
     it('refuses to reject an approved order or to approve a rejected one', async () => {
       const approved = await aPendingOrder();
-      await roundTrip(order.ApproveOrder, { orderId: approved.orderId });
-      expect(await roundTrip(order.RejectOrder, { orderId: approved.orderId })).toEqual({
+      await orchestrator.roundTrip(order.ApproveOrder, { orderId: approved.orderId });
+      expect(
+        await orchestrator.roundTrip(order.RejectOrder, { orderId: approved.orderId }),
+      ).toEqual({
         type: order.OrderRejectionFailed.type,
         body: { code: 'order.not-pending', reason: expect.stringContaining('is APPROVED') },
       });
 
       const rejected = await aPendingOrder();
-      await roundTrip(order.RejectOrder, { orderId: rejected.orderId });
-      expect(await roundTrip(order.ApproveOrder, { orderId: rejected.orderId })).toEqual({
+      await orchestrator.roundTrip(order.RejectOrder, { orderId: rejected.orderId });
+      expect(
+        await orchestrator.roundTrip(order.ApproveOrder, { orderId: rejected.orderId }),
+      ).toEqual({
         type: order.OrderApprovalFailed.type,
         body: { code: 'order.not-pending', reason: expect.stringContaining('is REJECTED') },
       });
@@ -267,7 +141,7 @@ describe('order against PostgreSQL and RabbitMQ', () => {
     it('refuses a create that arrives after the order was rejected, and keeps it rejected', async () => {
       const command = aCreatePendingOrder();
       expect(
-        await roundTrip(order.RejectOrder, {
+        await orchestrator.roundTrip(order.RejectOrder, {
           orderId: command.orderId,
           reason: 'create timed out',
         }),
@@ -276,7 +150,7 @@ describe('order against PostgreSQL and RabbitMQ', () => {
         body: { orderId: command.orderId, status: 'REJECTED' },
       });
 
-      expect(await roundTrip(order.CreatePendingOrder, command)).toEqual({
+      expect(await orchestrator.roundTrip(order.CreatePendingOrder, command)).toEqual({
         type: order.OrderCreationFailed.type,
         body: {
           code: 'order.already-exists',
@@ -297,13 +171,16 @@ describe('order against PostgreSQL and RabbitMQ', () => {
     it('ends every order rejected when its create and its reject race', async () => {
       const commands = Array.from({ length: 20 }, () => aCreatePendingOrder());
       const races = commands.map((command) => ({
-        create: send(order.CreatePendingOrder, command),
-        reject: send(order.RejectOrder, { orderId: command.orderId, reason: 'timed out' }),
+        create: orchestrator.publish(order.CreatePendingOrder, command),
+        reject: orchestrator.publish(order.RejectOrder, {
+          orderId: command.orderId,
+          reason: 'timed out',
+        }),
       }));
 
       for (const [i, race] of races.entries()) {
-        const create = await replyTo(race.create);
-        expect(await replyTo(race.reject)).toEqual({
+        const create = await orchestrator.replyTo(race.create);
+        expect(await orchestrator.replyTo(race.reject)).toEqual({
           type: order.OrderRejected.type,
           body: { orderId: commands[i].orderId, status: 'REJECTED' },
         });

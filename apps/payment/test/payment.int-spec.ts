@@ -2,12 +2,8 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { connect, type Channel, type ChannelModel } from 'amqplib';
-import pg from 'pg';
 import { payment, type CommandDefinition, type PayloadOf } from '@app/contracts';
-import { BrokerConnection, HEADERS, REPLIES_QUEUE, Topology } from '@app/messaging';
+import { ParticipantUnderTest } from '../../../test/support/participant-under-test.js';
 import {
   PAYMENT_PROVIDER,
   type ChargeRequest,
@@ -17,10 +13,6 @@ import { PaymentSimulatorProvider } from '../src/payment-simulator.provider.js';
 import { loadPaymentConfig } from '../src/payment.config.js';
 import { PaymentModule } from '../src/payment.module.js';
 
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const DATABASE = 'sagaflow_it_payment';
-const NAMESPACE = 'it-payment.';
 const SLOW_MS = 400;
 
 jest.setTimeout(30_000);
@@ -45,75 +37,23 @@ class RecordingSimulator extends PaymentSimulatorProvider {
   }
 }
 
-interface Reply {
-  type: string;
-  body: Record<string, unknown>;
-}
-
-const topology = new Topology({ namespace: NAMESPACE, services: ['order', 'credit', 'payment'] });
 const simulator = new RecordingSimulator({ slowMs: SLOW_MS });
-const replies = new Map<string, Reply>();
-let app: INestApplication;
-let baseUrl: string;
-let amqp: ChannelModel;
-let channel: Channel;
+const participant = new ParticipantUnderTest({
+  service: 'payment',
+  rootModule: (env) => PaymentModule.register(loadPaymentConfig(env)),
+  env: { LOG_LEVEL: 'error', PAYMENT_SIMULATOR_SLOW_MS: String(SLOW_MS) },
+  overrides: [{ provide: PAYMENT_PROVIDER, useValue: simulator }],
+});
+const { orchestrator } = participant;
 
-async function dropDatabase(): Promise<void> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+/** Publishes a command the way the orchestrator's relay would, within a saga. */
+function send<D extends CommandDefinition>(command: D, body: PayloadOf<D>): string {
+  return orchestrator.publish(command, body, { sagaId: randomUUID() });
 }
 
-/** Publishes a command the way the orchestrator's relay would, replies going to our queue. */
-function send<D extends CommandDefinition>(
-  command: D,
-  body: PayloadOf<D>,
-  messageId = randomUUID(),
-): string {
-  channel.publish(topology.commandsExchange, command.type, Buffer.from(JSON.stringify(body)), {
-    messageId,
-    type: command.type,
-    correlationId: messageId,
-    replyTo: REPLIES_QUEUE,
-    persistent: true,
-    headers: {
-      [HEADERS.schemaVersion]: command.schemaVersion,
-      [HEADERS.traceparent]: `00-${randomUUID().replaceAll('-', '')}-00f067aa0ba902b7-01`,
-      [HEADERS.occurredAt]: new Date().toISOString(),
-      [HEADERS.sagaId]: randomUUID(),
-    },
-  });
-  return messageId;
-}
+const replyTo = (messageId: string) => orchestrator.replyTo(messageId, 10_000);
 
-/** The reply caused by the command `messageId`. */
-async function replyTo(messageId: string, timeoutMs = 10_000): Promise<Reply> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const message = await channel.get(topology.queue(REPLIES_QUEUE), { noAck: true });
-    if (message) {
-      const causation = String(message.properties.headers?.[HEADERS.causationId]);
-      replies.set(causation, {
-        type: String(message.properties.type),
-        body: JSON.parse(message.content.toString()) as Record<string, unknown>,
-      });
-      continue;
-    }
-    const reply = replies.get(messageId);
-    if (reply) return reply;
-    if (Date.now() > deadline) throw new Error(`no reply to ${messageId}`);
-    await sleep(25);
-  }
-}
-
-async function paymentOf(orderId: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${baseUrl}/payments?orderId=${orderId}`);
-  return { status: response.status, body: await response.json() };
-}
+const paymentOf = (orderId: string) => participant.request('GET', `/payments?orderId=${orderId}`);
 
 function aChargePayment(paymentToken = 'tok_approve'): payment.ChargePayment {
   return {
@@ -124,53 +64,8 @@ function aChargePayment(paymentToken = 'tok_approve'): payment.ChargePayment {
   };
 }
 
-beforeAll(async () => {
-  await dropDatabase();
-  const config = loadPaymentConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'error',
-    DATABASE_URL: `postgres://sagaflow_payment@127.0.0.1:5432/${DATABASE}`,
-    AMQP_URL,
-    AMQP_NAMESPACE: NAMESPACE,
-    PAYMENT_SIMULATOR_SLOW_MS: String(SLOW_MS),
-  });
-  const moduleRef = await Test.createTestingModule({ imports: [PaymentModule.register(config)] })
-    .overrideProvider(PAYMENT_PROVIDER)
-    .useValue(simulator)
-    .compile();
-  app = moduleRef.createNestApplication({ logger: ['error'] });
-  await app.listen(0, '127.0.0.1');
-  baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  await app.get(BrokerConnection).model.waitForConnect();
-
-  amqp = await connect(AMQP_URL, { noDelay: true });
-  channel = await amqp.createChannel();
-  const commands = topology.queue('payment.commands');
-  const deadline = Date.now() + 10_000;
-  while ((await channel.checkQueue(commands)).consumerCount < 1) {
-    if (Date.now() > deadline) throw new Error('payment never consumed its queue');
-    await sleep(50);
-  }
-});
-
-afterAll(async () => {
-  await app?.close();
-  if (channel) {
-    for (const queue of topology.queues) {
-      await channel.deleteQueue(topology.queue(queue));
-      await channel.deleteQueue(topology.deadLetterQueue(queue));
-    }
-    for (const exchange of [
-      topology.commandsExchange,
-      topology.repliesExchange,
-      topology.deadLetterExchange,
-    ]) {
-      await channel.deleteExchange(exchange);
-    }
-  }
-  await amqp?.close();
-  await dropDatabase();
-});
+beforeAll(() => participant.start());
+afterAll(() => participant.stop());
 
 describe('payment against RabbitMQ and PostgreSQL', () => {
   it('charges tok_approve once and shows the payment', async () => {

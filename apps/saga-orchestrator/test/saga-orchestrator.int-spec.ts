@@ -2,27 +2,33 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import { Logger } from 'nestjs-pino';
-import pg from 'pg';
 import { credit, order, payment, type CommandDefinition } from '@app/contracts';
-import { BrokerConnection, HEADERS, Topology } from '@app/messaging';
+import { HEADERS } from '@app/messaging';
+import { AppUnderTest, http } from '../../../test/support/app-under-test.js';
+import { eventually } from '../../../test/support/eventually.js';
+import { AMQP_URL, PARTICIPANTS } from '../../../test/support/scratch-namespace.js';
 import { loadSagaOrchestratorConfig } from '../src/saga-orchestrator.config.js';
 import { SagaOrchestratorModule } from '../src/saga-orchestrator.module.js';
 
-const DATABASE = 'sagaflow_it_orchestrator';
-const NAMESPACE = 'it-saga.';
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const PARTICIPANTS = ['order', 'credit', 'payment'];
-
 jest.setTimeout(30_000);
 
-const topology = new Topology({ namespace: NAMESPACE, services: PARTICIPANTS });
-const apps: INestApplication[] = [];
+const orchestrator = new AppUnderTest({
+  database: 'sagaflow_it_orchestrator',
+  role: 'sagaflow_orchestrator',
+  namespace: 'it-saga.',
+  rootModule: (env) => SagaOrchestratorModule.register(loadSagaOrchestratorConfig(env)),
+  env: {
+    LOG_LEVEL: process.env.IT_LOG_LEVEL ?? 'silent',
+    PLACE_ORDER_STEP_TIMEOUT_MS: '1500',
+    PLACE_ORDER_PAYMENT_TIMEOUT_MS: '800',
+    PLACE_ORDER_PAYMENT_ATTEMPTS: '2',
+    SAGA_RETRY_INITIAL_DELAY_MS: '100',
+    SAGA_RETRY_MAX_DELAY_MS: '200',
+    SAGA_DEADLINE_SCAN_INTERVAL_MS: '100',
+  },
+});
+const { topology } = orchestrator.namespace;
 let amqp: ChannelModel;
 let channel: Channel;
 
@@ -120,45 +126,6 @@ function onCommand(message: ConsumeMessage): void {
   }
 }
 
-async function startOrchestrator(): Promise<string> {
-  const config = loadSagaOrchestratorConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.IT_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: `postgres://sagaflow_orchestrator@127.0.0.1:5432/${DATABASE}`,
-    AMQP_URL,
-    AMQP_NAMESPACE: NAMESPACE,
-    PLACE_ORDER_STEP_TIMEOUT_MS: '1500',
-    PLACE_ORDER_PAYMENT_TIMEOUT_MS: '800',
-    PLACE_ORDER_PAYMENT_ATTEMPTS: '2',
-    SAGA_RETRY_INITIAL_DELAY_MS: '100',
-    SAGA_RETRY_MAX_DELAY_MS: '200',
-    SAGA_DEADLINE_SCAN_INTERVAL_MS: '100',
-  });
-  const moduleRef = await Test.createTestingModule({
-    imports: [SagaOrchestratorModule.register(config)],
-  }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    bodyParser: false,
-    bufferLogs: true,
-  });
-  // As startApp does: Nest's own logs go through pino, at the configured level.
-  app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: '100kb' });
-  await app.listen(0, '127.0.0.1');
-  apps.push(app);
-  await app.get(BrokerConnection).model.waitForConnect();
-  return (await app.getUrl()).replace('[::1]', '127.0.0.1');
-}
-
-async function http(baseUrl: string, method: 'GET' | 'POST', path: string, body?: unknown) {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
 function aPlaceOrder(script: Script = {}) {
   const customerId = randomUUID();
   scriptsByCustomer.set(customerId, script);
@@ -199,33 +166,14 @@ async function settled(baseUrl: string, sagaId: string, status: string): Promise
   }
 }
 
-async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
-
 function commandsOf(sagaId: string): string[] {
   return received.filter((command) => command.sagaId === sagaId).map((command) => command.type);
-}
-
-async function dropDatabase(): Promise<void> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
 }
 
 let baseUrl: string;
 
 beforeAll(async () => {
-  await dropDatabase();
-  baseUrl = await startOrchestrator();
+  baseUrl = (await orchestrator.start()).url;
   amqp = await connect(AMQP_URL, { noDelay: true });
   channel = await amqp.createChannel();
   for (const service of PARTICIPANTS) {
@@ -236,22 +184,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(apps.map((app) => app.close()));
-  if (channel) {
-    for (const queue of topology.queues) {
-      await channel.deleteQueue(topology.queue(queue));
-      await channel.deleteQueue(topology.deadLetterQueue(queue));
-    }
-    for (const exchange of [
-      topology.commandsExchange,
-      topology.repliesExchange,
-      topology.deadLetterExchange,
-    ]) {
-      await channel.deleteExchange(exchange);
-    }
-  }
   await amqp?.close();
-  await dropDatabase();
+  await orchestrator.close();
 });
 
 describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
@@ -415,14 +349,13 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
   });
 
   it('finishes on another instance a saga whose orchestrator stopped mid-step', async () => {
-    const stopping = await startOrchestrator();
+    const stopping = await orchestrator.start();
     const started = await start(
-      stopping,
+      stopping.url,
       aPlaceOrder({ [payment.ChargePayment.type]: () => 'ignore' }),
     );
     await eventually(() => commandsOf(started.sagaId).includes(payment.ChargePayment.type));
-    const app = apps.pop();
-    await app?.close();
+    await orchestrator.stop(stopping);
 
     // Only the database knows the saga now: the surviving instance's deadline scanner takes over.
     await settled(baseUrl, started.sagaId, 'COMPENSATED');
@@ -470,7 +403,7 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
   });
 
   it('moves each saga once when two orchestrators share replies and deadlines', async () => {
-    const otherUrl = await startOrchestrator();
+    const otherUrl = (await orchestrator.start()).url;
     const starts = await Promise.all(
       Array.from({ length: 20 }, (_, index) => {
         const request = aPlaceOrder();

@@ -18,19 +18,21 @@ import {
   MessagingModule,
   messagingMigrations,
   REPLIES_QUEUE,
-  Topology,
   type MessageContext,
   type MessagingOptions,
 } from '@app/messaging';
 import { bootstrapDatabase, PersistenceModule } from '@app/persistence';
+import { eventually } from '../../../test/support/eventually.js';
+import { POSTGRES_ADMIN_URL, ScratchDatabase } from '../../../test/support/scratch-database.js';
+import { AMQP_URL, ScratchNamespace } from '../../../test/support/scratch-namespace.js';
 
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const DATABASE = 'sagaflow_messaging_test';
-const APP_URL = `postgres://sagaflow_messaging_test@127.0.0.1:5432/${DATABASE}`;
+const database = new ScratchDatabase('sagaflow_messaging_test');
+const APP_URL = database.urlFor('sagaflow_messaging_test');
 const RUN = randomUUID().slice(0, 8);
+/** A schema and a namespace per run: the database stays, each run removes its own. */
 const SCHEMA = `messaging_${RUN}`;
-const NAMESPACE = `test-${RUN}.`;
+const namespace = new ScratchNamespace(`test-${RUN}.`, ['credit']);
+const { topology } = namespace;
 const CREDIT_LIMIT = 1000;
 /** Amounts that make the test handler fail like a broken infrastructure would. */
 const ALWAYS_BROKEN = 13;
@@ -86,7 +88,6 @@ class CreditHandlers {
   }
 }
 
-const topology = new Topology({ namespace: NAMESPACE, services: ['credit'] });
 let amqp: ChannelModel;
 let channel: Channel;
 let admin: pg.Client;
@@ -97,7 +98,7 @@ async function startInstance(overrides: Partial<MessagingOptions> = {}): Promise
     imports: [
       PersistenceModule.forRoot({
         url: APP_URL,
-        adminUrl: ADMIN_URL,
+        adminUrl: POSTGRES_ADMIN_URL,
         schema: SCHEMA,
         poolSize: 10,
         migrationsRun: true,
@@ -112,7 +113,7 @@ async function startInstance(overrides: Partial<MessagingOptions> = {}): Promise
         consumer: 'credit',
         consume: ['credit.commands'],
         services: ['credit'],
-        namespace: NAMESPACE,
+        namespace: namespace.prefix,
         prefetch: 20,
         replyTo: REPLIES_QUEUE,
         retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100 },
@@ -127,12 +128,8 @@ async function startInstance(overrides: Partial<MessagingOptions> = {}): Promise
   instances.push(moduleRef);
   // The topology exists once the first connection is up; then wait for the consumer to attach.
   await moduleRef.get(BrokerConnection).model.waitForConnect();
-  const consumers = instances.length;
   if (overrides.consume?.length !== 0) {
-    await eventually(
-      async () =>
-        (await channel.checkQueue(topology.queue('credit.commands'))).consumerCount >= consumers,
-    );
+    await namespace.waitForConsumers('credit.commands', instances.length);
   }
   return moduleRef;
 }
@@ -192,17 +189,6 @@ async function collect(queue: string, count: number, timeoutMs = 10_000): Promis
   return messages;
 }
 
-async function eventually(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
-
 async function count(sql: string, params: unknown[] = []): Promise<number> {
   const result = await admin.query<{ n: string }>(sql.replace('FROM ', `FROM ${SCHEMA}.`), params);
   return Number(result.rows[0].n);
@@ -226,8 +212,8 @@ function metricsOf(...modules: TestingModule[]): MessagingMetrics {
 }
 
 beforeAll(async () => {
-  await bootstrapDatabase({ adminUrl: ADMIN_URL, appUrl: APP_URL, schema: SCHEMA });
-  admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:5432/${DATABASE}` });
+  await bootstrapDatabase({ adminUrl: POSTGRES_ADMIN_URL, appUrl: APP_URL, schema: SCHEMA });
+  admin = new pg.Client({ connectionString: database.adminUrl });
   await admin.connect();
   amqp = await connect(AMQP_URL, { noDelay: true });
   channel = await amqp.createChannel();
@@ -245,18 +231,8 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  for (const queue of topology.queues) {
-    await channel.deleteQueue(topology.queue(queue));
-    await channel.deleteQueue(topology.deadLetterQueue(queue));
-  }
-  for (const exchange of [
-    topology.commandsExchange,
-    topology.repliesExchange,
-    topology.deadLetterExchange,
-  ]) {
-    await channel.deleteExchange(exchange);
-  }
   await amqp.close();
+  await namespace.delete();
   await admin.query(`DROP SCHEMA ${admin.escapeIdentifier(SCHEMA)} CASCADE`);
   await admin.end();
 });
