@@ -15,6 +15,7 @@ const swc = [
 const libs = [
   'config',
   'contracts',
+  'discovery',
   'health',
   'logging',
   'messaging',

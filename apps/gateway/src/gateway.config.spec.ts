@@ -17,6 +17,8 @@ describe(loadGatewayConfig.name, () => {
       SAGA_ORCHESTRATOR_URL: 'http://127.0.0.1:3001',
       BODY_LIMIT: '100kb',
       CORS_ORIGINS: [],
+      RATE_LIMIT_PER_MINUTE: 1200,
+      TRUST_PROXY_HOPS: 0,
     });
   });
 

@@ -1,18 +1,17 @@
 import { env, loadConfig, serviceEnv, type Env } from '@app/config';
 import { z } from 'zod';
+import { registryEnv, upstreamUrls } from './registry/registry.config.js';
 
 /** Stands in for a real secret on a developer's machine only: production must set its own. */
 const LOCAL_JWT_SECRET = 'sagaflow-local-dev-token-secret-not-for-production';
 
-const upstreamUrl = (port: number) => env.url(['http:', 'https:'], `http://127.0.0.1:${port}`);
-
 export const gatewayConfigSchema = z
   .object({
     ...serviceEnv(3000),
-    ORDER_URL: upstreamUrl(3002),
-    CREDIT_URL: upstreamUrl(3003),
-    PAYMENT_URL: upstreamUrl(3004),
-    SAGA_ORCHESTRATOR_URL: upstreamUrl(3001),
+    ORDER_URL: upstreamUrls(3002),
+    CREDIT_URL: upstreamUrls(3003),
+    PAYMENT_URL: upstreamUrls(3004),
+    SAGA_ORCHESTRATOR_URL: upstreamUrls(3001),
     /** `POST /api/auth/dev-token`; unset means on, except when NODE_ENV=production. */
     AUTH_DEV_TOKENS: z
       .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
@@ -28,10 +27,19 @@ export const gatewayConfigSchema = z
     AUTH_AUDIENCE: z.string().min(1).optional(),
     AUTH_JWKS_URL: env.url(['https:', 'http:']).optional(),
     UPSTREAM_TIMEOUT_MS: env.positiveInt(5000),
+    ...registryEnv(),
     BODY_LIMIT: z
       .string()
       .regex(/^\d+(b|kb|mb)$/i, { error: 'must be a size such as 100kb or 1mb' })
       .default('100kb'),
+    /** Requests one client (address) may make to `/api` routes in a minute, per gateway instance. */
+    RATE_LIMIT_PER_MINUTE: env.positiveInt(1200),
+    /** Proxies in front of the gateway (an ingress) whose X-Forwarded-For names the client. */
+    TRUST_PROXY_HOPS: z.coerce
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .nonnegative({ error: 'must not be negative' })
+      .default(0),
     /** Comma-separated origins allowed to call the API from a browser; empty allows none. */
     CORS_ORIGINS: z
       .string()

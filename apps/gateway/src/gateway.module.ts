@@ -1,10 +1,4 @@
-import {
-  Module,
-  RequestMethod,
-  type DynamicModule,
-  type MiddlewareConsumer,
-  type NestModule,
-} from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { infrastructureModules } from '@app/runtime';
 import { AuthGuard } from './auth/auth.guard.js';
@@ -15,48 +9,60 @@ import { CustomersController } from './customers/customers.controller.js';
 import { CustomersService } from './customers/customers.service.js';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
+import { HttpMetrics } from './metrics/http-metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrdersService } from './orders/orders.service.js';
+import { RegistryModule } from './registry/registry.module.js';
+import { UpstreamReadiness } from './registry/upstream.readiness.js';
 import { SagasController } from './sagas/sagas.controller.js';
 import { SagasService } from './sagas/sagas.service.js';
 import { CorsMiddleware } from './security/cors.middleware.js';
-import { SecurityHeadersMiddleware } from './security/security-headers.middleware.js';
-import { ServiceDirectory, StaticServiceDirectory } from './upstream/service-directory.js';
+import type { GatewayEdges } from './security/rate-limits.js';
 import { UpstreamClient } from './upstream/upstream.client.js';
 
 /** The only public door. It owns no database and speaks only HTTP to the services behind it. */
 @Module({})
-export class GatewayModule implements NestModule {
-  static register(config: GatewayConfig): DynamicModule {
+export class GatewayModule {
+  /** `edges`: what only the real process adds (the rate limits: see security/rate-limits.ts). */
+  static register(
+    config: GatewayConfig,
+    edges: GatewayEdges = { imports: [], guards: [] },
+  ): DynamicModule {
     return {
       module: GatewayModule,
-      imports: infrastructureModules({ service: 'gateway', config }),
+      imports: [
+        ...infrastructureModules({
+          service: 'gateway',
+          config,
+          readiness: [UpstreamReadiness],
+          selfRegister: false,
+        }),
+        RegistryModule.register(config),
+        ...edges.imports,
+      ],
       controllers: [
         // Without dev tokens the route does not exist at all (404).
         ...(config.AUTH_DEV_TOKENS ? [DevTokenController] : []),
         CustomersController,
         OrdersController,
         SagasController,
+        MetricsController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: ServiceDirectory, useClass: StaticServiceDirectory },
+        ...edges.guards.map((guard) => ({ provide: APP_GUARD, useClass: guard })),
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         CorsMiddleware,
         CustomersService,
         DevTokenIssuer,
+        HttpMetrics,
         JwtVerifier,
         OrdersService,
         SagasService,
         UpstreamClient,
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(SecurityHeadersMiddleware, CorsMiddleware)
-      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

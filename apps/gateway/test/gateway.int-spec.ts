@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SignJWT } from 'jose';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER } from '../src/auth/token-claims.js';
 import { loadGatewayConfig } from '../src/gateway.config.js';
+import { prepareGatewayHttp } from '../src/gateway-http.js';
 import { GatewayModule } from '../src/gateway.module.js';
 import { answer, FakeUpstream } from './fake-upstream.js';
 
@@ -23,7 +24,10 @@ const credit = new FakeUpstream();
 const payment = new FakeUpstream();
 const orchestrator = new FakeUpstream();
 
-/** Boots the gateway the way `startApp` does: no default body parser, JSON up to BODY_LIMIT. */
+/**
+ * Boots the gateway the way main.ts does (headers, CORS, metrics and docs before the body parser,
+ * JSON up to BODY_LIMIT), without the rate limits, which the system suite checks.
+ */
 async function startGateway(env: Record<string, string>) {
   const config = loadGatewayConfig({
     LOG_LEVEL: 'silent',
@@ -37,6 +41,7 @@ async function startGateway(env: Record<string, string>) {
     bodyParser: false,
     logger: false,
   });
+  prepareGatewayHttp(app, config);
   app.useBodyParser('json', { limit: config.BODY_LIMIT });
   await app.listen(0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
@@ -309,6 +314,8 @@ describe('orders', () => {
       paymentToken: 'x'.repeat(2 * 1024 * 1024),
     });
     await expectError(response, 413);
+    // Headers and CORS come before the body parser, so its refusals carry them too.
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(orchestrator.requests).toHaveLength(0);
   });
 

@@ -4,12 +4,17 @@ export { loadConfig, type Env, type LoadConfigOptions } from './load-config.js';
 export {
   BROKER_SECRETS,
   DATABASE_SECRETS,
+  DISCOVERY_PROVIDERS,
   brokerEnv,
   databaseEnv,
   logFormatOf,
   serviceEnv,
   databaseAdminUrlOf,
+  discoverySettingsOf,
   type BrokerEnv,
   type DatabaseEnv,
+  type DiscoveryEnv,
+  type DiscoveryProvider,
+  type DiscoverySettings,
   type ServiceEnv,
 } from './service.config.js';

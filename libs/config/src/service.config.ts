@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from './config.error.js';
 import { env } from './env-fields.js';
 
 /** Settings every app shares: how it runs, where it listens, how it logs, how it shuts down. */
@@ -12,7 +13,81 @@ export const serviceEnv = (defaultPort: number) => ({
   /** How long readiness reports "shutting down" before connections close. */
   SHUTDOWN_GRACE_MS: env.milliseconds(1000),
   HEALTH_CHECK_TIMEOUT_MS: env.milliseconds(1000),
+  ...discoveryEnv(),
 });
+
+export const DISCOVERY_PROVIDERS = ['static', 'self-registration', 'dns'] as const;
+export type DiscoveryProvider = (typeof DISCOVERY_PROVIDERS)[number];
+
+/** Stands in for a real shared token on a developer's machine only: production must set its own. */
+const LOCAL_REGISTRATION_TOKEN = 'sagaflow-local-registration-token';
+
+/**
+ * How the gateway finds the apps' instances, shared by the gateway (which keeps the registry)
+ * and the apps (which announce themselves to it under `self-registration`).
+ */
+function discoveryEnv() {
+  return {
+    /** `static`: the gateway's *_URL lists; `self-registration`: apps announce themselves; `dns`. */
+    DISCOVERY_PROVIDER: env.oneOf(DISCOVERY_PROVIDERS, 'static'),
+    /** Shared by the gateway and the apps: only holders may register an instance. */
+    DISCOVERY_REGISTRATION_TOKEN: z
+      .string()
+      .min(16, { error: 'must be at least 16 characters' })
+      .optional(),
+    /** Where an app registers itself (the gateway). */
+    GATEWAY_REGISTRY_URL: env.url(['http:', 'https:'], 'http://127.0.0.1:3000'),
+    /** The URL the gateway should call this instance on; unset means http://127.0.0.1:$PORT. */
+    DISCOVERY_ADVERTISED_URL: env.url(['http:', 'https:']).optional(),
+    /** An instance that has not renewed its registration for this long is evicted. */
+    DISCOVERY_LEASE_TTL_MS: env.positiveInt(15_000),
+    /** How often an instance renews its registration: well inside the lease. */
+    DISCOVERY_RENEW_INTERVAL_MS: env.positiveInt(5_000),
+  };
+}
+
+export type DiscoveryEnv = z.infer<z.ZodObject<ReturnType<typeof discoveryEnv>>>;
+
+export interface DiscoverySettings {
+  provider: DiscoveryProvider;
+  registrationToken: string;
+  registryUrl: string;
+  advertisedUrl: string;
+  leaseTtlMs: number;
+  renewIntervalMs: number;
+}
+
+/**
+ * The discovery settings with their defaults resolved. The registration token has a local default
+ * but none in production, where self-registration without one fails start-up.
+ */
+export function discoverySettingsOf(
+  config: DiscoveryEnv & Pick<ServiceEnv, 'NODE_ENV' | 'PORT'>,
+): DiscoverySettings {
+  const token = config.DISCOVERY_REGISTRATION_TOKEN;
+  const selfRegistration = config.DISCOVERY_PROVIDER === 'self-registration';
+  if (selfRegistration && !token && config.NODE_ENV === 'production') {
+    throw new ConfigError([
+      'DISCOVERY_REGISTRATION_TOKEN is required when DISCOVERY_PROVIDER=self-registration in production',
+    ]);
+  }
+  if (selfRegistration && config.DISCOVERY_RENEW_INTERVAL_MS >= config.DISCOVERY_LEASE_TTL_MS) {
+    throw new ConfigError([
+      'DISCOVERY_RENEW_INTERVAL_MS must be shorter than DISCOVERY_LEASE_TTL_MS',
+    ]);
+  }
+  return {
+    provider: config.DISCOVERY_PROVIDER,
+    registrationToken: token ?? LOCAL_REGISTRATION_TOKEN,
+    registryUrl: config.GATEWAY_REGISTRY_URL.replace(/\/+$/, ''),
+    advertisedUrl: (config.DISCOVERY_ADVERTISED_URL ?? `http://127.0.0.1:${config.PORT}`).replace(
+      /\/+$/,
+      '',
+    ),
+    leaseTtlMs: config.DISCOVERY_LEASE_TTL_MS,
+    renewIntervalMs: config.DISCOVERY_RENEW_INTERVAL_MS,
+  };
+}
 
 /** Settings of an app that owns a PostgreSQL schema. */
 export const databaseEnv = (role: string) => ({

@@ -1,11 +1,13 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import {
   databaseAdminUrlOf,
+  discoverySettingsOf,
   logFormatOf,
   type BrokerEnv,
   type DatabaseEnv,
   type ServiceEnv,
 } from '@app/config';
+import { RegistrationModule } from '@app/discovery';
 import { HealthModule, type ReadinessIndicator } from '@app/health';
 import { LoggingModule } from '@app/logging';
 import {
@@ -34,6 +36,11 @@ export interface InfrastructureOptions {
   messaging?: Pick<MessagingOptions, 'consume' | 'replyTo'>;
   /** Extra readiness checks the app adds to the database and broker. */
   readiness?: Type<ReadinessIndicator>[];
+  /**
+   * Announce this app to the gateway's registry when DISCOVERY_PROVIDER=self-registration;
+   * on by default, off for the gateway itself.
+   */
+  selfRegister?: boolean;
 }
 
 /** The modules every app stands on: logs, its database, its broker connection, health probes. */
@@ -65,6 +72,19 @@ export function infrastructureModules(options: InfrastructureOptions): DynamicMo
     readiness.push(BrokerConnection);
   }
   readiness.push(...(options.readiness ?? []));
+  const discovery = discoverySettingsOf(config);
+  if (discovery.provider === 'self-registration' && options.selfRegister !== false) {
+    modules.push(
+      RegistrationModule.forRoot({
+        service,
+        registryUrl: discovery.registryUrl,
+        advertisedUrl: discovery.advertisedUrl,
+        token: discovery.registrationToken,
+        leaseTtlMs: discovery.leaseTtlMs,
+        renewIntervalMs: discovery.renewIntervalMs,
+      }),
+    );
+  }
   modules.push(HealthModule.forRoot({ readiness, shutdownGraceMs: config.SHUTDOWN_GRACE_MS }));
   return modules;
 }

@@ -10,6 +10,11 @@ export interface StartOptions {
   port: number;
   /** Largest JSON body accepted; anything bigger gets 413. */
   bodyLimit?: string;
+  /**
+   * Express middleware and routes that must come before the body parser, so they also cover the
+   * 400 or 413 it answers (security headers, CORS, request metrics).
+   */
+  beforeBodyParser?: (app: NestExpressApplication) => void;
 }
 
 /**
@@ -34,6 +39,7 @@ export async function startApp(rootModule: DynamicModule, options: StartOptions)
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  options.beforeBodyParser?.(app);
   app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
   await app.listen(options.port, options.host);
   closeOnSignal(app, logger);

@@ -6,12 +6,12 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { isApiRoute } from '../security/api-route.js';
 import { JwtVerifier } from './jwt-verifier.js';
 import type { AuthenticatedRequest, Role } from './principal.js';
 import { ALLOWED_ROLES, IS_PUBLIC } from './roles.decorator.js';
 
 const BEARER = /^Bearer\s+([\w-]+\.[\w-]+\.[\w-]+)$/i;
-const API_ROUTE = /^\/api(\/|$)/i;
 
 /**
  * Every `/api` route (and any route given roles) needs a valid bearer token unless marked
@@ -29,7 +29,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)) return true;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!roles && !API_ROUTE.test(routePathOf(request))) return true;
+    if (!roles && !isApiRoute(request)) return true;
     const principal = await this.verifier.verify(bearerTokenOf(request));
     if (roles && !roles.includes(principal.role)) {
       throw new ForbiddenException(`This route is for ${roles.join(' or ')} callers only`);
@@ -43,10 +43,4 @@ function bearerTokenOf(request: AuthenticatedRequest): string {
   const match = BEARER.exec(request.headers.authorization ?? '');
   if (!match?.[1]) throw new UnauthorizedException('A bearer token is required');
   return match[1];
-}
-
-/** The route pattern Express matched (so `/API/x` or `/api/./x` cannot dodge the check). */
-function routePathOf(request: AuthenticatedRequest): string {
-  const { route } = request as AuthenticatedRequest & { route?: { path?: unknown } };
-  return typeof route?.path === 'string' ? route.path : (request.url ?? '');
 }

@@ -1,14 +1,28 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { OrderAnswer, OrderPage, PlacedOrderAnswer } from '../docs/api-schemas.js';
+import {
+  ApiAnswer,
+  ApiCaller,
+  ApiErrors,
+  ApiJsonBody,
+  ApiQueryOf,
+  ApiRequiredHeader,
+  ApiUuidParam,
+} from '../docs/api-docs.decorators.js';
 import { Forwarded, type ForwardedContext } from '../upstream/forwarded-context.js';
 import { Uuid } from '../validation/uuid.schema.js';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import { IdempotencyKeyHeader } from './idempotency-key.decorator.js';
 import { ListOrdersQuery } from './list-orders.query.js';
 import { OrdersService, type PlacedOrder } from './orders.service.js';
-import { PlaceOrderRequest } from './place-order.request.js';
+import { IdempotencyKey, PlaceOrderRequest } from './place-order.request.js';
 
+@ApiTags('orders')
+@ApiCaller()
 @Controller('api/orders')
 @Roles('customer', 'admin')
 export class OrdersController {
@@ -17,6 +31,22 @@ export class OrdersController {
   /** Starts the place-order saga and answers before it ends (202). */
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Place an order (customer; an admin names customerId)',
+    description: 'Starts the place-order saga; follow it at /api/sagas/{sagaId}.',
+  })
+  @ApiRequiredHeader(
+    'Idempotency-Key',
+    'The same key returns the same saga and order, never a second one',
+    IdempotencyKey,
+  )
+  @ApiJsonBody(PlaceOrderRequest)
+  @ApiAnswer(
+    HttpStatus.ACCEPTED,
+    'The saga started (or the one this key started)',
+    PlacedOrderAnswer,
+  )
+  @ApiErrors(HttpStatus.FORBIDDEN, HttpStatus.UNPROCESSABLE_ENTITY)
   place(
     @CurrentPrincipal() principal: Principal,
     @IdempotencyKeyHeader() idempotencyKey: string,
@@ -27,6 +57,10 @@ export class OrdersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'An order (its customer, admin)' })
+  @ApiUuidParam('id', 'The order')
+  @ApiAnswer(HttpStatus.OK, 'The order', OrderAnswer)
+  @ApiErrors(HttpStatus.NOT_FOUND)
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ZodValidationPipe(Uuid, 'order id', 'id')) id: string,
@@ -36,9 +70,16 @@ export class OrdersController {
   }
 
   @Get()
+  @ApiOperation({
+    summary: 'A page of orders (a customer its own; an admin all, or one customer’s)',
+  })
+  @ApiQueryOf(ListOrdersQuery)
+  @ApiAnswer(HttpStatus.OK, 'A page of orders', OrderPage)
+  @ApiErrors(HttpStatus.FORBIDDEN)
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(new ZodValidationPipe(ListOrdersQuery, 'query')) query: ListOrdersQuery,
+    // Typed through z.infer so the reflected type is Object, not the schema: ApiQueryOf documents it.
+    @Query(new ZodValidationPipe(ListOrdersQuery, 'query')) query: z.infer<typeof ListOrdersQuery>,
     @Forwarded() context: ForwardedContext,
   ): Promise<unknown> {
     return this.orders.list(principal, query, context);

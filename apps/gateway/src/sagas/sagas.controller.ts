@@ -1,7 +1,17 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { SagaActionAnswer, SagaAnswer, SagaPage } from '../docs/api-schemas.js';
+import {
+  ApiAnswer,
+  ApiCaller,
+  ApiErrors,
+  ApiQueryOf,
+  ApiUuidParam,
+} from '../docs/api-docs.decorators.js';
 import { relayEventStream } from '../upstream/event-stream.relay.js';
 import { Forwarded, type ForwardedContext } from '../upstream/forwarded-context.js';
 import { Uuid } from '../validation/uuid.schema.js';
@@ -11,14 +21,21 @@ import { SagasService } from './sagas.service.js';
 
 const sagaId = new ZodValidationPipe(Uuid, 'saga id', 'id');
 
+@ApiTags('sagas')
+@ApiCaller()
 @Controller('api/sagas')
 export class SagasController {
   constructor(private readonly sagas: SagasService) {}
 
   @Get()
   @Roles('admin')
+  @ApiOperation({ summary: 'A page of sagas, by status and age (admin)' })
+  @ApiQueryOf(ListSagasQuery)
+  @ApiAnswer(HttpStatus.OK, 'A page of sagas', SagaPage)
+  @ApiErrors(HttpStatus.FORBIDDEN)
   list(
-    @Query(new ZodValidationPipe(ListSagasQuery, 'query')) query: ListSagasQuery,
+    // Typed through z.infer so the reflected type is Object, not the schema: ApiQueryOf documents it.
+    @Query(new ZodValidationPipe(ListSagasQuery, 'query')) query: z.infer<typeof ListSagasQuery>,
     @Forwarded() context: ForwardedContext,
   ): Promise<unknown> {
     return this.sagas.list(query, context);
@@ -26,6 +43,10 @@ export class SagasController {
 
   @Get(':id')
   @Roles('customer', 'admin')
+  @ApiOperation({ summary: 'A saga and its timeline (its customer, admin)' })
+  @ApiUuidParam('id', 'The saga')
+  @ApiAnswer(HttpStatus.OK, 'The saga', SagaAnswer)
+  @ApiErrors(HttpStatus.NOT_FOUND)
   get(
     @CurrentPrincipal() principal: Principal,
     @Param('id', sagaId) id: string,
@@ -37,6 +58,12 @@ export class SagasController {
   /** Server-sent events, one per transition, relayed from the orchestrator as they come. */
   @Get(':id/events')
   @Roles('customer', 'admin')
+  @ApiOperation({ summary: 'Server-sent events, one per transition (its customer, admin)' })
+  @ApiUuidParam('id', 'The saga')
+  @ApiAnswer(HttpStatus.OK, 'An event stream that ends when the saga does', undefined, {
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(HttpStatus.NOT_FOUND)
   async events(
     @CurrentPrincipal() principal: Principal,
     @Param('id', sagaId) id: string,
@@ -49,6 +76,10 @@ export class SagasController {
   @Post(':id/retry')
   @Roles('admin')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Retry a FAILED saga’s compensation (admin)' })
+  @ApiUuidParam('id', 'The saga')
+  @ApiAnswer(HttpStatus.ACCEPTED, 'The retry is under way', SagaActionAnswer)
+  @ApiErrors(HttpStatus.FORBIDDEN, HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   retry(@Param('id', sagaId) id: string, @Forwarded() context: ForwardedContext): Promise<unknown> {
     return this.sagas.act('retry', id, context);
   }
@@ -56,6 +87,10 @@ export class SagasController {
   @Post(':id/compensate')
   @Roles('admin')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Compensate a saga now (admin)' })
+  @ApiUuidParam('id', 'The saga')
+  @ApiAnswer(HttpStatus.ACCEPTED, 'The compensation is under way', SagaActionAnswer)
+  @ApiErrors(HttpStatus.FORBIDDEN, HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   compensate(
     @Param('id', sagaId) id: string,
     @Forwarded() context: ForwardedContext,

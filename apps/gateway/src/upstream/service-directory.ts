@@ -1,38 +1,41 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
+import { Injectable } from '@nestjs/common';
+import { InstanceRegistry, RoundRobinBalancer } from '@app/discovery';
 
-export type ServiceName = 'saga-orchestrator' | 'order' | 'credit' | 'payment';
+export const SERVICE_NAMES = ['saga-orchestrator', 'order', 'credit', 'payment'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** One reachable instance of a service. */
 export interface ServiceInstance {
+  id: string;
   service: ServiceName;
   url: string;
 }
 
+/** How a request to an instance went, for passive health checking. */
+export type CallOutcome = 'success' | 'failure';
+
 /**
- * Where to send a call for a service. The seam where discovery (registry, health checks,
- * load balancing: DESIGN.md §5) replaces the static provider below.
+ * Where to send a call for a service: the next healthy instance in the discovery registry, in
+ * turn (DESIGN.md §5). Outcomes reported back eject an instance that keeps failing.
  */
-export abstract class ServiceDirectory {
-  abstract instanceFor(service: ServiceName): ServiceInstance;
-}
-
-/** One configured URL per service. */
 @Injectable()
-export class StaticServiceDirectory extends ServiceDirectory {
-  private readonly urls: Record<ServiceName, string>;
+export class ServiceDirectory {
+  constructor(
+    private readonly registry: InstanceRegistry,
+    private readonly balancer: RoundRobinBalancer,
+  ) {}
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    super();
-    this.urls = {
-      'saga-orchestrator': config.SAGA_ORCHESTRATOR_URL,
-      order: config.ORDER_URL,
-      credit: config.CREDIT_URL,
-      payment: config.PAYMENT_URL,
-    };
+  /** The next instance to try, other than those in `tried` while any is left; none if unknown. */
+  instanceFor(
+    service: ServiceName,
+    tried: ReadonlySet<string> = new Set(),
+  ): ServiceInstance | undefined {
+    const instance = this.balancer.pick(service, tried);
+    return instance && { id: instance.id, service, url: instance.url };
   }
 
-  instanceFor(service: ServiceName): ServiceInstance {
-    return { service, url: this.urls[service].replace(/\/+$/, '') };
+  report(instance: ServiceInstance, outcome: CallOutcome): void {
+    if (outcome === 'success') this.registry.recordSuccess(instance.id);
+    else this.registry.recordFailure(instance.id);
   }
 }

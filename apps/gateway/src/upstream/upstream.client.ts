@@ -1,6 +1,13 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  BrokenCircuitError,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import {
   UpstreamResponseError,
@@ -8,7 +15,7 @@ import {
   UpstreamUnavailableError,
 } from '../errors/gateway.error.js';
 import type { ForwardedContext } from './forwarded-context.js';
-import { ServiceDirectory, type ServiceName } from './service-directory.js';
+import { ServiceDirectory, type ServiceInstance, type ServiceName } from './service-directory.js';
 
 export interface UpstreamRequest {
   method: 'GET' | 'POST';
@@ -16,6 +23,8 @@ export interface UpstreamRequest {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
+  /** This route's timeout per attempt; the gateway's UPSTREAM_TIMEOUT_MS when unset. */
+  timeoutMs?: number;
 }
 
 export interface UpstreamAnswer<T> {
@@ -29,70 +38,126 @@ export interface UpstreamStream {
   close(): void;
 }
 
+/** Errors of a connection that never opened: the request did not reach the service. */
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
 /**
- * Calls a service over HTTP with the caller's context. Failures become gateway errors: no answer
- * is 503, a slow one 504, an error answer keeps its 4xx (or becomes 502).
+ * Calls a service over HTTP with the caller's context, on an instance the directory picks.
+ * A request that never reached an instance fails over to another; an idempotent one (GET, or a
+ * POST with an Idempotency-Key) is also retried after a reset or a 5xx. Each outcome is reported
+ * for passive ejection, and a circuit breaker per service fails fast while a service is down.
+ * Failures become gateway errors: no answer is 503, a slow one 504, an error answer keeps its
+ * 4xx (or becomes 502).
  */
 @Injectable()
 export class UpstreamClient {
   private readonly logger = new Logger(UpstreamClient.name);
   private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly breakers = new Map<ServiceName, CircuitBreakerPolicy>();
 
   constructor(
     private readonly directory: ServiceDirectory,
-    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     this.timeoutMs = config.UPSTREAM_TIMEOUT_MS;
+    this.retries = config.UPSTREAM_RETRIES;
   }
 
-  /** A JSON request answered with JSON, within the upstream timeout. */
-  async json<T>(
+  /** A JSON request answered with JSON, within the route's timeout. */
+  json<T>(
     service: ServiceName,
     request: UpstreamRequest,
     context: ForwardedContext,
   ): Promise<UpstreamAnswer<T>> {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new UpstreamTimeoutError(service)), this.timeoutMs);
-    try {
-      const response = await this.send(service, request, context, abort.signal);
-      const text = await response.text().catch((error: unknown) => {
-        throw this.failureOf(service, error, abort.signal);
-      });
+    return this.call(service, request, context, async (response) => {
+      const text = await response.text();
       if (!response.ok) throw this.errorAnswerOf(service, response.status, text);
       return { status: response.status, body: parseJson(service, text) as T };
-    } finally {
-      clearTimeout(timer);
-    }
+    });
   }
 
   /** A long-lived response (server-sent events): the timeout covers only the wait for headers. */
-  async stream(
+  stream(
     service: ServiceName,
     request: UpstreamRequest,
     context: ForwardedContext,
   ): Promise<UpstreamStream> {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new UpstreamTimeoutError(service)), this.timeoutMs);
-    let response: Response;
-    try {
-      response = await this.send(service, request, context, abort.signal);
+    return this.call(service, request, context, async (response, _signal, abort) => {
       if (!response.ok || !response.body) {
         throw this.errorAnswerOf(service, response.status, await response.text());
       }
-    } finally {
-      clearTimeout(timer);
-    }
-    const body = Readable.fromWeb(response.body as ReadableStream<Uint8Array>);
-    return { body, close: () => abort.abort() };
+      const body = Readable.fromWeb(response.body as ReadableStream<Uint8Array>);
+      return { body, close: () => abort.abort() };
+    });
   }
 
-  private async send(
+  private async call<R>(
     service: ServiceName,
+    request: UpstreamRequest,
+    context: ForwardedContext,
+    receive: (response: Response, signal: AbortSignal, abort: AbortController) => Promise<R>,
+  ): Promise<R> {
+    try {
+      return await this.breakerFor(service).execute(() =>
+        this.withFailover(service, request, context, receive),
+      );
+    } catch (error) {
+      if (!(error instanceof BrokenCircuitError)) throw error;
+      this.logger.warn(`${service} circuit is open: failing fast`);
+      throw new UpstreamUnavailableError(service);
+    }
+  }
+
+  private async withFailover<R>(
+    service: ServiceName,
+    request: UpstreamRequest,
+    context: ForwardedContext,
+    receive: (response: Response, signal: AbortSignal, abort: AbortController) => Promise<R>,
+  ): Promise<R> {
+    const idempotent = request.method === 'GET' || hasIdempotencyKey(request);
+    const tried = new Set<string>();
+    let failure: Error = new UpstreamUnavailableError(service);
+    for (let attempt = 0; attempt <= this.retries; attempt += 1) {
+      const instance = this.directory.instanceFor(service, tried);
+      if (!instance) {
+        this.logger.warn(`${service} has no instance`);
+        break;
+      }
+      tried.add(instance.id);
+      const abort = new AbortController();
+      const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+      const timer = setTimeout(() => abort.abort(new UpstreamTimeoutError(service)), timeoutMs);
+      try {
+        const response = await this.send(instance, request, context, abort.signal);
+        const result = await receive(response, abort.signal, abort);
+        this.directory.report(instance, 'success');
+        return result;
+      } catch (error) {
+        const outcome = this.outcomeOf(instance, error, abort.signal, timeoutMs);
+        this.directory.report(instance, outcome.passive);
+        failure = outcome.error;
+        if (!outcome.retry(idempotent)) break;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    throw failure;
+  }
+
+  private send(
+    instance: ServiceInstance,
     request: UpstreamRequest,
     context: ForwardedContext,
     signal: AbortSignal,
   ): Promise<Response> {
-    const { url } = this.directory.instanceFor(service);
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...request.headers,
@@ -101,26 +166,65 @@ export class UpstreamClient {
       ...(context.authorization ? { authorization: context.authorization } : {}),
     };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
-    try {
-      return await fetch(`${url}${request.path}${queryOf(request.query)}`, {
-        method: request.method,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
-      });
-    } catch (error) {
-      throw this.failureOf(service, error, signal);
-    }
+    return fetch(`${instance.url}${request.path}${queryOf(request.query)}`, {
+      method: request.method,
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal,
+    });
   }
 
-  private failureOf(service: ServiceName, error: unknown, signal: AbortSignal): Error {
-    if (signal.reason instanceof UpstreamTimeoutError) {
-      this.logger.warn(`${service} did not answer within ${this.timeoutMs} ms`);
-      return signal.reason;
+  /** What a failed attempt means: for the instance's health, for the caller, for a retry. */
+  private outcomeOf(
+    instance: ServiceInstance,
+    error: unknown,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): {
+    error: Error;
+    passive: 'success' | 'failure';
+    retry: (idempotent: boolean) => boolean;
+  } {
+    const { service } = instance;
+    if (error instanceof UpstreamResponseError) {
+      // A 4xx is the service doing its job; a 5xx may be this instance alone.
+      const failed = error.upstreamStatus >= 500;
+      return {
+        error,
+        passive: failed ? 'failure' : 'success',
+        retry: (idempotent) => failed && idempotent,
+      };
     }
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    this.logger.warn(`${service} is unreachable: ${String(cause)}`);
-    return new UpstreamUnavailableError(service);
+    if (signal.reason instanceof UpstreamTimeoutError) {
+      // Not retried: the caller has already waited the route's whole timeout.
+      this.logger.warn(`${service} instance ${instance.id} did not answer within ${timeoutMs} ms`);
+      return { error: signal.reason, passive: 'failure', retry: () => false };
+    }
+    // fetch wraps the socket's error ("fetch failed") and keeps the real one as its cause.
+    const cause = (error as { cause?: unknown } | undefined)?.cause ?? error;
+    const code = (cause as { code?: unknown } | undefined)?.code;
+    const notConnected = typeof code === 'string' && NOT_CONNECTED.has(code);
+    this.logger.warn(`${service} instance ${instance.id} is unreachable: ${String(cause)}`);
+    return {
+      error: new UpstreamUnavailableError(service),
+      passive: 'failure',
+      // A request that never left may go anywhere; one that may have arrived, only if idempotent.
+      retry: (idempotent) => notConnected || idempotent,
+    };
+  }
+
+  private breakerFor(service: ServiceName): CircuitBreakerPolicy {
+    let breaker = this.breakers.get(service);
+    if (!breaker) {
+      breaker = circuitBreaker(handleWhen(isServiceFailure), {
+        halfOpenAfter: this.config.UPSTREAM_BREAKER_HALF_OPEN_MS,
+        breaker: new ConsecutiveBreaker(this.config.UPSTREAM_BREAKER_FAILURES),
+      });
+      breaker.onBreak(() => this.logger.warn(`${service} circuit opened`));
+      breaker.onReset(() => this.logger.log(`${service} circuit closed`));
+      this.breakers.set(service, breaker);
+    }
+    return breaker;
   }
 
   private errorAnswerOf(service: ServiceName, status: number, text: string): Error {
@@ -129,6 +233,18 @@ export class UpstreamClient {
     if (status >= 500) this.logger.warn(`${service} answered ${status}: ${message ?? text}`);
     return new UpstreamResponseError(service, status, message, answer?.details);
   }
+}
+
+/** Failures that say the service is in trouble (not a 4xx about the request). */
+function isServiceFailure(error: unknown): boolean {
+  if (error instanceof UpstreamResponseError) return error.upstreamStatus >= 500;
+  return error instanceof UpstreamUnavailableError || error instanceof UpstreamTimeoutError;
+}
+
+function hasIdempotencyKey(request: UpstreamRequest): boolean {
+  return Object.keys(request.headers ?? {}).some(
+    (name) => name.toLowerCase() === 'idempotency-key',
+  );
 }
 
 function queryOf(query: UpstreamRequest['query']): string {

@@ -1,0 +1,135 @@
+import { Money } from '@app/contracts';
+import { z } from 'zod';
+import { DevTokenRequest } from '../auth/dev-token.request.js';
+import { CreateCustomerRequest } from '../customers/create-customer.request.js';
+import { PlaceOrderRequest } from '../orders/place-order.request.js';
+import { SAGA_STATUSES } from '../sagas/list-sagas.query.js';
+import { NonNegativeMoney, PositiveMoney } from '../validation/money.schema.js';
+
+/**
+ * Every named schema of the OpenAPI document. Request bodies are the very schemas the routes
+ * validate with, so the document cannot drift from the checks; answers are described here.
+ */
+export const apiSchemas = z.registry<{ id: string; description?: string }>();
+
+const Uuid = z.uuid();
+const Timestamp = z.iso.datetime({ offset: true });
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe('Pass as `cursor` for the next page; null at the end'),
+  });
+
+export const ErrorAnswer = z.object({
+  statusCode: z.int(),
+  error: z.string().describe('The reason phrase of the status'),
+  message: z.string(),
+  requestId: z.string().describe('Also in the x-request-id header; quote it when reporting'),
+  details: z
+    .array(z.object({ field: z.string(), message: z.string() }))
+    .optional()
+    .describe('Every field that failed validation'),
+});
+
+export const AccessTokenAnswer = z.object({ accessToken: z.string() });
+
+export const CustomerAnswer = z.object({
+  id: Uuid,
+  name: z.string(),
+  creditLimit: Money,
+  availableCredit: Money,
+});
+
+export const CustomerCreditAnswer = z.object({
+  customerId: Uuid,
+  creditLimit: Money,
+  availableCredit: Money,
+  reserved: Money,
+});
+
+export const PlacedOrderAnswer = z.object({
+  orderId: Uuid,
+  sagaId: Uuid,
+  status: z.literal('PENDING'),
+});
+
+export const OrderAnswer = z.object({
+  id: Uuid,
+  customerId: Uuid.nullable().describe('Null only for an order rejected before it was created'),
+  total: Money.nullable(),
+  status: z.enum(['PENDING', 'APPROVED', 'REJECTED']),
+  rejectionReason: z.string().optional(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+export const OrderPage = page(OrderAnswer);
+
+const SagaStatus = z.enum(SAGA_STATUSES);
+
+export const SagaSummaryAnswer = z.object({
+  id: Uuid,
+  type: z.string(),
+  status: SagaStatus,
+  definitionVersion: z.int(),
+  customerId: Uuid.nullable(),
+  orderId: Uuid.nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  lastError: z.string().optional(),
+});
+
+export const SagaStepAnswer = z.object({
+  step: z.string(),
+  direction: z.enum(['forward', 'backward']),
+  event: z.string(),
+  messageType: z.string().nullable(),
+  messageId: z.string().nullable(),
+  detail: z.string().nullable(),
+  status: SagaStatus,
+  at: Timestamp,
+});
+
+export const SagaAnswer = SagaSummaryAnswer.extend({ steps: z.array(SagaStepAnswer) });
+
+export const SagaPage = page(SagaSummaryAnswer);
+
+export const SagaActionAnswer = z.object({ id: Uuid, status: SagaStatus });
+
+export const ServiceInstanceAnswer = z.object({
+  service: z.string(),
+  id: z.string(),
+  url: z.url(),
+  status: z.string(),
+  lastCheck: Timestamp.nullable(),
+  failures: z.int(),
+});
+
+export const RegistryAnswer = z.array(ServiceInstanceAnswer);
+
+const named: [z.ZodType, string, string][] = [
+  [Money, 'Money', 'An amount in minor units (cents) and its ISO 4217 currency'],
+  [PositiveMoney, 'PositiveMoney', 'Money greater than zero'],
+  [NonNegativeMoney, 'NonNegativeMoney', 'Money of zero or more'],
+  [ErrorAnswer, 'Error', 'The one shape of every error'],
+  [DevTokenRequest, 'DevTokenRequest', 'A customer token names its customer; an admin none'],
+  [AccessTokenAnswer, 'AccessToken', 'A bearer token for the Authorization header'],
+  [CreateCustomerRequest, 'CreateCustomerRequest', 'A new customer and its credit limit'],
+  [CustomerAnswer, 'Customer', 'A customer and its credit'],
+  [CustomerCreditAnswer, 'CustomerCredit', 'A customer’s limit, what is free and what is held'],
+  [PlaceOrderRequest, 'PlaceOrderRequest', 'Only an admin names the customer'],
+  [PlacedOrderAnswer, 'PlacedOrder', 'The order and the saga placing it'],
+  [OrderAnswer, 'Order', 'An order as its customer sees it'],
+  [OrderPage, 'OrderPage', 'A page of orders, newest first'],
+  [SagaAnswer, 'Saga', 'A saga and its timeline'],
+  [SagaSummaryAnswer, 'SagaSummary', 'A saga without its timeline'],
+  [SagaStepAnswer, 'SagaStep', 'One command sent or reply received'],
+  [SagaPage, 'SagaPage', 'A page of sagas, newest first'],
+  [SagaActionAnswer, 'SagaAction', 'The saga an operator acted on and its status now'],
+  [ServiceInstanceAnswer, 'ServiceInstance', 'One instance of a service as the gateway sees it'],
+  [RegistryAnswer, 'Registry', 'Every known instance of every service'],
+];
+for (const [schema, id, description] of named) apiSchemas.add(schema, { id, description });

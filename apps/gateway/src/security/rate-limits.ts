@@ -1,0 +1,24 @@
+import type { CanActivate, DynamicModule, Type } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import type { GatewayConfig } from '../gateway.config.js';
+import { rateLimitOptionsOf } from './rate-limit.options.js';
+
+/** Modules and guards the gateway adds in front of its own (its guards run first). */
+export interface GatewayEdges {
+  imports: DynamicModule[];
+  guards: Type<CanActivate>[];
+}
+
+/**
+ * Rate limits on every `/api` route, answered with 429 in the error shape and a Retry-After; the
+ * guard runs before authentication, so a flood of bad tokens is limited too.
+ * main.ts adds them: @nestjs/throttler is CommonJS that requires the ESM @nestjs/common, which
+ * Node runs but Jest on Node 20 cannot load, so the in-process suites boot the gateway without it
+ * and the system suite (test/gateway-api.e2e-spec.ts) checks it on the real process.
+ */
+export function rateLimits(config: GatewayConfig): GatewayEdges {
+  return {
+    imports: [ThrottlerModule.forRoot(rateLimitOptionsOf(config))],
+    guards: [ThrottlerGuard],
+  };
+}

@@ -1,0 +1,129 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { InstanceRegistry, RoundRobinBalancer } from '@app/discovery';
+import { UpstreamUnavailableError } from '../errors/gateway.error.js';
+import { loadGatewayConfig } from '../gateway.config.js';
+import { ServiceDirectory } from './service-directory.js';
+import { UpstreamClient } from './upstream.client.js';
+
+const context = { requestId: 'r-1', traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01` };
+/** A port that was free a moment ago: connections to it are refused. */
+async function aDeadUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** A stand-in instance answering every request with `status`, counting what it got. */
+async function anInstance(
+  status: number,
+): Promise<{ url: string; hits: () => number; server: Server }> {
+  let hits = 0;
+  const server = createServer((_request, response) => {
+    hits += 1;
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ ok: status < 400 }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, hits: () => hits, server };
+}
+
+describe(UpstreamClient.name, () => {
+  let registry: InstanceRegistry;
+  let client: UpstreamClient;
+  const servers: Server[] = [];
+
+  beforeEach(() => {
+    registry = new InstanceRegistry();
+    const config = loadGatewayConfig({ LOG_LEVEL: 'silent', UPSTREAM_BREAKER_FAILURES: '3' });
+    client = new UpstreamClient(
+      new ServiceDirectory(registry, new RoundRobinBalancer(registry)),
+      config,
+    );
+  });
+
+  afterEach(async () => {
+    await Promise.all(
+      servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
+    );
+  });
+
+  async function credit(...statuses: (number | 'dead')[]) {
+    const instances = await Promise.all(
+      statuses.map((status) =>
+        status === 'dead' ? Promise.resolve(undefined) : anInstance(status),
+      ),
+    );
+    for (const instance of instances) if (instance) servers.push(instance.server);
+    const dead = await aDeadUrl();
+    const urls = instances.map((instance) => instance?.url ?? dead);
+    registry.sync('static', 'credit', urls);
+    for (const instance of registry.list()) registry.recordCheck(instance.id, true);
+    return instances;
+  }
+
+  it('fails over from an instance that refuses connections and counts its failure', async () => {
+    const [, healthy] = await credit('dead', 200);
+    for (let i = 0; i < 4; i += 1) {
+      const answer = await client.json('credit', { method: 'GET', path: '/x' }, context);
+      expect(answer.status).toBe(200);
+    }
+    const failures = (healthyOrNot: boolean) =>
+      registry
+        .instancesOf('credit')
+        .filter((instance) => (instance.url === healthy?.url) === healthyOrNot)
+        .map((instance) => instance.failures);
+    expect(failures(true)).toEqual([0]);
+    expect(failures(false)[0]).toBeGreaterThanOrEqual(1);
+    expect(healthy?.hits()).toBe(4);
+  });
+
+  it('fails over a POST that never reached an instance', async () => {
+    await credit('dead', 201);
+    const request = { method: 'POST' as const, path: '/x', body: {} };
+    for (let i = 0; i < 2; i += 1) {
+      expect((await client.json('credit', request, context)).status).toBe(201);
+    }
+  });
+
+  it('retries a 5xx on another instance only for an idempotent request', async () => {
+    const [failing, healthy] = await credit(500, 200);
+    const post = { method: 'POST' as const, path: '/x', body: {} };
+    const outcomes = await Promise.allSettled([
+      client.json('credit', post, context),
+      client.json('credit', post, context),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    // Not retried: each POST reached exactly one instance.
+    expect((failing?.hits() ?? 0) + (healthy?.hits() ?? 0)).toBe(2);
+    const keyed = { ...post, headers: { 'idempotency-key': 'k-1' } };
+    for (let i = 0; i < 4; i += 1) {
+      expect((await client.json('credit', keyed, context)).status).toBe(200);
+    }
+    // Turns alternate, so some keyed POSTs met the failing instance first and were retried.
+    expect(failing?.hits()).toBeGreaterThan(1);
+  });
+
+  it('opens the circuit after consecutive failed calls and then fails fast', async () => {
+    const [failing] = await credit(503);
+    const get = { method: 'GET' as const, path: '/x' };
+    for (let i = 0; i < 3; i += 1) {
+      await expect(client.json('credit', get, context)).rejects.toThrow();
+    }
+    const before = failing?.hits();
+    await expect(client.json('credit', get, context)).rejects.toBeInstanceOf(
+      UpstreamUnavailableError,
+    );
+    expect(failing?.hits()).toBe(before);
+  });
+
+  it('answers 503 for a service with no instance at all', async () => {
+    await expect(
+      client.json('payment', { method: 'GET', path: '/x' }, context),
+    ).rejects.toBeInstanceOf(UpstreamUnavailableError);
+  });
+});

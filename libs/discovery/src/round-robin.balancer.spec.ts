@@ -1,0 +1,52 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { InstanceRegistry } from './instance-registry.js';
+import { RoundRobinBalancer } from './round-robin.balancer.js';
+
+describe(RoundRobinBalancer.name, () => {
+  let registry: InstanceRegistry;
+  let balancer: RoundRobinBalancer;
+
+  beforeEach(() => {
+    registry = new InstanceRegistry();
+    balancer = new RoundRobinBalancer(registry);
+    registry.sync('static', 'credit', ['http://a:1', 'http://b:1', 'http://c:1']);
+    for (const id of ['credit@a:1', 'credit@b:1', 'credit@c:1']) registry.recordCheck(id, true);
+  });
+
+  const picks = (count: number, tried?: Set<string>) =>
+    Array.from({ length: count }, () => balancer.pick('credit', tried)?.id);
+
+  it('takes the healthy instances in turn', () => {
+    expect(picks(6)).toEqual([
+      'credit@a:1',
+      'credit@b:1',
+      'credit@c:1',
+      'credit@a:1',
+      'credit@b:1',
+      'credit@c:1',
+    ]);
+  });
+
+  it('sends nothing to an instance that is down or ejected', () => {
+    registry.recordCheck('credit@b:1', false);
+    for (let i = 0; i < 5; i += 1) registry.recordFailure('credit@c:1');
+    expect(new Set(picks(4))).toEqual(new Set(['credit@a:1']));
+  });
+
+  it('skips instances a request already tried while others are left', () => {
+    const tried = new Set(['credit@a:1', 'credit@b:1']);
+    expect(new Set(picks(3, tried))).toEqual(new Set(['credit@c:1']));
+    expect(
+      balancer.pick('credit', new Set(['credit@a:1', 'credit@b:1', 'credit@c:1'])),
+    ).toBeDefined();
+  });
+
+  it('tries every known instance when none is healthy, rather than none', () => {
+    for (const id of ['credit@a:1', 'credit@b:1', 'credit@c:1']) registry.recordCheck(id, false);
+    expect(new Set(picks(3))).toEqual(new Set(['credit@a:1', 'credit@b:1', 'credit@c:1']));
+  });
+
+  it('has nothing for a service without instances', () => {
+    expect(balancer.pick('payment')).toBeUndefined();
+  });
+});
