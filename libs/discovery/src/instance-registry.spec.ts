@@ -65,9 +65,11 @@ describe(InstanceRegistry.name, () => {
 
   describe('passive ejection', () => {
     const id = 'credit@a:3003';
+    const other = 'credit@b:3003';
     beforeEach(() => {
-      registry.sync('static', 'credit', ['http://a:3003']);
+      registry.sync('static', 'credit', ['http://a:3003', 'http://b:3003']);
       registry.recordCheck(id, true);
+      registry.recordCheck(other, true);
     });
 
     it('ejects after consecutive failed requests, even while its checks pass', () => {
@@ -79,7 +81,16 @@ describe(InstanceRegistry.name, () => {
         ejectedUntil: new Date(now + 1000).toISOString(),
       });
       registry.recordCheck(id, true);
-      expect(registry.healthy('credit')).toEqual([]);
+      expect(registry.healthy('credit').map((instance) => instance.id)).toEqual([other]);
+    });
+
+    it("never ejects its service's last healthy instance: only a failed check takes it out", () => {
+      failTimes(other, 3);
+      expect(registry.get(other)?.status).toBe('EJECTED');
+      failTimes(id, 10);
+      expect(registry.get(id)?.status).toBe('UP');
+      registry.recordCheck(id, false);
+      expect(registry.get(id)?.status).toBe('DOWN');
     });
 
     it('does not eject when a success breaks the run of failures', () => {

@@ -143,14 +143,20 @@ export class InstanceRegistry {
     if (entry) entry.failures = 0;
   }
 
-  /** A request it failed (no connection, reset, timeout or 5xx): enough in a row eject it. */
+  /**
+   * A request it failed (no connection, reset, timeout or 5xx): enough in a row eject it, unless
+   * it is its service's last healthy instance. Ejecting that one would only take the service away
+   * (a slow moment under load is not an outage); the active check decides when it is down.
+   */
   recordFailure(id: string): void {
     const entry = this.entries.get(id);
     if (!entry) return;
     entry.failures += 1;
-    if (entry.failures >= this.ejection.consecutiveFailures && this.statusOf(entry) !== 'EJECTED') {
-      this.eject(entry);
+    if (entry.failures < this.ejection.consecutiveFailures || this.statusOf(entry) === 'EJECTED') {
+      return;
     }
+    const othersUp = this.healthy(entry.service).some((instance) => instance.id !== entry.id);
+    if (othersUp) this.eject(entry);
   }
 
   private eject(entry: Entry): void {
