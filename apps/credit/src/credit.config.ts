@@ -1,5 +1,6 @@
 import {
   BROKER_SECRETS,
+  BROKER_TEST_ONLY,
   DATABASE_SECRETS,
   brokerEnv,
   databaseEnv,
@@ -18,5 +19,8 @@ export const creditConfigSchema = z.object({
 export type CreditConfig = z.infer<typeof creditConfigSchema>;
 
 export function loadCreditConfig(env: Env = process.env): CreditConfig {
-  return loadConfig(creditConfigSchema, env, { secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS] });
+  return loadConfig(creditConfigSchema, env, {
+    secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS],
+    testOnly: BROKER_TEST_ONLY,
+  });
 }

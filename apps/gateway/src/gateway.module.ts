@@ -10,6 +10,7 @@ import { CustomersService } from './customers/customers.service.js';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
+import { UpstreamMetrics } from './metrics/upstream-metrics.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrdersService } from './orders/orders.service.js';
@@ -62,6 +63,7 @@ export class GatewayModule {
         OrdersService,
         SagasService,
         UpstreamClient,
+        UpstreamMetrics,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import {
   BROKER_SECRETS,
+  BROKER_TEST_ONLY,
   DATABASE_SECRETS,
   brokerEnv,
   databaseEnv,
@@ -18,5 +19,8 @@ export const orderConfigSchema = z.object({
 export type OrderConfig = z.infer<typeof orderConfigSchema>;
 
 export function loadOrderConfig(env: Env = process.env): OrderConfig {
-  return loadConfig(orderConfigSchema, env, { secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS] });
+  return loadConfig(orderConfigSchema, env, {
+    secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS],
+    testOnly: BROKER_TEST_ONLY,
+  });
 }

@@ -1,5 +1,6 @@
 import {
   BROKER_SECRETS,
+  BROKER_TEST_ONLY,
   DATABASE_SECRETS,
   brokerEnv,
   databaseEnv,
@@ -23,5 +24,6 @@ export type PaymentConfig = z.infer<typeof paymentConfigSchema>;
 export function loadPaymentConfig(env: Env = process.env): PaymentConfig {
   return loadConfig(paymentConfigSchema, env, {
     secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS],
+    testOnly: BROKER_TEST_ONLY,
   });
 }

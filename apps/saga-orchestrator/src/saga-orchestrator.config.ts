@@ -1,5 +1,6 @@
 import {
   BROKER_SECRETS,
+  BROKER_TEST_ONLY,
   DATABASE_SECRETS,
   brokerEnv,
   databaseEnv,
@@ -30,5 +31,6 @@ export type SagaOrchestratorConfig = z.infer<typeof sagaOrchestratorConfigSchema
 export function loadSagaOrchestratorConfig(vars: Env = process.env): SagaOrchestratorConfig {
   return loadConfig(sagaOrchestratorConfigSchema, vars, {
     secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS],
+    testOnly: BROKER_TEST_ONLY,
   });
 }

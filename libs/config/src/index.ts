@@ -3,6 +3,7 @@ export { env } from './env-fields.js';
 export { loadConfig, type Env, type LoadConfigOptions } from './load-config.js';
 export {
   BROKER_SECRETS,
+  BROKER_TEST_ONLY,
   DATABASE_SECRETS,
   DISCOVERY_PROVIDERS,
   brokerEnv,

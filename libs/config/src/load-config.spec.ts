@@ -73,6 +73,19 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it('refuses test-only variables in production', () => {
+    const problems = problemsOf(() =>
+      loadConfig(
+        schema,
+        { NODE_ENV: 'production', FAULT_INJECTION: 'crash-before-outbox-publish' },
+        { testOnly: ['FAULT_INJECTION'] },
+      ),
+    );
+    expect(problems).toEqual([
+      'FAULT_INJECTION is for tests only and must not be set in production',
+    ]);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig(schema, { PORT: '' }).PORT).toBe(3003);
   });

@@ -6,6 +6,8 @@ export type Env = Record<string, string | undefined>;
 export interface LoadConfigOptions {
   /** Variables that hold secrets: never echoed, and required when NODE_ENV=production. */
   secrets?: readonly string[];
+  /** Variables for tests only (crash points, say): refused when NODE_ENV=production. */
+  testOnly?: readonly string[];
 }
 
 /**
@@ -22,6 +24,9 @@ export function loadConfig<S extends z.ZodObject>(
   if (env.NODE_ENV === 'production') {
     for (const name of secrets) {
       if (!env[name]) problems.push(`${name} is required when NODE_ENV=production`);
+    }
+    for (const name of options.testOnly ?? []) {
+      if (env[name]) problems.push(`${name} is for tests only and must not be set in production`);
     }
   }
   const result = schema.safeParse(pickDefined(env, Object.keys(schema.shape)));

@@ -121,6 +121,7 @@ export type BrokerEnv = z.infer<z.ZodObject<ReturnType<typeof brokerEnv>>>;
 
 export const DATABASE_SECRETS = ['DATABASE_URL'] as const;
 export const BROKER_SECRETS = ['AMQP_URL'] as const;
+export const BROKER_TEST_ONLY = ['FAULT_INJECTION'] as const;
 
 export type ServiceEnv = z.infer<z.ZodObject<ReturnType<typeof serviceEnv>>>;
 
