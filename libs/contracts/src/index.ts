@@ -17,3 +17,4 @@ export {
 export * as order from './order.messages.js';
 export * as credit from './credit.messages.js';
 export * as payment from './payment.messages.js';
+export { SAGA_STATUSES, type SagaStatus } from './saga-status.js';

@@ -1,12 +1,6 @@
-export const SAGA_STATUSES = [
-  'RUNNING',
-  'COMPENSATING',
-  'COMPLETED',
-  'COMPENSATED',
-  'FAILED',
-] as const;
+import type { SagaStatus } from '@app/contracts';
 
-export type SagaStatus = (typeof SAGA_STATUSES)[number];
+export { SAGA_STATUSES, type SagaStatus } from '@app/contracts';
 
 /** FAILED is terminal until an operator retries it. */
 export const TERMINAL_STATUSES: readonly SagaStatus[] = ['COMPLETED', 'COMPENSATED', 'FAILED'];

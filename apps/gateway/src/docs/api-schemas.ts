@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DevTokenRequest } from '../auth/dev-token.request.js';
 import { CreateCustomerRequest } from '../customers/create-customer.request.js';
 import { PlaceOrderRequest } from '../orders/place-order.request.js';
-import { SAGA_STATUSES } from '../sagas/list-sagas.query.js';
+import { SAGA_STATUSES } from '@app/contracts';
 import { NonNegativeMoney, PositiveMoney } from '../validation/money.schema.js';
 
 /**

@@ -1,13 +1,6 @@
+import { SAGA_STATUSES } from '@app/contracts';
 import { z } from 'zod';
 import { PageCursor, PageLimit } from '../orders/list-orders.query.js';
-
-export const SAGA_STATUSES = [
-  'RUNNING',
-  'COMPENSATING',
-  'COMPLETED',
-  'COMPENSATED',
-  'FAILED',
-] as const;
 
 /** `GET /api/sagas?status=&olderThan=&limit=&cursor=`; an unknown parameter is a 400. */
 export const ListSagasQuery = z.strictObject({
