@@ -14,17 +14,18 @@ import { UpstreamReadiness } from './upstream.readiness.js';
 /**
  * Discovery in the gateway: the registry of instances and its provider, `GET /api/registry`,
  * the registration routes (self-registration only), and the readiness that needs the services.
- * Global, so the health module can use its readiness indicator.
+ * Global, so the health module can use its readiness indicator and the metrics read the registry.
  */
 @Module({})
 export class RegistryModule {
   static register(config: GatewayConfig): DynamicModule {
     const discovery = discoverySettingsOf(config);
     const selfRegistration = discovery.provider === 'self-registration';
+    const discoveryModule = DiscoveryModule.forRoot(discoveryOptionsOf(config));
     return {
       module: RegistryModule,
       global: true,
-      imports: [TerminusModule, DiscoveryModule.forRoot(discoveryOptionsOf(config))],
+      imports: [TerminusModule, discoveryModule],
       controllers: [RegistryController, ...(selfRegistration ? [RegistrationController] : [])],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -33,7 +34,7 @@ export class RegistryModule {
         ServiceDirectory,
         UpstreamReadiness,
       ],
-      exports: [ServiceDirectory, UpstreamReadiness],
+      exports: [discoveryModule, ServiceDirectory, UpstreamReadiness],
     };
   }
 }
