@@ -17,6 +17,7 @@ const libs = [
   'contracts',
   'discovery',
   'health',
+  'identity',
   'logging',
   'messaging',
   'persistence',

@@ -3,11 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { ApiClient, type ApiResponse, type Money } from './support/api-client.js';
 import { launchApp, stopApp, waitForStatus, type RunningApp } from './support/app-process.js';
+import { signDevToken } from '@app/identity';
 import { envFor, GATEWAY_URL, startSystem, stopSystem, SYSTEM } from './support/system.js';
 
 const SECRET = 'e2e-gateway-api-secret-of-at-least-32-chars';
 const api = new ApiClient(GATEWAY_URL);
 const eur = (amount: number): Money => ({ amount, currency: 'EUR' });
+
+const portOf = (name: string): number => SYSTEM.find((app) => app.name === name)!.port;
 
 interface ErrorBody {
   statusCode: number;
@@ -130,15 +133,54 @@ describe('the gateway’s security and validation rules, through the real system
       expectError(
         await api.request('GET', `/api/orders/${orderId}`, { token: mallory.token }),
         404,
-        /not found/,
+        /not found|does not exist/,
       );
       expectError(
         await api.request('GET', `/api/sagas/${sagaId}`, { token: mallory.token }),
         404,
-        /not found/,
+        /not found|does not exist/,
       );
       const own = await api.request('GET', `/api/orders/${orderId}`, { token: alice.token });
       expect(own.status).toBe(200);
+    });
+
+    it('answers 401 to a request that goes around the gateway, at every service', async () => {
+      const otherSecret = await signDevToken('a-secret-the-services-do-not-share-with-us', {
+        role: 'admin',
+      });
+      const routes = {
+        order: `/orders?customerId=${alice.customerId}`,
+        credit: `/customers/${alice.customerId}/credit`,
+        payment: `/payments?orderId=${randomUUID()}`,
+        'saga-orchestrator': '/sagas',
+      };
+      for (const [name, path] of Object.entries(routes)) {
+        const service = new ApiClient(`http://127.0.0.1:${portOf(name)}`);
+        for (const token of [undefined, otherSecret]) {
+          const refused = await service.request('GET', path, { token });
+          expect({ name, token, status: refused.status }).toEqual({ name, token, status: 401 });
+        }
+      }
+      // The token the gateway accepted is accepted behind it too, with the same rules.
+      const credit = new ApiClient(`http://127.0.0.1:${portOf('credit')}`);
+      const own = await credit.request('GET', routes.credit, { token: alice.token });
+      expect(own.status).toBe(200);
+      const theirs = await credit.request('GET', routes.credit, { token: mallory.token });
+      expect(theirs.status).toBe(404);
+    });
+
+    it('starts no saga for an order sent straight to the orchestrator without a token', async () => {
+      const orchestrator = new ApiClient(`http://127.0.0.1:${portOf('saga-orchestrator')}`);
+      const idempotencyKey = randomUUID();
+      const body = {
+        customerId: alice.customerId,
+        total: eur(100),
+        paymentToken: 'tok_approve',
+        idempotencyKey,
+      };
+      const before = (await ordersOf(alice.customerId)).length;
+      expect((await orchestrator.request('POST', '/sagas/place-order', { body })).status).toBe(401);
+      expect(await ordersOf(alice.customerId)).toHaveLength(before);
     });
   });
 

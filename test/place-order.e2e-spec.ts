@@ -2,21 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiClient, type Money } from './support/api-client.js';
 import { waitForStatus, type RunningApp } from './support/app-process.js';
-import { GATEWAY_URL, SYSTEM, startSystem, stopSystem } from './support/system.js';
+import { GATEWAY_URL, SYSTEM, paymentStatusOf, startSystem, stopSystem } from './support/system.js';
 
 const api = new ApiClient(GATEWAY_URL);
-const PAYMENT_URL = `http://127.0.0.1:${SYSTEM.find((app) => app.name === 'payment')!.port}`;
 const eur = (amount: number): Money => ({ amount, currency: 'EUR' });
 
 interface Credit {
   availableCredit: Money;
   reserved: Money;
-}
-
-async function paymentOf(orderId: string): Promise<{ status: string } | undefined> {
-  const response = await fetch(`${PAYMENT_URL}/payments?orderId=${orderId}`);
-  if (response.status === 404) return undefined;
-  return (await response.json()) as { status: string };
 }
 
 describe('placing an order through the gateway', () => {
@@ -68,7 +61,7 @@ describe('placing an order through the gateway', () => {
       availableCredit: eur(7_500),
       reserved: eur(2_500),
     });
-    expect((await paymentOf(placed.body.orderId))?.status).toBe('CHARGED');
+    expect(await paymentStatusOf(placed.body.orderId, admin)).toBe('CHARGED');
   }, 60_000);
 
   it.each([
@@ -89,7 +82,7 @@ describe('placing an order through the gateway', () => {
         availableCredit: eur(10_000),
         reserved: eur(0),
       });
-      expect((await paymentOf(placed.body.orderId))?.status).not.toBe('CHARGED');
+      expect(await paymentStatusOf(placed.body.orderId, admin)).not.toBe('CHARGED');
     },
     60_000,
   );
@@ -102,7 +95,7 @@ describe('placing an order through the gateway', () => {
     const rejected = await orderOf(token, placed.body.orderId);
     expect(rejected.status).toBe('REJECTED');
     expect(rejected.rejectionReason).toContain('credit.unknown-customer');
-    expect(await paymentOf(placed.body.orderId)).toBeUndefined();
+    expect(await paymentStatusOf(placed.body.orderId, admin)).toBeUndefined();
   }, 60_000);
 
   it('compensates a payment past its deadline and never leaves the customer charged', async () => {
@@ -115,7 +108,7 @@ describe('placing an order through the gateway', () => {
     expect(await creditOf(customerId)).toMatchObject({ availableCredit: eur(10_000) });
     // Let the slow charge finish: it is either fenced (refused) or voided, never left charged.
     await new Promise((resolve) => setTimeout(resolve, 6_000));
-    expect(['FENCED', 'VOIDED']).toContain((await paymentOf(placed.body.orderId))?.status);
+    expect(['FENCED', 'VOIDED']).toContain(await paymentStatusOf(placed.body.orderId, admin));
   }, 90_000);
 
   it('approves exactly as many of 100 concurrent orders as the credit covers', async () => {

@@ -3,19 +3,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiClient, type Money, type SagaView } from './support/api-client.js';
 import { launchApp, stopApp, waitForStatus, type RunningApp } from './support/app-process.js';
-import { GATEWAY_URL, SYSTEM, envFor, startSystem, stopSystem } from './support/system.js';
+import {
+  GATEWAY_URL,
+  SYSTEM,
+  envFor,
+  paymentStatusOf,
+  startSystem,
+  stopSystem,
+} from './support/system.js';
 
 const api = new ApiClient(GATEWAY_URL);
 const eur = (amount: number): Money => ({ amount, currency: 'EUR' });
 const ORCHESTRATOR = SYSTEM.find((app) => app.name === 'saga-orchestrator')!;
-const PAYMENT_URL = `http://127.0.0.1:${SYSTEM.find((app) => app.name === 'payment')!.port}`;
-
-async function paymentStatus(orderId: string): Promise<string | undefined> {
-  const response = await fetch(`${PAYMENT_URL}/payments?orderId=${orderId}`);
-  return response.status === 404
-    ? undefined
-    : ((await response.json()) as { status: string }).status;
-}
 
 describe('sagas through orchestrator crashes and with several orchestrators', () => {
   let apps: RunningApp[];
@@ -82,7 +81,7 @@ describe('sagas through orchestrator crashes and with several orchestrators', ()
             token: admin,
           },
         );
-        const charged = (await paymentStatus(order.orderId)) === 'CHARGED';
+        const charged = (await paymentStatusOf(order.orderId, admin)) === 'CHARGED';
         if (saga.status === 'COMPLETED') {
           expect([body.status, charged]).toEqual(['APPROVED', true]);
           approvedTotal += 300;
@@ -112,7 +111,7 @@ describe('sagas through orchestrator crashes and with several orchestrators', ()
         if (i % 2 === 0) return (await api.placeOrder(buyer.token, eur(100), 'tok_approve')).body;
         const response = await fetch(`${second.url}/sagas/place-order`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${buyer.token}` },
           body: JSON.stringify({
             customerId: buyer.customerId,
             total: eur(100),

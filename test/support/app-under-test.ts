@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { BrokerConnection } from '@app/messaging';
 import { Logger } from 'nestjs-pino';
+import { adminToken, TEST_JWT_SECRET } from './dev-tokens.js';
 import { ScratchDatabase } from './scratch-database.js';
 import { AMQP_URL, ScratchNamespace } from './scratch-namespace.js';
 
@@ -21,6 +22,9 @@ export interface AppUnderTestOptions {
   overrides?: { provide: InjectionToken; useValue: unknown }[];
 }
 
+/** Whose bearer token a request carries: an admin's unless a test says otherwise; none with null. */
+export type Caller = { token: string } | null;
+
 export interface HttpResponse {
   status: number;
   body: Record<string, unknown>;
@@ -30,7 +34,12 @@ export interface HttpResponse {
 export interface AppInstance {
   app: NestExpressApplication;
   url: string;
-  request: (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<HttpResponse>;
+  request: (
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    caller?: Caller,
+  ) => Promise<HttpResponse>;
 }
 
 /**
@@ -61,6 +70,7 @@ export class AppUnderTest {
       DATABASE_URL: this.database.urlFor(this.options.role),
       AMQP_URL,
       AMQP_NAMESPACE: this.namespace.prefix,
+      AUTH_JWT_SECRET: TEST_JWT_SECRET,
       ...this.options.env,
     };
     let builder = Test.createTestingModule({ imports: [this.options.rootModule(env)] });
@@ -102,10 +112,15 @@ export async function http(
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
+  caller?: Caller,
 ): Promise<HttpResponse> {
+  const token = caller === undefined ? await adminToken() : caller?.token;
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -44,6 +44,23 @@ export const SYSTEM = [
 
 export const GATEWAY_URL = local(4100);
 
+/**
+ * Payment has no public route: the suites ask the service itself, as an operator would, with an
+ * admin's token (it checks the token like every service behind the gateway).
+ */
+export async function paymentStatusOf(
+  orderId: string,
+  adminToken: string,
+): Promise<string | undefined> {
+  const port = SYSTEM.find((app) => app.name === 'payment')!.port;
+  const response = await fetch(`${local(port)}/payments?orderId=${orderId}`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) throw new Error(`GET /payments answered ${response.status}`);
+  return ((await response.json()) as { status: string }).status;
+}
+
 export const DATA_OWNERS = SYSTEM.filter((app) => 'role' in app);
 
 export const TEST_DATABASE = 'sagaflow_e2e';

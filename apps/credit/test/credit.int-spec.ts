@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { credit, type Money } from '@app/contracts';
+import { customerToken } from '../../../test/support/dev-tokens.js';
 import { ParticipantUnderTest } from '../../../test/support/participant-under-test.js';
 import { loadCreditConfig } from '../src/credit.config.js';
 import { CreditModule } from '../src/credit.module.js';
@@ -224,5 +225,38 @@ describe('credit against PostgreSQL and RabbitMQ', () => {
         body: { statusCode: 400, error: 'Bad Request', message: 'Invalid customer id' },
       });
     });
+  });
+});
+
+describe('who may call it', () => {
+  it('refuses a request without a valid token, though it never passed the gateway', async () => {
+    const customerId = await aCustomer(eur(100));
+    const path = `/customers/${customerId}/credit`;
+    const forged = `${await customerToken(customerId)}x`;
+
+    for (const caller of [null, { token: forged }, { token: 'not-a-jwt' }]) {
+      const response = await participant.request('GET', path, undefined, caller);
+      expect(response).toMatchObject({ status: 401, body: { statusCode: 401 } });
+    }
+  });
+
+  it('shows a customer its own credit only, and lets only an admin create customers', async () => {
+    const own = await aCustomer(eur(100));
+    const other = await aCustomer(eur(100));
+    const caller = { token: await customerToken(own) };
+
+    expect(
+      (await participant.request('GET', `/customers/${own}/credit`, undefined, caller)).status,
+    ).toBe(200);
+    expect(
+      (await participant.request('GET', `/customers/${other}/credit`, undefined, caller)).status,
+    ).toBe(404);
+    const created = await participant.request(
+      'POST',
+      '/customers',
+      { name: 'Eve', creditLimit: eur(1) },
+      caller,
+    );
+    expect(created.status).toBe(403);
   });
 });

@@ -30,7 +30,7 @@ describe(loadGatewayConfig.name, () => {
 
   it('requires the secret and an issuer to verify tokens in production', () => {
     expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(
-      'AUTH_JWT_SECRET is required when NODE_ENV=production; AUTH_JWKS_URL: is required when NODE_ENV=production',
+      'AUTH_JWT_SECRET is required when NODE_ENV=production; AUTH_JWKS_URL: is required when dev tokens are off',
     );
   });
 

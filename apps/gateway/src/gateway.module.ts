@@ -1,10 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { infrastructureModules } from '@app/runtime';
-import { AuthGuard } from './auth/auth.guard.js';
 import { DevTokenController } from './auth/dev-token.controller.js';
 import { DevTokenIssuer } from './auth/dev-token.issuer.js';
-import { JwtVerifier } from './auth/jwt-verifier.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { CustomersService } from './customers/customers.service.js';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter.js';
@@ -53,13 +51,11 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         ...edges.guards.map((guard) => ({ provide: APP_GUARD, useClass: guard })),
-        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         CorsMiddleware,
         CustomersService,
         DevTokenIssuer,
         HttpMetrics,
-        JwtVerifier,
         OrdersService,
         SagasService,
         UpstreamClient,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SignJWT } from 'jose';
-import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER } from '../src/auth/token-claims.js';
+import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER } from '@app/identity';
 import { loadGatewayConfig } from '../src/gateway.config.js';
 import { prepareGatewayHttp } from '../src/gateway-http.js';
 import { GatewayModule } from '../src/gateway.module.js';
@@ -444,7 +444,13 @@ describe('browser protections', () => {
 
 describe('without dev tokens', () => {
   it('has no dev-token route', async () => {
-    const { app: locked, url } = await startGateway({ AUTH_DEV_TOKENS: 'false' });
+    // With dev tokens off, an OIDC issuer is the only way in; its keys are never fetched here.
+    const { app: locked, url } = await startGateway({
+      AUTH_DEV_TOKENS: 'false',
+      AUTH_ISSUER: 'https://id.example',
+      AUTH_AUDIENCE: 'sagaflow-api',
+      AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
+    });
     try {
       const response = await fetch(`${url}/api/auth/dev-token`, {
         method: 'POST',

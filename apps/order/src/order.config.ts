@@ -2,25 +2,31 @@ import {
   BROKER_SECRETS,
   BROKER_TEST_ONLY,
   DATABASE_SECRETS,
+  IDENTITY_SECRETS,
   brokerEnv,
+  checkIdentityEnv,
   databaseEnv,
+  identityEnv,
   loadConfig,
   serviceEnv,
   type Env,
 } from '@app/config';
 import { z } from 'zod';
 
-export const orderConfigSchema = z.object({
-  ...serviceEnv(3002),
-  ...databaseEnv('sagaflow_order'),
-  ...brokerEnv(),
-});
+export const orderConfigSchema = z
+  .object({
+    ...serviceEnv(3002),
+    ...databaseEnv('sagaflow_order'),
+    ...brokerEnv(),
+    ...identityEnv(),
+  })
+  .superRefine(checkIdentityEnv);
 
 export type OrderConfig = z.infer<typeof orderConfigSchema>;
 
 export function loadOrderConfig(env: Env = process.env): OrderConfig {
   return loadConfig(orderConfigSchema, env, {
-    secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS],
+    secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS, ...IDENTITY_SECRETS],
     testOnly: BROKER_TEST_ONLY,
   });
 }

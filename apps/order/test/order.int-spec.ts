@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { order } from '@app/contracts';
 import { MessagingMetrics } from '@app/messaging';
+import { customerToken } from '../../../test/support/dev-tokens.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { ParticipantUnderTest } from '../../../test/support/participant-under-test.js';
 import { loadOrderConfig } from '../src/order.config.js';
@@ -20,6 +21,13 @@ const participant = new ParticipantUnderTest({
 const { orchestrator } = participant;
 
 const get = (path: string) => participant.request('GET', path);
+const getAs = async (customerId: string | null, path: string) =>
+  participant.request(
+    'GET',
+    path,
+    undefined,
+    customerId === null ? null : { token: await customerToken(customerId) },
+  );
 
 function aCreatePendingOrder(customerId: string = randomUUID()): order.CreatePendingOrder {
   return { orderId: randomUUID(), customerId, total: { amount: 4200, currency: 'EUR' } };
@@ -256,6 +264,29 @@ describe('order against PostgreSQL and RabbitMQ', () => {
         status: 400,
         body: { statusCode: 400, error: 'Bad Request', message },
       });
+    });
+  });
+});
+
+describe('who may read orders', () => {
+  it('refuses a request without a token, though it never passed the gateway', async () => {
+    const { orderId } = await aPendingOrder();
+
+    expect(await getAs(null, `/orders/${orderId}`)).toMatchObject({ status: 401 });
+    expect(await getAs(null, '/orders')).toMatchObject({ status: 401 });
+  });
+
+  it("shows a customer its own orders only: another's is not found, and not listed", async () => {
+    const alice = randomUUID();
+    const mine = await aPendingOrder(alice);
+    const theirs = await aPendingOrder();
+
+    expect(await getAs(alice, `/orders/${mine.orderId}`)).toMatchObject({ status: 200 });
+    expect(await getAs(alice, `/orders/${theirs.orderId}`)).toMatchObject({ status: 404 });
+    const listed = await getAs(alice, '/orders?limit=100');
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: mine.orderId })]);
+    expect(await getAs(alice, `/orders?customerId=${theirs.customerId}`)).toMatchObject({
+      status: 403,
     });
   });
 });

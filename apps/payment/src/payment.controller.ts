@@ -1,5 +1,6 @@
 import { BadRequestException, Controller, Get, NotFoundException, Query } from '@nestjs/common';
 import { payment, type Money } from '@app/contracts';
+import { Roles } from '@app/identity';
 import { Handles, type MessageContext } from '@app/messaging';
 import { z } from 'zod';
 import type { Payment, PaymentStatus } from './payment.entity.js';
@@ -18,7 +19,7 @@ export interface PaymentView {
 
 const OrderIdQuery = z.uuid();
 
-/** The payment commands, and an internal read of an order's payment. */
+/** The payment commands, and an operator's read of an order's payment (no public route). */
 @Controller('payments')
 export class PaymentController {
   constructor(private readonly payments: PaymentService) {}
@@ -40,6 +41,7 @@ export class PaymentController {
   }
 
   @Get()
+  @Roles('admin')
   async find(@Query('orderId') orderId: unknown): Promise<PaymentView> {
     const parsed = OrderIdQuery.safeParse(orderId);
     if (!parsed.success) throw new BadRequestException('orderId must be a UUID');

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { payment, type CommandDefinition, type PayloadOf } from '@app/contracts';
+import { customerToken } from '../../../test/support/dev-tokens.js';
 import { ParticipantUnderTest } from '../../../test/support/participant-under-test.js';
 import {
   PAYMENT_PROVIDER,
@@ -193,5 +194,16 @@ describe('payment against RabbitMQ and PostgreSQL', () => {
 
   it('answers 400 to an orderId that is not a UUID', async () => {
     expect((await paymentOf('not-a-uuid')).status).toBe(400);
+  });
+
+  it('shows a payment to an admin only: 401 without a token, 403 for a customer', async () => {
+    const command = aChargePayment();
+    await replyTo(send(payment.ChargePayment, command));
+    const path = `/payments?orderId=${command.orderId}`;
+    const customer = { token: await customerToken(command.customerId) };
+
+    expect((await paymentOf(command.orderId)).status).toBe(200);
+    expect((await participant.request('GET', path, undefined, null)).status).toBe(401);
+    expect((await participant.request('GET', path, undefined, customer)).status).toBe(403);
   });
 });

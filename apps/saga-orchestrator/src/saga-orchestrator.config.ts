@@ -2,8 +2,11 @@ import {
   BROKER_SECRETS,
   BROKER_TEST_ONLY,
   DATABASE_SECRETS,
+  IDENTITY_SECRETS,
   brokerEnv,
+  checkIdentityEnv,
   databaseEnv,
+  identityEnv,
   env,
   loadConfig,
   serviceEnv,
@@ -11,26 +14,29 @@ import {
 } from '@app/config';
 import { z } from 'zod';
 
-export const sagaOrchestratorConfigSchema = z.object({
-  ...serviceEnv(3001),
-  ...databaseEnv('sagaflow_orchestrator'),
-  ...brokerEnv(),
-  /** How long a place-order step waits for its reply before the same command is re-sent. */
-  PLACE_ORDER_STEP_TIMEOUT_MS: env.positiveInt(10_000),
-  /** The charge's wait; past it (on every attempt) the outcome counts as unknown and is undone. */
-  PLACE_ORDER_PAYMENT_TIMEOUT_MS: env.positiveInt(10_000),
-  PLACE_ORDER_PAYMENT_ATTEMPTS: env.positiveInt(2),
-  /** Backoff between retries of a failed compensation (doubling up to the maximum). */
-  SAGA_RETRY_INITIAL_DELAY_MS: env.positiveInt(1000),
-  SAGA_RETRY_MAX_DELAY_MS: env.positiveInt(60_000),
-  SAGA_DEADLINE_SCAN_INTERVAL_MS: env.positiveInt(1000),
-});
+export const sagaOrchestratorConfigSchema = z
+  .object({
+    ...serviceEnv(3001),
+    ...databaseEnv('sagaflow_orchestrator'),
+    ...brokerEnv(),
+    ...identityEnv(),
+    /** How long a place-order step waits for its reply before the same command is re-sent. */
+    PLACE_ORDER_STEP_TIMEOUT_MS: env.positiveInt(10_000),
+    /** The charge's wait; past it (on every attempt) the outcome counts as unknown and is undone. */
+    PLACE_ORDER_PAYMENT_TIMEOUT_MS: env.positiveInt(10_000),
+    PLACE_ORDER_PAYMENT_ATTEMPTS: env.positiveInt(2),
+    /** Backoff between retries of a failed compensation (doubling up to the maximum). */
+    SAGA_RETRY_INITIAL_DELAY_MS: env.positiveInt(1000),
+    SAGA_RETRY_MAX_DELAY_MS: env.positiveInt(60_000),
+    SAGA_DEADLINE_SCAN_INTERVAL_MS: env.positiveInt(1000),
+  })
+  .superRefine(checkIdentityEnv);
 
 export type SagaOrchestratorConfig = z.infer<typeof sagaOrchestratorConfigSchema>;
 
 export function loadSagaOrchestratorConfig(vars: Env = process.env): SagaOrchestratorConfig {
   return loadConfig(sagaOrchestratorConfigSchema, vars, {
-    secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS],
+    secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS, ...IDENTITY_SECRETS],
     testOnly: BROKER_TEST_ONLY,
   });
 }

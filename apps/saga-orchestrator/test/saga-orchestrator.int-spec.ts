@@ -6,6 +6,7 @@ import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'a
 import { credit, order, payment, type CommandDefinition } from '@app/contracts';
 import { HEADERS } from '@app/messaging';
 import { AppUnderTest, http } from '../../../test/support/app-under-test.js';
+import { customerToken } from '../../../test/support/dev-tokens.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { AMQP_URL, PARTICIPANTS } from '../../../test/support/scratch-namespace.js';
 import { loadSagaOrchestratorConfig } from '../src/saga-orchestrator.config.js';
@@ -367,9 +368,12 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
   });
 
   it('streams the timeline as server-sent events and ends with the saga', async () => {
-    const started = await start(baseUrl, aPlaceOrder());
+    const request = aPlaceOrder();
+    const started = await start(baseUrl, request);
     await settled(baseUrl, started.sagaId, 'COMPLETED');
-    const response = await fetch(`${baseUrl}/sagas/${started.sagaId}/events`);
+    const response = await fetch(`${baseUrl}/sagas/${started.sagaId}/events`, {
+      headers: { authorization: `Bearer ${await customerToken(request.customerId)}` },
+    });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const events = (await response.text())
       .split('\n')
@@ -424,5 +428,38 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
     }
     const ignored = sagas.flatMap((saga) => saga.steps.filter((step) => step.event === 'ignored'));
     expect(ignored.length).toBeGreaterThan(0);
+  });
+});
+
+describe('who may call the orchestrator', () => {
+  it('refuses a request without a token, though it never passed the gateway', async () => {
+    const request = aPlaceOrder();
+    expect(await http(baseUrl, 'POST', '/sagas/place-order', request, null)).toMatchObject({
+      status: 401,
+    });
+    expect((await http(baseUrl, 'GET', '/sagas', undefined, null)).status).toBe(401);
+  });
+
+  it('lets a customer start and read its own sagas only, and leaves operations to an admin', async () => {
+    const request = aPlaceOrder();
+    const alice = { token: await customerToken(request.customerId) };
+    const forBob = { ...aPlaceOrder(), idempotencyKey: randomUUID() };
+
+    const started = await http(baseUrl, 'POST', '/sagas/place-order', request, alice);
+    expect(started.status).toBe(202);
+    expect((await http(baseUrl, 'POST', '/sagas/place-order', forBob, alice)).status).toBe(403);
+    const sagaId = String(started.body.sagaId);
+    await settled(baseUrl, sagaId, 'COMPLETED');
+    expect((await http(baseUrl, 'GET', `/sagas/${sagaId}`, undefined, alice)).status).toBe(200);
+
+    const bob = { token: await customerToken(forBob.customerId) };
+    expect((await http(baseUrl, 'GET', `/sagas/${sagaId}`, undefined, bob)).status).toBe(404);
+    expect((await http(baseUrl, 'GET', `/sagas/${sagaId}/events`, undefined, bob)).status).toBe(
+      404,
+    );
+    expect((await http(baseUrl, 'GET', '/sagas', undefined, alice)).status).toBe(403);
+    expect((await http(baseUrl, 'POST', `/sagas/${sagaId}/retry`, undefined, alice)).status).toBe(
+      403,
+    );
   });
 });

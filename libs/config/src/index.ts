@@ -1,5 +1,14 @@
 export { ConfigError } from './config.error.js';
 export { env } from './env-fields.js';
+export {
+  IDENTITY_SECRETS,
+  checkIdentityEnv,
+  devTokensOn,
+  identityEnv,
+  identitySettingsOf,
+  type IdentityEnv,
+  type IdentitySettings,
+} from './identity.config.js';
 export { loadConfig, type Env, type LoadConfigOptions } from './load-config.js';
 export {
   BROKER_SECRETS,

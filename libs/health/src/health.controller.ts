@@ -1,9 +1,12 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '@app/identity';
 import { READINESS_INDICATORS } from './health.options.js';
 import type { ReadinessIndicator } from './readiness-indicator.js';
 import { ShutdownGate } from './shutdown-gate.js';
 
+/** Open: the kubelet, the gateway's checks and load balancers call it without a token. */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -2,13 +2,16 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import {
   databaseAdminUrlOf,
   discoverySettingsOf,
+  identitySettingsOf,
   logFormatOf,
   type BrokerEnv,
   type DatabaseEnv,
+  type IdentityEnv,
   type ServiceEnv,
 } from '@app/config';
 import { RegistrationModule } from '@app/discovery';
 import { HealthModule, type ReadinessIndicator } from '@app/health';
+import { IdentityModule } from '@app/identity';
 import { LoggingModule } from '@app/logging';
 import {
   BrokerConnection,
@@ -22,7 +25,7 @@ import {
   type PersistenceOptions,
 } from '@app/persistence';
 
-type AppConfig = ServiceEnv & Partial<DatabaseEnv> & Partial<BrokerEnv>;
+type AppConfig = ServiceEnv & IdentityEnv & Partial<DatabaseEnv> & Partial<BrokerEnv>;
 
 /** What an app keeps in its schema: the entities and the migrations that make their tables. */
 export type SchemaDefinition = Pick<PersistenceOptions, 'schema' | 'entities' | 'migrations'>;
@@ -43,11 +46,15 @@ export interface InfrastructureOptions {
   selfRegister?: boolean;
 }
 
-/** The modules every app stands on: logs, its database, its broker connection, health probes. */
+/**
+ * The modules every app stands on: logs, the caller's token checked on every route, its database,
+ * its broker connection, health probes.
+ */
 export function infrastructureModules(options: InfrastructureOptions): DynamicModule[] {
   const { config, service } = options;
   const modules: DynamicModule[] = [
     LoggingModule.forRoot({ service, level: config.LOG_LEVEL, format: logFormatOf(config) }),
+    IdentityModule.forRoot(identitySettingsOf(config)),
   ];
   const readiness: Type<ReadinessIndicator>[] = [];
   if (options.database) {

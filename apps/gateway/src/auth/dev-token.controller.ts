@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public } from '@app/identity';
 import { AccessTokenAnswer } from '../docs/api-schemas.js';
 import { ApiAnswer, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators.js';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import { DevTokenIssuer } from './dev-token.issuer.js';
 import { DevTokenRequest } from './dev-token.request.js';
-import { Public } from './roles.decorator.js';
 
 /** Registered only when AUTH_DEV_TOKENS is on; otherwise the route does not exist (404). */
 @ApiTags('auth')

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '../auth/principal.js';
-import { Roles } from '../auth/roles.decorator.js';
+import { CurrentPrincipal, type Principal, Roles } from '@app/identity';
 import { CustomerAnswer, CustomerCreditAnswer } from '../docs/api-schemas.js';
 import {
   ApiAnswer,

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
+import { actsFor, type Principal } from '@app/identity';
 import type { ForwardedContext } from '../upstream/forwarded-context.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
 import type { CreateCustomerRequest } from './create-customer.request.js';
@@ -20,7 +20,7 @@ export class CustomersService {
 
   /** A customer sees only its own credit; any other id is "not found", as for orders. */
   async creditOf(principal: Principal, id: string, context: ForwardedContext): Promise<unknown> {
-    if (principal.role === 'customer' && principal.customerId !== id) {
+    if (!actsFor(principal, id)) {
       throw new NotFoundException(`Customer ${id} not found`);
     }
     const { body } = await this.upstream.json<unknown>(

@@ -1,9 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { Public } from '@app/identity';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { HttpMetrics } from './http-metrics.js';
 
 /** Prometheus scrapes `/metrics`; like the probes it is open and outside `/api`. */
 @ApiTags('operations')
+@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: HttpMetrics) {}

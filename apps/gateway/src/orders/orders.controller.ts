@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentPrincipal, type Principal } from '../auth/principal.js';
-import { Roles } from '../auth/roles.decorator.js';
+import { CurrentPrincipal, type Principal, Roles } from '@app/identity';
 import { OrderAnswer, OrderPage, PlacedOrderAnswer } from '../docs/api-schemas.js';
 import {
   ApiAnswer,

@@ -5,7 +5,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { z } from 'zod';
-import type { Principal } from '../auth/principal.js';
+import { actsFor, type Principal } from '@app/identity';
 import { UpstreamResponseError } from '../errors/gateway.error.js';
 import type { ForwardedContext } from '../upstream/forwarded-context.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
@@ -56,7 +56,7 @@ export class OrdersService {
     );
     const order = OwnedOrder.safeParse(body);
     if (!order.success) throw new UpstreamResponseError('order', 502, undefined);
-    if (principal.role === 'customer' && order.data.customerId !== principal.customerId) {
+    if (!actsFor(principal, order.data.customerId)) {
       throw new NotFoundException(`Order ${id} not found`);
     }
     return order.data;

@@ -9,6 +9,7 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
+import { Public } from '@app/identity';
 import { InstanceRegistry, REGISTRATION_PATH, type ServiceInstance } from '@app/discovery';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import { RegistrationRequest } from './registration.request.js';
@@ -16,8 +17,9 @@ import { RegistrationTokenGuard } from './registration-token.guard.js';
 
 /**
  * Where instances announce themselves (self-registration discovery): register or renew a lease,
- * and deregister on shutdown. Internal: callers hold the shared registration token.
+ * and deregister on shutdown. Internal: callers hold the shared registration token, not a user's.
  */
+@Public()
 @Controller(REGISTRATION_PATH.slice(1))
 @UseGuards(RegistrationTokenGuard)
 export class RegistrationController {

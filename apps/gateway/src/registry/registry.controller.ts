@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InstanceRegistry, type ServiceInstance } from '@app/discovery';
-import { Roles } from '../auth/roles.decorator.js';
+import { Roles } from '@app/identity';
 import { ApiAnswer, ApiCaller, ApiErrors } from '../docs/api-docs.decorators.js';
 import { RegistryAnswer } from '../docs/api-schemas.js';
 

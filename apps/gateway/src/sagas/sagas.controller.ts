@@ -2,8 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentPrincipal, type Principal } from '../auth/principal.js';
-import { Roles } from '../auth/roles.decorator.js';
+import { CurrentPrincipal, type Principal, Roles } from '@app/identity';
 import { SagaActionAnswer, SagaAnswer, SagaPage } from '../docs/api-schemas.js';
 import {
   ApiAnswer,

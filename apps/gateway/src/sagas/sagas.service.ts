@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { z } from 'zod';
-import type { Principal } from '../auth/principal.js';
+import { actsFor, type Principal } from '@app/identity';
 import { UpstreamResponseError } from '../errors/gateway.error.js';
 import type { ForwardedContext } from '../upstream/forwarded-context.js';
 import { UpstreamClient, type UpstreamStream } from '../upstream/upstream.client.js';
@@ -23,7 +23,7 @@ export class SagasService {
     );
     const saga = OwnedSaga.safeParse(body);
     if (!saga.success) throw new UpstreamResponseError('saga-orchestrator', 502, undefined);
-    if (principal.role === 'customer' && saga.data.customerId !== principal.customerId) {
+    if (!actsFor(principal, saga.data.customerId)) {
       throw new NotFoundException(`Saga ${id} not found`);
     }
     return saga.data;

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import {
   Body,
   Controller,
+  ForbiddenException,
   HttpCode,
   Inject,
   Post,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { actsFor, CurrentPrincipal, type Principal } from '@app/identity';
 import { IdempotencyConflictError, SagaEngine, type SagaDefinition } from '@app/saga';
 import { ZodValidationPipe } from '../zod-validation.pipe.js';
 import { fingerprintOf, PlaceOrderRequest } from './place-order.request.js';
@@ -20,7 +22,10 @@ export interface PlaceOrderAccepted {
   status: 'PENDING';
 }
 
-/** Starts place-order sagas (internal: the gateway authenticates and proxies). */
+/**
+ * Starts place-order sagas, behind the gateway. The caller's token is checked again here: a
+ * customer orders only for itself.
+ */
 @Controller('sagas/place-order')
 export class PlaceOrderController {
   constructor(
@@ -31,9 +36,13 @@ export class PlaceOrderController {
   @Post()
   @HttpCode(202)
   async start(
+    @CurrentPrincipal() caller: Principal,
     @Body(new ZodValidationPipe(PlaceOrderRequest)) request: PlaceOrderRequest,
   ): Promise<PlaceOrderAccepted> {
     const { customerId, total, paymentToken, idempotencyKey } = request;
+    if (!actsFor(caller, customerId)) {
+      throw new ForbiddenException('A customer places orders only for itself');
+    }
     try {
       const started = await this.engine.start(
         this.saga,

@@ -10,6 +10,7 @@ import {
   Sse,
   type MessageEvent,
 } from '@nestjs/common';
+import { actsFor, CurrentPrincipal, Roles, type Principal } from '@app/identity';
 import {
   isTerminal,
   SagaEngine,
@@ -27,7 +28,10 @@ import { stepOf, summaryOf, type SagaSummaryView, type SagaView } from './saga.v
 const SagaId = new ZodValidationPipe(z.uuid({ error: 'must be a saga id (uuid)' }));
 const EVENT_POLL_MS = 250;
 
-/** Saga reads, the live timeline and operator actions (internal: the gateway adds auth). */
+/**
+ * Saga reads, the live timeline and operator actions, behind the gateway. The caller's token is
+ * checked again here: a customer sees only its own sagas, and only an admin lists or acts.
+ */
 @Controller('sagas')
 export class SagasController {
   constructor(
@@ -36,6 +40,7 @@ export class SagasController {
   ) {}
 
   @Get()
+  @Roles('admin')
   async list(
     @Query(new ZodValidationPipe(SagaListQuery)) query: SagaListQuery,
   ): Promise<{ items: SagaSummaryView[]; nextCursor: string | null }> {
@@ -54,17 +59,24 @@ export class SagasController {
   }
 
   @Get(':id')
-  async get(@Param('id', SagaId) id: string): Promise<SagaView> {
+  async get(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id', SagaId) id: string,
+  ): Promise<SagaView> {
     const record = await this.queries.find(id);
-    if (!record) throw notFound(id);
+    if (!record || !actsFor(caller, record.customerId)) throw notFound(id);
     const steps = await this.queries.steps(id);
     return { ...summaryOf(record), steps: steps.map(stepOf) };
   }
 
   /** One event per timeline entry, from the start; the stream ends when the saga does. */
   @Sse(':id/events')
-  async events(@Param('id', SagaId) id: string): Promise<Observable<MessageEvent>> {
-    if (!(await this.queries.find(id))) throw notFound(id);
+  async events(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id', SagaId) id: string,
+  ): Promise<Observable<MessageEvent>> {
+    const record = await this.queries.find(id);
+    if (!record || !actsFor(caller, record.customerId)) throw notFound(id);
     let seen = 0;
     let ended = false;
     return interval(EVENT_POLL_MS).pipe(
@@ -94,12 +106,14 @@ export class SagasController {
   }
 
   @Post(':id/retry')
+  @Roles('admin')
   @HttpCode(202)
   retry(@Param('id', SagaId) id: string): Promise<{ id: string; status: SagaStatus }> {
     return this.operate(id, () => this.engine.retry(id));
   }
 
   @Post(':id/compensate')
+  @Roles('admin')
   @HttpCode(202)
   compensate(@Param('id', SagaId) id: string): Promise<{ id: string; status: SagaStatus }> {
     return this.operate(id, () => this.engine.compensate(id));

@@ -6,7 +6,6 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { isApiRoute } from '../security/api-route.js';
 import { JwtVerifier } from './jwt-verifier.js';
 import type { AuthenticatedRequest, Role } from './principal.js';
 import { ALLOWED_ROLES, IS_PUBLIC } from './roles.decorator.js';
@@ -14,8 +13,8 @@ import { ALLOWED_ROLES, IS_PUBLIC } from './roles.decorator.js';
 const BEARER = /^Bearer\s+([\w-]+\.[\w-]+\.[\w-]+)$/i;
 
 /**
- * Every `/api` route (and any route given roles) needs a valid bearer token unless marked
- * `@Public()`; a route with `@Roles(...)` also needs one of them. Probes outside `/api` stay open.
+ * Closed by default: every HTTP route needs a valid bearer token unless marked `@Public()`, and a
+ * route with `@Roles(...)` also needs one of them. The verified caller goes on the request.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -25,12 +24,12 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)) return true;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!roles && !isApiRoute(request)) return true;
     const principal = await this.verifier.verify(bearerTokenOf(request));
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     if (roles && !roles.includes(principal.role)) {
       throw new ForbiddenException(`This route is for ${roles.join(' or ')} callers only`);
     }

@@ -10,6 +10,11 @@ export type Principal =
 
 export type AuthenticatedRequest = IncomingMessage & { principal?: Principal };
 
+/** An admin acts for every customer; a customer only for itself. */
+export function actsFor(principal: Principal, customerId: string | null | undefined): boolean {
+  return principal.role === 'admin' || principal.customerId === customerId;
+}
+
 /** The verified caller of a route the guard let through. */
 export const CurrentPrincipal = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal => {

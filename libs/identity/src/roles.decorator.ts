@@ -1,10 +1,10 @@
 import { SetMetadata } from '@nestjs/common';
 import type { Role } from './principal.js';
 
-export const IS_PUBLIC = 'gateway:public';
-export const ALLOWED_ROLES = 'gateway:roles';
+export const IS_PUBLIC = 'identity:public';
+export const ALLOWED_ROLES = 'identity:roles';
 
-/** An `/api` route anyone may call without a token. */
+/** A route anyone may call without a token (probes, metrics, the dev token endpoint). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /** Only callers with one of these roles may call the route (403 for the others). */

@@ -7,29 +7,28 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
+import type { IdentitySettings } from '@app/config';
+import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER } from './dev-token.js';
+import { IDENTITY_SETTINGS } from './identity.options.js';
 import type { Principal } from './principal.js';
-import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, TokenClaims } from './token-claims.js';
+import { TokenClaims } from './token-claims.js';
 
 const REQUIRED_CLAIMS = ['sub', 'exp'];
 
 /**
  * Verifies an access token: an HS256 dev token signed with AUTH_JWT_SECRET (when dev tokens are
- * on), or an RS256 token of the configured OIDC issuer, checked against its JWKS.
+ * on), or an RS256 token of the configured OIDC issuer, checked against its JWKS (cached by jose).
  */
 @Injectable()
 export class JwtVerifier {
   private readonly devSecret?: Uint8Array;
   private readonly oidc?: { jwks: JWTVerifyGetKey; issuer: string; audience: string };
 
-  constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
-    if (config.AUTH_DEV_TOKENS) this.devSecret = new TextEncoder().encode(config.AUTH_JWT_SECRET);
-    if (config.AUTH_JWKS_URL && config.AUTH_ISSUER && config.AUTH_AUDIENCE) {
-      this.oidc = {
-        jwks: createRemoteJWKSet(new URL(config.AUTH_JWKS_URL)),
-        issuer: config.AUTH_ISSUER,
-        audience: config.AUTH_AUDIENCE,
-      };
+  constructor(@Inject(IDENTITY_SETTINGS) settings: IdentitySettings) {
+    if (settings.devTokenSecret) this.devSecret = new TextEncoder().encode(settings.devTokenSecret);
+    if (settings.oidc) {
+      const { issuer, audience, jwksUrl } = settings.oidc;
+      this.oidc = { jwks: createRemoteJWKSet(new URL(jwksUrl)), issuer, audience };
     }
   }
 

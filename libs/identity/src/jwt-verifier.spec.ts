@@ -4,12 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { UnauthorizedException } from '@nestjs/common';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
-import { loadGatewayConfig } from '../gateway.config.js';
-import { DevTokenIssuer } from './dev-token.issuer.js';
+import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, signDevToken } from './dev-token.js';
 import { JwtVerifier } from './jwt-verifier.js';
 
 const SECRET = 'unit-test-secret-of-at-least-32-characters';
-const devConfig = loadGatewayConfig({ AUTH_JWT_SECRET: SECRET });
 const customerId = randomUUID();
 
 async function rejectionOf(verifier: JwtVerifier, token: string): Promise<string> {
@@ -22,27 +20,37 @@ async function rejectionOf(verifier: JwtVerifier, token: string): Promise<string
 }
 
 describe(JwtVerifier.name, () => {
-  const verifier = new JwtVerifier(devConfig);
-  const issuer = new DevTokenIssuer(devConfig);
+  const verifier = new JwtVerifier({ devTokenSecret: SECRET });
 
   it('accepts the dev tokens it issued', async () => {
     await expect(
-      verifier.verify(await issuer.issue({ role: 'customer', customerId })),
+      verifier.verify(await signDevToken(SECRET, { role: 'customer', customerId })),
     ).resolves.toEqual({
       subject: customerId,
       role: 'customer',
       customerId,
     });
-    await expect(verifier.verify(await issuer.issue({ role: 'admin' }))).resolves.toMatchObject({
+    await expect(
+      verifier.verify(await signDevToken(SECRET, { role: 'admin' })),
+    ).resolves.toMatchObject({
       role: 'admin',
     });
   });
 
   it('refuses a token signed with another secret', async () => {
-    const other = new DevTokenIssuer(
-      loadGatewayConfig({ AUTH_JWT_SECRET: 'another-secret-of-at-least-32-characters' }),
-    );
-    expect(await rejectionOf(verifier, await other.issue({ role: 'admin' }))).toBe('Invalid token');
+    const other = await signDevToken('another-secret-of-at-least-32-characters', { role: 'admin' });
+    expect(await rejectionOf(verifier, other)).toBe('Invalid token');
+  });
+
+  it('says when a token has expired', async () => {
+    const expired = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('ops')
+      .setIssuer(DEV_TOKEN_ISSUER)
+      .setAudience(DEV_TOKEN_AUDIENCE)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(SECRET));
+    expect(await rejectionOf(verifier, expired)).toBe('Token expired');
   });
 
   it('refuses an unsigned token', async () => {
@@ -54,16 +62,18 @@ describe(JwtVerifier.name, () => {
     const token = await new SignJWT({ role: 'customer' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('c')
-      .setIssuer('sagaflow-gateway-dev')
-      .setAudience('sagaflow')
+      .setIssuer(DEV_TOKEN_ISSUER)
+      .setAudience(DEV_TOKEN_AUDIENCE)
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(SECRET));
     expect(await rejectionOf(verifier, token)).toBe('Invalid token claims');
   });
 
   it('refuses dev tokens when they are turned off', async () => {
-    const locked = new JwtVerifier({ ...devConfig, AUTH_DEV_TOKENS: false });
-    expect(await rejectionOf(locked, await issuer.issue({ role: 'admin' }))).toBe('Invalid token');
+    const locked = new JwtVerifier({});
+    expect(await rejectionOf(locked, await signDevToken(SECRET, { role: 'admin' }))).toBe(
+      'Invalid token',
+    );
   });
 
   describe('with an OIDC issuer', () => {
@@ -81,14 +91,13 @@ describe(JwtVerifier.name, () => {
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
-      oidcVerifier = new JwtVerifier(
-        loadGatewayConfig({
-          AUTH_DEV_TOKENS: 'false',
-          AUTH_ISSUER: 'https://id.example',
-          AUTH_AUDIENCE: 'sagaflow-api',
-          AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks`,
-        }),
-      );
+      oidcVerifier = new JwtVerifier({
+        oidc: {
+          issuer: 'https://id.example',
+          audience: 'sagaflow-api',
+          jwksUrl: `http://127.0.0.1:${port}/jwks`,
+        },
+      });
     });
 
     afterAll(async () => {

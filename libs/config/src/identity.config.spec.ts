@@ -1,0 +1,49 @@
+import { describe, expect, it } from '@jest/globals';
+import { z } from 'zod';
+import { checkIdentityEnv, identityEnv, identitySettingsOf } from './identity.config.js';
+import { loadConfig } from './load-config.js';
+import { serviceEnv } from './service.config.js';
+
+const schema = z.object({ ...serviceEnv(3999), ...identityEnv() }).superRefine(checkIdentityEnv);
+const load = (env: Record<string, string>) =>
+  identitySettingsOf(loadConfig(schema, env, { secrets: ['AUTH_JWT_SECRET'] }));
+
+const OIDC = {
+  AUTH_ISSUER: 'https://id.example',
+  AUTH_AUDIENCE: 'sagaflow-api',
+  AUTH_JWKS_URL: 'https://id.example/jwks',
+};
+const SECRET = 'a-production-secret-of-at-least-32-chars';
+
+describe(identitySettingsOf.name, () => {
+  it('verifies dev tokens with the local secret on a developer machine', () => {
+    const settings = load({});
+    expect(settings.devTokenSecret).toHaveLength(50);
+    expect(settings.oidc).toBeUndefined();
+  });
+
+  it('verifies only the issuer’s tokens in production unless dev tokens are asked for', () => {
+    expect(load({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, ...OIDC })).toEqual({
+      oidc: { issuer: OIDC.AUTH_ISSUER, audience: OIDC.AUTH_AUDIENCE, jwksUrl: OIDC.AUTH_JWKS_URL },
+    });
+    const both = load({
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: SECRET,
+      AUTH_DEV_TOKENS: 'true',
+      ...OIDC,
+    });
+    expect(both).toMatchObject({ devTokenSecret: SECRET, oidc: { issuer: OIDC.AUTH_ISSUER } });
+  });
+
+  it('refuses a set-up that could verify no token at all', () => {
+    expect(() => load({ AUTH_DEV_TOKENS: 'false' })).toThrow(
+      'AUTH_JWKS_URL: is required when dev tokens are off',
+    );
+  });
+
+  it('needs the issuer, audience and JWKS URL together', () => {
+    expect(() => load({ AUTH_ISSUER: OIDC.AUTH_ISSUER })).toThrow(
+      'AUTH_AUDIENCE: is required with the other AUTH_ISSUER/AUTH_AUDIENCE/AUTH_JWKS_URL settings; AUTH_JWKS_URL: is required with',
+    );
+  });
+});

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { env } from './env-fields.js';
+import type { ServiceEnv } from './service.config.js';
+
+/** Stands in for a real secret on a developer's machine only: production must set its own. */
+const LOCAL_JWT_SECRET = 'sagaflow-local-dev-token-secret-not-for-production';
+
+const OIDC_SETTINGS = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const;
+
+/**
+ * How callers prove who they are. Every app reads the same settings: the gateway checks the token
+ * at the door, and each service checks it again, so a request that goes around the gateway fails.
+ */
+export const identityEnv = () => ({
+  /** Dev tokens (HS256, signed by the gateway); unset means on, except when NODE_ENV=production. */
+  AUTH_DEV_TOKENS: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .transform((value) => value === 'true' || value === '1')
+    .optional(),
+  /** Signs and verifies dev tokens; the same value in every app. */
+  AUTH_JWT_SECRET: z
+    .string()
+    .min(32, { error: 'must be at least 32 characters' })
+    .default(LOCAL_JWT_SECRET),
+  /** An OIDC issuer whose RS256 tokens are accepted; all three are set together. */
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  AUTH_JWKS_URL: env.url(['https:', 'http:']).optional(),
+});
+
+export type IdentityEnv = z.infer<z.ZodObject<ReturnType<typeof identityEnv>>>;
+
+export const IDENTITY_SECRETS = ['AUTH_JWT_SECRET'] as const;
+
+type IdentityConfig = IdentityEnv & Pick<ServiceEnv, 'NODE_ENV'>;
+
+/** The OIDC settings come as a set, and production needs some way to verify a token. */
+export function checkIdentityEnv(config: IdentityConfig, context: z.RefinementCtx): void {
+  const given = OIDC_SETTINGS.filter((name) => config[name]);
+  if (given.length > 0 && given.length < OIDC_SETTINGS.length) {
+    for (const name of OIDC_SETTINGS.filter((setting) => !config[setting])) {
+      context.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'is required with the other AUTH_ISSUER/AUTH_AUDIENCE/AUTH_JWKS_URL settings',
+      });
+    }
+  }
+  if (!config.AUTH_JWKS_URL && !devTokensOn(config)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['AUTH_JWKS_URL'],
+      message: 'is required when dev tokens are off (no other way to verify tokens)',
+    });
+  }
+}
+
+export interface IdentitySettings {
+  /** Set when dev tokens are on: the HS256 secret they are signed with. */
+  devTokenSecret?: string;
+  oidc?: { issuer: string; audience: string; jwksUrl: string };
+}
+
+export function identitySettingsOf(config: IdentityConfig): IdentitySettings {
+  const { AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience, AUTH_JWKS_URL: jwksUrl } = config;
+  return {
+    ...(devTokensOn(config) ? { devTokenSecret: config.AUTH_JWT_SECRET } : {}),
+    ...(issuer && audience && jwksUrl ? { oidc: { issuer, audience, jwksUrl } } : {}),
+  };
+}
+
+export function devTokensOn(config: IdentityConfig): boolean {
+  return config.AUTH_DEV_TOKENS ?? config.NODE_ENV !== 'production';
+}
