@@ -148,7 +148,8 @@ interface ComposeService {
 }
 
 describe('docker/compose.yaml', () => {
-  const compose = parse(read('docker/compose.yaml')) as {
+  // Compose resolves merge keys (`<<: *identity`), as YAML 1.1 did.
+  const compose = parse(read('docker/compose.yaml'), { merge: true }) as {
     services: Record<string, ComposeService>;
     volumes: Record<string, unknown>;
   };
@@ -223,6 +224,22 @@ describe('docker/compose.yaml', () => {
       expect(services.gateway.depends_on?.[app.name]).toEqual({ condition: 'service_healthy' });
     }
     expect(environment.AUTH_DEV_TOKENS).toBe('true');
+  });
+
+  it("gives every app the gateway's identity settings, so the services verify its dev tokens", () => {
+    const gateway = services.gateway.environment ?? {};
+    expect(gateway.AUTH_JWT_SECRET).toMatch(/local-dev-only/);
+    for (const app of APPS) {
+      const environment = services[app.name].environment ?? {};
+      expect({ app: app.name, AUTH_DEV_TOKENS: environment.AUTH_DEV_TOKENS }).toEqual({
+        app: app.name,
+        AUTH_DEV_TOKENS: 'true',
+      });
+      expect({ app: app.name, AUTH_JWT_SECRET: environment.AUTH_JWT_SECRET }).toEqual({
+        app: app.name,
+        AUTH_JWT_SECRET: gateway.AUTH_JWT_SECRET,
+      });
+    }
   });
 
   it('publishes the gateway on 3000 and no other app', () => {

@@ -14,7 +14,7 @@ import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
 import type { IService } from 'kubernetes-models/v1/Service';
-import { loadConfig } from '@app/config';
+import { IDENTITY_SECRETS, identityEnv, loadConfig } from '@app/config';
 import { APPS, SECRET_VARIABLES, type DeployedApp } from './deployment-apps.js';
 import {
   CUSTOM_RESOURCE_SPEC_FIELDS,
@@ -41,6 +41,16 @@ const rendered = {
 };
 type Variant = keyof typeof rendered;
 const overlays = ['dev', 'prod'] as const;
+
+/**
+ * Every app checks the caller's token (the gateway, then each service again), so every app and
+ * migration Job takes the same identity settings: one ConfigMap, and one Secret for the secret.
+ */
+const IDENTITY = 'sagaflow-identity';
+const IDENTITY_SECRET_NAMES: readonly string[] = IDENTITY_SECRETS;
+const IDENTITY_SETTINGS = Object.keys(identityEnv()).filter(
+  (name) => !IDENTITY_SECRET_NAMES.includes(name),
+);
 
 function all<T>(objects: KubeObject[], kind: string): T[] {
   return objects.filter((object) => object.kind === kind) as unknown as T[];
@@ -88,6 +98,8 @@ function decoded(secret: ISecret): Record<string, string> {
 function environmentOf(objects: KubeObject[], container: IContainer) {
   const values: Record<string, string> = {};
   const fromConfigMap = new Set<string>();
+  /** The ConfigMap each ConfigMap-sourced variable finally comes from. */
+  const configMapOf: Record<string, string> = {};
   const secretRefs: Record<string, { name: string; key: string }> = {};
   for (const source of container.envFrom ?? []) {
     expect(source.secretRef).toBeUndefined();
@@ -97,11 +109,13 @@ function environmentOf(objects: KubeObject[], container: IContainer) {
     )) {
       values[key] = value;
       fromConfigMap.add(key);
+      configMapOf[key] = name;
     }
   }
   for (const variable of container.env ?? []) {
     fromConfigMap.delete(variable.name);
     delete values[variable.name];
+    delete configMapOf[variable.name];
     const secret = variable.valueFrom?.secretKeyRef;
     const configMapKey = variable.valueFrom?.configMapKeyRef;
     if (secret) secretRefs[variable.name] = { name: secret.name ?? '', key: secret.key };
@@ -110,9 +124,22 @@ function environmentOf(objects: KubeObject[], container: IContainer) {
         one<IConfigMap>(objects, 'ConfigMap', configMapKey.name ?? '').data?.[configMapKey.key] ??
         '';
       fromConfigMap.add(variable.name);
+      configMapOf[variable.name] = configMapKey.name ?? '';
     } else values[variable.name] = variable.value ?? '';
   }
-  return { values, fromConfigMap, secretRefs };
+  return { values, fromConfigMap, configMapOf, secretRefs };
+}
+
+/** Identity settings from the shared ConfigMap, the identity secret from the shared Secret. */
+function expectSharedIdentity(objects: KubeObject[], container: IContainer): void {
+  const { configMapOf, secretRefs } = environmentOf(objects, container);
+  expect(container.envFrom?.map((source) => source.configMapRef?.name)).toContain(IDENTITY);
+  expect(Object.fromEntries(IDENTITY_SETTINGS.map((name) => [name, configMapOf[name]]))).toEqual(
+    Object.fromEntries(IDENTITY_SETTINGS.map((name) => [name, IDENTITY])),
+  );
+  for (const name of IDENTITY_SECRET_NAMES) {
+    expect({ name, ref: secretRefs[name] }).toEqual({ name, ref: { name: IDENTITY, key: name } });
+  }
 }
 
 /** Placeholder secret values of the right shape, to run the app's own config loader. */
@@ -243,7 +270,9 @@ describe.each(overlays)('the %s overlay', (variant) => {
         expect(SECRET_VARIABLES).not.toContain(name);
       }
       expect(Object.keys(secretRefs).sort()).toEqual([...app.secrets].sort());
-      if (app.ownsData) expect([...app.secrets].sort()).toEqual(['AMQP_URL', 'DATABASE_URL']);
+      expect(app.secrets).toEqual(expect.arrayContaining([...IDENTITY_SECRET_NAMES]));
+      if (app.ownsData)
+        expect([...app.secrets].sort()).toEqual(['AMQP_URL', 'AUTH_JWT_SECRET', 'DATABASE_URL']);
       const placeholders = Object.fromEntries(
         Object.keys(secretRefs).map((name) => [name, PLACEHOLDER_SECRETS[name]]),
       );
@@ -251,6 +280,10 @@ describe.each(overlays)('the %s overlay', (variant) => {
       expect(() =>
         loadConfig(app.schema, { ...values, ...placeholders }, { secrets }),
       ).not.toThrow();
+    });
+
+    it('verifies tokens with the shared identity ConfigMap and Secret', () => {
+      expectSharedIdentity(objects, appContainer(objects, app));
     });
 
     it('reaches every other app through its ClusterIP Service and port', () => {
@@ -341,17 +374,19 @@ describe.each(overlays)('the %s overlay', (variant) => {
           ).toBe(false);
         });
 
-        it("gets DATABASE_URL, AMQP_URL and DATABASE_ADMIN_URL, and a config the app's loader accepts", () => {
+        it("gets DATABASE_URL, AMQP_URL, AUTH_JWT_SECRET and DATABASE_ADMIN_URL, and a config the app's loader accepts", () => {
           const { values, secretRefs } = environmentOf(objects, container);
           expect(Object.keys(secretRefs).sort()).toEqual([
             'AMQP_URL',
+            'AUTH_JWT_SECRET',
             'DATABASE_ADMIN_URL',
             'DATABASE_URL',
           ]);
-          // The app's own connections, from the same Secret as its Deployment.
+          // The app's own connections and token secret, from the same Secrets as its Deployment.
           const deploymentRefs = environmentOf(objects, appContainer(objects, app)).secretRefs;
           expect(secretRefs.DATABASE_URL).toEqual(deploymentRefs.DATABASE_URL);
           expect(secretRefs.AMQP_URL).toEqual(deploymentRefs.AMQP_URL);
+          expect(secretRefs.AUTH_JWT_SECRET).toEqual(deploymentRefs.AUTH_JWT_SECRET);
           for (const name of Object.keys(values)) expect(SECRET_VARIABLES).not.toContain(name);
           const provided = [...Object.keys(values), ...Object.keys(secretRefs)];
           expect(provided.filter((name) => !app.variables.includes(name))).toEqual([]);
@@ -364,10 +399,50 @@ describe.each(overlays)('the %s overlay', (variant) => {
           };
           expect(env.NODE_ENV).toBe('production');
           expect(() => app.load(env)).not.toThrow();
-          // In production the loader insists on AMQP_URL, though migrating never connects to it.
+          // In production the loader insists on AMQP_URL, though migrating never connects to it,
+          // and on AUTH_JWT_SECRET, though migrating checks no token.
           expect(() => app.load({ ...env, AMQP_URL: undefined })).toThrow(/AMQP_URL/);
+          expect(() => app.load({ ...env, AUTH_JWT_SECRET: undefined })).toThrow(/AUTH_JWT_SECRET/);
+        });
+
+        it('takes the identity settings from the shared ConfigMap and Secret, like its Deployment', () => {
+          expectSharedIdentity(objects, container);
         });
       });
+    }
+  });
+
+  it('gives every app and migration Job the same identity settings, kept in one ConfigMap', () => {
+    const identities = new Map<string, string>();
+    for (const { owner, template } of podTemplates(objects)) {
+      const labels = template.metadata?.labels ?? {};
+      if (!APPS.some((app) => app.name === labels['app.kubernetes.io/name'])) continue;
+      for (const container of containersOf(template)) {
+        const { values, secretRefs } = environmentOf(objects, container);
+        const identity = {
+          settings: IDENTITY_SETTINGS.map((name) => values[name]),
+          secrets: IDENTITY_SECRET_NAMES.map((name) => secretRefs[name]),
+        };
+        identities.set(`${owner} ${container.name}`, JSON.stringify(identity));
+      }
+    }
+    expect([...identities.keys()].sort()).toEqual(
+      [
+        ...APPS.map((app) => `Deployment ${app.name} ${app.name}`),
+        ...APPS.filter((app) => app.ownsData).map((app) => `Job ${app.name}-migrate migrate`),
+      ].sort(),
+    );
+    expect(new Set(identities.values()).size).toBe(1);
+    // Nowhere else: a second copy of a setting could drift from the one the other apps read.
+    for (const configMap of all<IConfigMap>(objects, 'ConfigMap')) {
+      if (configMap.metadata?.name === IDENTITY) continue;
+      const keys = Object.keys(configMap.data ?? {});
+      expect({
+        configMap: configMap.metadata?.name,
+        identity: keys.filter(
+          (key) => IDENTITY_SETTINGS.includes(key) || IDENTITY_SECRET_NAMES.includes(key),
+        ),
+      }).toEqual({ configMap: configMap.metadata?.name, identity: [] });
     }
   });
 
@@ -509,23 +584,28 @@ describe.each(overlays)('the %s overlay', (variant) => {
       }
     });
 
-    it('lets the data-owning apps and their Jobs reach PostgreSQL, RabbitMQ and DNS only', () => {
+    it('lets the data-owning apps and their Jobs reach PostgreSQL, RabbitMQ and DNS; the Jobs only those', () => {
       for (const app of dataApps) {
         for (const pod of [appPod(app.name), migrationPod(app.name)]) {
           expect(canConnect(policies, pod, infraPod('postgres'), 5432)).toBe(true);
           expect(canConnect(policies, pod, infraPod('rabbitmq'), 5672)).toBe(true);
           expect(canConnect(policies, pod, dns, 53, 'UDP')).toBe(true);
-          expect(canConnect(policies, pod, elsewhere, 443)).toBe(false);
+          expect(canConnect(policies, pod, elsewhere, 80)).toBe(false);
           expect(canConnect(policies, pod, appPod('gateway'), 3000)).toBe(false);
         }
+        // A migration checks no token: it has no way out of the cluster.
+        expect(canConnect(policies, migrationPod(app.name), elsewhere, 443)).toBe(false);
       }
     });
 
-    it("lets the gateway, and only the gateway, fetch its OIDC issuer's keys over HTTPS", () => {
-      expect(canConnect(policies, appPod('gateway'), elsewhere, 443)).toBe(true);
-      expect(canConnect(policies, appPod('gateway'), elsewhere, 80)).toBe(false);
-      for (const app of backends)
-        expect(canConnect(policies, appPod(app.name), elsewhere, 443)).toBe(false);
+    it("lets every app, but no migration Job, fetch its OIDC issuer's keys over HTTPS", () => {
+      // Each service verifies the caller's token again, against the same issuer as the gateway.
+      for (const app of APPS) {
+        expect(canConnect(policies, appPod(app.name), elsewhere, 443)).toBe(true);
+        expect(canConnect(policies, appPod(app.name), elsewhere, 80)).toBe(false);
+      }
+      for (const app of dataApps)
+        expect(canConnect(policies, migrationPod(app.name), elsewhere, 443)).toBe(false);
     });
 
     it('keeps the gateway away from the database and the broker', () => {
@@ -589,9 +669,13 @@ describe('secrets', () => {
       unknown
     >;
     expect(cluster.enableSuperuserAccess).toBe(true);
+    // <app>-secrets for an app's own secrets; the identity secret, the same in every app, shared.
+    const ownSecrets = (app: DeployedApp) =>
+      app.secrets.filter((name) => !IDENTITY_SECRET_NAMES.includes(name));
     expect([...names].sort()).toEqual(
       [
-        ...APPS.filter((app) => app.secrets.length > 0).map((app) => `${app.name}-secrets`),
+        ...APPS.filter((app) => ownSecrets(app).length > 0).map((app) => `${app.name}-secrets`),
+        IDENTITY,
         'postgres-superuser',
       ].sort(),
     );
@@ -644,14 +728,14 @@ describe('dev and prod differ where they should', () => {
   });
 
   it('dev signs in with dev tokens; prod only with its OIDC issuer', () => {
-    const gateway = (variant: Variant) =>
-      one<IConfigMap>(rendered[variant], 'ConfigMap', 'gateway-config').data ?? {};
-    expect(gateway('dev').AUTH_DEV_TOKENS).toBe('true');
-    expect(gateway('dev').AUTH_JWKS_URL).toBe('');
-    expect(gateway('prod').AUTH_DEV_TOKENS).toBe('false');
+    const identity = (variant: Variant) =>
+      one<IConfigMap>(rendered[variant], 'ConfigMap', IDENTITY).data ?? {};
+    expect(identity('dev').AUTH_DEV_TOKENS).toBe('true');
+    expect(identity('dev').AUTH_JWKS_URL).toBe('');
+    expect(identity('prod').AUTH_DEV_TOKENS).toBe('false');
     for (const name of ['AUTH_ISSUER', 'AUTH_JWKS_URL'] as const) {
-      expect(new URL(gateway('prod')[name]).protocol).toBe('https:');
-      expect(gateway('prod')[name]).not.toBe(gateway('base')[name]);
+      expect(new URL(identity('prod')[name]).protocol).toBe('https:');
+      expect(identity('prod')[name]).not.toBe(identity('base')[name]);
     }
   });
 
