@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryLifecycle } from './discovery.lifecycle.js';
 import { DISCOVERY_OPTIONS, type DiscoveryOptions } from './discovery.options.js';
 import { InstanceRegistry } from './instance-registry.js';
-import { RoundRobinBalancer } from './round-robin.balancer.js';
+import { LeastPendingBalancer } from './least-pending.balancer.js';
 
 /** The registry of instances, filled by the configured provider and health-checked. */
 @Module({})
@@ -17,13 +17,13 @@ export class DiscoveryModule {
           useFactory: () => new InstanceRegistry({ ejection: options.ejection }),
         },
         {
-          provide: RoundRobinBalancer,
-          useFactory: (registry: InstanceRegistry) => new RoundRobinBalancer(registry),
+          provide: LeastPendingBalancer,
+          useFactory: (registry: InstanceRegistry) => new LeastPendingBalancer(registry),
           inject: [InstanceRegistry],
         },
         DiscoveryLifecycle,
       ],
-      exports: [InstanceRegistry, RoundRobinBalancer],
+      exports: [InstanceRegistry, LeastPendingBalancer],
     };
   }
 }

@@ -14,7 +14,7 @@ export {
   type RegistrationOptions,
 } from './registration.client.js';
 export { RegistrationModule } from './registration.module.js';
-export { RoundRobinBalancer } from './round-robin.balancer.js';
+export { LeastPendingBalancer } from './least-pending.balancer.js';
 export type {
   InstanceSource,
   InstanceStatus,

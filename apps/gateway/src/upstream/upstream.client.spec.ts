@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { InstanceRegistry, RoundRobinBalancer } from '@app/discovery';
+import { InstanceRegistry, LeastPendingBalancer } from '@app/discovery';
 import { UpstreamUnavailableError } from '../errors/gateway.error.js';
 import { loadGatewayConfig } from '../gateway.config.js';
 import { ServiceDirectory } from './service-directory.js';
@@ -17,15 +17,18 @@ async function aDeadUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-/** A stand-in instance answering every request with `status`, counting what it got. */
+/** A stand-in instance answering every request with `status` (after `delayMs`), counting them. */
 async function anInstance(
   status: number,
+  delayMs = 0,
 ): Promise<{ url: string; hits: () => number; server: Server }> {
   let hits = 0;
   const server = createServer((_request, response) => {
     hits += 1;
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ ok: status < 400 }));
+    setTimeout(() => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ ok: status < 400 }));
+    }, delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -41,7 +44,7 @@ describe(UpstreamClient.name, () => {
     registry = new InstanceRegistry();
     const config = loadGatewayConfig({ LOG_LEVEL: 'silent', UPSTREAM_BREAKER_FAILURES: '3' });
     client = new UpstreamClient(
-      new ServiceDirectory(registry, new RoundRobinBalancer(registry)),
+      new ServiceDirectory(registry, new LeastPendingBalancer(registry)),
       config,
     );
   });
@@ -80,6 +83,27 @@ describe(UpstreamClient.name, () => {
     expect(failures(true)).toEqual([0]);
     expect(failures(false)[0]).toBeGreaterThanOrEqual(1);
     expect(healthy?.hits()).toBe(4);
+  });
+
+  it('sends new requests past an instance still busy with an earlier one', async () => {
+    const slow = await anInstance(200, 400);
+    const fast = await anInstance(200);
+    servers.push(slow.server, fast.server);
+    registry.sync('static', 'credit', [slow.url, fast.url]);
+    for (const instance of registry.list()) registry.recordCheck(instance.id, true);
+    const get = { method: 'GET' as const, path: '/x' };
+
+    // Two at once go one to each; the slow instance then holds its request for a while.
+    const firstTwo = Promise.all([
+      client.json('credit', get, context),
+      client.json('credit', get, context),
+    ]);
+    for (let i = 0; i < 4; i += 1) {
+      expect((await client.json('credit', get, context)).status).toBe(200);
+    }
+    await firstTwo;
+
+    expect([slow.hits(), fast.hits()]).toEqual([1, 5]);
   });
 
   it('fails over a POST that never reached an instance', async () => {

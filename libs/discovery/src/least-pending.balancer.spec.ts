@@ -1,14 +1,14 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { InstanceRegistry } from './instance-registry.js';
-import { RoundRobinBalancer } from './round-robin.balancer.js';
+import { LeastPendingBalancer } from './least-pending.balancer.js';
 
-describe(RoundRobinBalancer.name, () => {
+describe(LeastPendingBalancer.name, () => {
   let registry: InstanceRegistry;
-  let balancer: RoundRobinBalancer;
+  let balancer: LeastPendingBalancer;
 
   beforeEach(() => {
     registry = new InstanceRegistry();
-    balancer = new RoundRobinBalancer(registry);
+    balancer = new LeastPendingBalancer(registry);
     registry.sync('static', 'credit', ['http://a:1', 'http://b:1', 'http://c:1']);
     for (const id of ['credit@a:1', 'credit@b:1', 'credit@c:1']) registry.recordCheck(id, true);
   });
@@ -44,6 +44,27 @@ describe(RoundRobinBalancer.name, () => {
   it('tries every known instance when none is healthy, rather than none', () => {
     for (const id of ['credit@a:1', 'credit@b:1', 'credit@c:1']) registry.recordCheck(id, false);
     expect(new Set(picks(3))).toEqual(new Set(['credit@a:1', 'credit@b:1', 'credit@c:1']));
+  });
+
+  it('sends a new request to the instance with the fewest in flight, ties in turn', () => {
+    const endOnA = [balancer.begin('credit@a:1'), balancer.begin('credit@a:1')];
+    balancer.begin('credit@b:1');
+
+    expect(picks(3)).toEqual(['credit@c:1', 'credit@c:1', 'credit@c:1']);
+    balancer.begin('credit@c:1');
+    expect(new Set(picks(2))).toEqual(new Set(['credit@b:1', 'credit@c:1']));
+
+    for (const end of endOnA) end();
+    expect(balancer.pendingOn('credit@a:1')).toBe(0);
+    expect(picks(1)).toEqual(['credit@a:1']);
+  });
+
+  it('counts a request as ended once, however often its end is reported', () => {
+    const end = balancer.begin('credit@a:1');
+    balancer.begin('credit@a:1');
+    end();
+    end();
+    expect(balancer.pendingOn('credit@a:1')).toBe(1);
   });
 
   it('has nothing for a service without instances', () => {
