@@ -13,6 +13,8 @@ export interface PaymentView {
   status: PaymentStatus;
   amount: Money | null;
   providerReference: string | null;
+  /** Why a DECLINED payment was refused; null otherwise. */
+  failure: { code: string; reason: string } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -61,6 +63,10 @@ function toView(found: Payment): PaymentView {
         ? null
         : { amount: found.amount, currency: found.currency },
     providerReference: found.providerReference,
+    failure:
+      found.failureCode === null || found.failureReason === null
+        ? null
+        : { code: found.failureCode, reason: found.failureReason },
     createdAt: found.createdAt.toISOString(),
     updatedAt: found.updatedAt.toISOString(),
   };

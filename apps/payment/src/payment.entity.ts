@@ -3,9 +3,13 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 
 /**
  * PENDING only inside the transaction that charges (it holds the order's row lock);
+ * DECLINED: refused by the provider for good, with its failure;
  * FENCED: cancelled before any charge, so a late charge is refused.
  */
-export type PaymentStatus = 'PENDING' | 'CHARGED' | 'VOIDED' | 'FENCED';
+export type PaymentStatus = 'PENDING' | 'CHARGED' | 'DECLINED' | 'VOIDED' | 'FENCED';
+
+/** The contract's failure codes a decline is recorded with. */
+export type DeclineCode = 'payment.card-declined' | 'payment.insufficient-funds';
 
 /** At most one payment per order: the unique order id is what makes a charge happen once. */
 @Entity({ name: 'payments' })
@@ -28,6 +32,13 @@ export class Payment {
 
   @Column('text', { name: 'provider_reference', nullable: true })
   providerReference!: string | null;
+
+  /** Set on a DECLINED row only. */
+  @Column('varchar', { name: 'failure_code', length: 64, nullable: true })
+  failureCode!: DeclineCode | null;
+
+  @Column('text', { name: 'failure_reason', nullable: true })
+  failureReason!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -2,10 +2,15 @@ import type { SchemaDefinition } from '@app/runtime';
 import { Payment } from './payment.entity.js';
 import { CreatePayments1795653838246 } from './migrations/1795653838246-create-payments.js';
 import { FenceAndVoidPayments1795655100000 } from './migrations/1795655100000-fence-and-void-payments.js';
+import { RecordDeclinedPayments1795670000000 } from './migrations/1795670000000-record-declined-payments.js';
 
 /** The `payments` schema: owned by payment alone, changed only by these migrations. */
 export const paymentSchema: SchemaDefinition = {
   schema: 'payments',
   entities: [Payment],
-  migrations: [CreatePayments1795653838246, FenceAndVoidPayments1795655100000],
+  migrations: [
+    CreatePayments1795653838246,
+    FenceAndVoidPayments1795655100000,
+    RecordDeclinedPayments1795670000000,
+  ],
 };

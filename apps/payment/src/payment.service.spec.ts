@@ -44,6 +44,8 @@ class FakeManager {
       currency: fenced ? null : currency,
       status: fenced ? 'FENCED' : 'PENDING',
       providerReference: null,
+      failureCode: null,
+      failureReason: null,
       createdAt: new Date(),
       updatedAt: new Date(),
     });
@@ -132,6 +134,26 @@ describe(PaymentService.name, () => {
     const failure = service.charge(aChargePayment(), manager);
     await expect(failure).rejects.toBeInstanceOf(DomainError);
     await expect(failure).rejects.toMatchObject({ code });
+  });
+
+  it('records a decline with its reason and declines a repeat alike, without the provider', async () => {
+    provider.answer = { outcome: 'declined', code: 'insufficient-funds', reason: 'empty' };
+    const command = aChargePayment();
+    const failure = { code: 'payment.insufficient-funds', message: 'empty', keepWrites: true };
+
+    await expect(service.charge(command, manager)).rejects.toMatchObject(failure);
+    expect(fake.rows.get(command.orderId)).toMatchObject({
+      status: 'DECLINED',
+      failureCode: 'payment.insufficient-funds',
+      failureReason: 'empty',
+    });
+    provider.answer = { outcome: 'charged', reference: 'ref-2' };
+    await expect(service.charge(command, manager)).rejects.toMatchObject(failure);
+    expect(provider.charges).toHaveLength(1);
+    expect(await service.cancel({ orderId: command.orderId }, manager)).toMatchObject({
+      outcome: 'fenced',
+    });
+    expect(provider.voids).toHaveLength(0);
   });
 
   it('lets a transient provider error through as an infrastructure error', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Money, payment } from '@app/contracts';
+import type { DomainError } from '@app/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CardDeclinedError } from './card-declined.error.js';
 import { InsufficientFundsError } from './insufficient-funds.error.js';
@@ -37,6 +38,8 @@ export class PaymentService {
     switch (existing.status) {
       case 'CHARGED':
         return chargedReply(existing);
+      case 'DECLINED':
+        throw declineOf(existing);
       case 'FENCED':
       case 'VOIDED':
         throw new PaymentFencedError(orderId);
@@ -53,10 +56,16 @@ export class PaymentService {
       idempotencyKey: `charge-${orderId}`,
     });
     switch (result.outcome) {
-      case 'declined':
-        throw result.code === 'insufficient-funds'
-          ? new InsufficientFundsError(result.reason)
-          : new CardDeclinedError(result.reason);
+      case 'declined': {
+        const failureCode = `payment.${result.code}` as const;
+        await manager.update(
+          Payment,
+          { id: existing.id },
+          { status: 'DECLINED', failureCode, failureReason: result.reason },
+        );
+        this.logger.log(`Declined order ${orderId}: ${failureCode} (${result.reason})`);
+        throw declineOf({ ...existing, failureCode, failureReason: result.reason });
+      }
       case 'failed':
         throw new ProviderFailedError(result.reason);
       case 'charged':
@@ -86,6 +95,8 @@ export class PaymentService {
       this.logger.log(`Fenced order ${orderId}: a late charge will be refused`);
     }
     switch (existing.status) {
+      // Declined for good: nothing was charged, and a repeated charge is declined again.
+      case 'DECLINED':
       case 'FENCED':
         return { orderId, paymentId: existing.id, outcome: 'fenced' };
       case 'VOIDED':
@@ -112,6 +123,14 @@ export class PaymentService {
       lock: { mode: 'pessimistic_write' },
     });
   }
+}
+
+/** The failure a DECLINED payment was answered with, for every later charge of the order. */
+function declineOf({ id, failureCode, failureReason }: Payment): DomainError {
+  if (!failureCode || failureReason === null) throw new Error(`Payment ${id} has no failure`);
+  return failureCode === 'payment.insufficient-funds'
+    ? new InsufficientFundsError(failureReason)
+    : new CardDeclinedError(failureReason);
 }
 
 function chargedReply(charged: Payment): payment.PaymentCharged {

@@ -85,6 +85,7 @@ describe('payment against RabbitMQ and PostgreSQL', () => {
         status: 'CHARGED',
         amount: command.total,
         providerReference: expect.stringMatching(/^sim_ch_/),
+        failure: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       },
@@ -95,13 +96,20 @@ describe('payment against RabbitMQ and PostgreSQL', () => {
     ['tok_decline', 'payment.card-declined', 'the card was declined'],
     ['tok_insufficient_funds', 'payment.insufficient-funds', 'the card has insufficient funds'],
     ['tok_unknown', 'payment.card-declined', expect.stringContaining('unknown test token')],
-  ])('answers %s with %s and charges nothing', async (token, code, reason) => {
+  ])('answers %s with %s, charges nothing and records the decline', async (token, code, reason) => {
     const command = aChargePayment(token);
     const reply = await replyTo(send(payment.ChargePayment, command));
 
     expect(reply).toEqual({ type: payment.PaymentChargeFailed.type, body: { code, reason } });
-    // A failure reply undoes the handler's writes, so a declined charge leaves no row.
-    expect((await paymentOf(command.orderId)).status).toBe(404);
+    // The decline is kept: the order's payment shows why, and a repeat is declined alike.
+    expect((await paymentOf(command.orderId)).body).toMatchObject({
+      status: 'DECLINED',
+      failure: { code, reason },
+      providerReference: null,
+    });
+    const repeat = await replyTo(send(payment.ChargePayment, command));
+    expect(repeat).toEqual(reply);
+    expect(simulator.chargesOf(command.orderId)).toHaveLength(1);
   });
 
   it('charges tok_slow only after the simulator delay', async () => {

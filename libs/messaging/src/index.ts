@@ -1,5 +1,5 @@
 export { BrokerConnection } from './broker-connection.js';
-export { DomainError } from './domain.error.js';
+export { DomainError, type DomainErrorOptions } from './domain.error.js';
 export { HEADERS, fromAmqp, toAmqp, type Envelope, type MessageMeta } from './envelope.js';
 export { PROCESS_KILLER, type ProcessKiller } from './fault-injector.js';
 export { Handles, type HandlerMethod } from './handles.decorator.js';

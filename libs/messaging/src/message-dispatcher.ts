@@ -47,7 +47,8 @@ export class MessageDispatcher {
     manager: EntityManager,
   ): Promise<Reply | undefined> {
     const { definition } = handler;
-    // A business failure undoes the handler's writes but keeps the inbox row and the failure reply.
+    // A business failure undoes the handler's writes (unless it keeps them) but keeps the inbox
+    // row and the failure reply.
     await manager.query('SAVEPOINT handler');
     try {
       const result = await handler.invoke(envelope.payload, { manager, envelope });
@@ -65,7 +66,7 @@ export class MessageDispatcher {
           `${handler.name} failed with code ${error.code}, which ${definition.failure.type} does not list`,
         );
       }
-      await manager.query('ROLLBACK TO SAVEPOINT handler');
+      if (!error.keepWrites) await manager.query('ROLLBACK TO SAVEPOINT handler');
       this.metrics.failureReplies += 1;
       this.logger.warn(`${definition.type} failed: ${error.code} (${error.message})`);
       return { definition: definition.failure, payload: failure.data };

@@ -37,6 +37,8 @@ const CREDIT_LIMIT = 1000;
 /** Amounts that make the test handler fail like a broken infrastructure would. */
 const ALWAYS_BROKEN = 13;
 const BROKEN_ONCE = 14;
+/** An amount refused with a failure that keeps the handler's writes (a recorded refusal). */
+const REFUSED_ON_RECORD = 15;
 
 jestTimeout();
 
@@ -53,8 +55,8 @@ class CreateReservations1795654000099 implements MigrationInterface {
 }
 
 class InsufficientCreditError extends DomainError {
-  constructor() {
-    super('credit.insufficient-credit', 'the order exceeds the credit limit');
+  constructor(options: { keepWrites?: boolean } = {}) {
+    super('credit.insufficient-credit', 'the order exceeds the credit limit', options);
   }
 }
 
@@ -74,6 +76,9 @@ class CreditHandlers {
       command.total.amount,
     ]);
     if (command.total.amount > CREDIT_LIMIT) throw new InsufficientCreditError();
+    if (command.total.amount === REFUSED_ON_RECORD) {
+      throw new InsufficientCreditError({ keepWrites: true });
+    }
     if (command.total.amount === ALWAYS_BROKEN) throw new Error('connection reset');
     if (command.total.amount === BROKEN_ONCE && !failedOnce.has(command.orderId)) {
       failedOnce.add(command.orderId);
@@ -308,6 +313,18 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
     expect(
       await count(`SELECT count(*) AS n FROM reservations WHERE order_id = $1`, [command.orderId]),
     ).toBe(0);
+  });
+
+  it('commits the handler writes with the failure reply when the failure keeps them', async () => {
+    await startInstance();
+    const command = aReserveCredit(REFUSED_ON_RECORD);
+    publishCommand(command);
+
+    const [reply] = await collect(topology.queue(REPLIES_QUEUE), 1);
+    expect(reply.properties.type).toBe(credit.CreditReservationFailed.type);
+    expect(
+      await count(`SELECT count(*) AS n FROM reservations WHERE order_id = $1`, [command.orderId]),
+    ).toBe(1);
   });
 
   it('retries infrastructure errors, then dead-letters with the reason', async () => {
