@@ -512,8 +512,20 @@ describe.each(overlays)('the %s overlay', (variant) => {
     const backends = (ingress.spec?.rules ?? [])
       .flatMap((rule) => rule.http?.paths ?? [])
       .map((p) => p.backend.service);
-    expect(backends).toEqual([{ name: 'gateway', port: { name: 'http' } }]);
+    expect(new Set(backends.map((backend) => JSON.stringify(backend)))).toEqual(
+      new Set([JSON.stringify({ name: 'gateway', port: { name: 'http' } })]),
+    );
     expect(one<IService>(objects, 'Service', 'gateway').spec?.ports?.[0].name).toBe('http');
+  });
+
+  it('exposes the public API and its docs through the Ingress, never /metrics or the probes', () => {
+    const ingress = one<IIngress>(objects, 'Ingress', 'gateway');
+    const paths = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
+    expect(paths.map(({ path, pathType }) => `${pathType} ${path}`)).toEqual([
+      'Prefix /api',
+      'Prefix /docs',
+      'Exact /docs-json',
+    ]);
   });
 
   it('denies all traffic in the namespace by default', () => {
