@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { InstanceRegistry, LeastPendingBalancer } from '@app/discovery';
@@ -17,22 +17,38 @@ async function aDeadUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-/** A stand-in instance answering every request with `status` (after `delayMs`), counting them. */
+/** A stand-in instance answering every request with `status`, counting what it got. */
 async function anInstance(
   status: number,
-  delayMs = 0,
 ): Promise<{ url: string; hits: () => number; server: Server }> {
   let hits = 0;
   const server = createServer((_request, response) => {
     hits += 1;
-    setTimeout(() => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ ok: status < 400 }));
-    }, delayMs);
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ ok: status < 400 }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, hits: () => hits, server };
+}
+
+/** A stand-in instance that holds the requests it gets until `release`, then answers at once. */
+async function aBusyInstance() {
+  const held: ServerResponse[] = [];
+  let hits = 0;
+  let holding = true;
+  const server = createServer((_request, response) => {
+    hits += 1;
+    if (holding) held.push(response);
+    else response.end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const release = () => {
+    holding = false;
+    for (const response of held.splice(0)) response.end('{}');
+  };
+  return { url: `http://127.0.0.1:${port}`, hits: () => hits, server, release };
 }
 
 describe(UpstreamClient.name, () => {
@@ -86,24 +102,27 @@ describe(UpstreamClient.name, () => {
   });
 
   it('sends new requests past an instance still busy with an earlier one', async () => {
-    const slow = await anInstance(200, 400);
-    const fast = await anInstance(200);
-    servers.push(slow.server, fast.server);
-    registry.sync('static', 'credit', [slow.url, fast.url]);
+    const busy = await aBusyInstance();
+    const idle = await anInstance(200);
+    servers.push(busy.server, idle.server);
+    registry.sync('static', 'credit', [busy.url, idle.url]);
     for (const instance of registry.list()) registry.recordCheck(instance.id, true);
     const get = { method: 'GET' as const, path: '/x' };
 
-    // Two at once go one to each; the slow instance then holds its request for a while.
-    const firstTwo = Promise.all([
-      client.json('credit', get, context),
-      client.json('credit', get, context),
-    ]);
+    // Two at once go one to each instance; the busy one holds its request.
+    const firstTwo = [client.json('credit', get, context), client.json('credit', get, context)];
+    await Promise.race(firstTwo);
     for (let i = 0; i < 4; i += 1) {
       expect((await client.json('credit', get, context)).status).toBe(200);
     }
-    await firstTwo;
+    expect([busy.hits(), idle.hits()]).toEqual([1, 5]);
 
-    expect([slow.hits(), fast.hits()]).toEqual([1, 5]);
+    busy.release();
+    await Promise.all(firstTwo);
+    await client.json('credit', get, context);
+    await client.json('credit', get, context);
+    // Idle again: turns alternate.
+    expect([busy.hits(), idle.hits()]).toEqual([2, 6]);
   });
 
   it('fails over a POST that never reached an instance', async () => {
