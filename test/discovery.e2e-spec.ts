@@ -32,8 +32,6 @@ function startGateway(port: number, env: Record<string, string>): RunningApp {
   return launchApp('gateway', {
     PORT: String(port),
     LOG_FORMAT: 'json',
-    // Only credit runs here: the gateway's readiness needs nothing else.
-    DISCOVERY_REQUIRED_SERVICES: 'credit',
     DISCOVERY_HEALTH_INTERVAL_MS: '400',
     DISCOVERY_HEALTH_TIMEOUT_MS: '300',
     // A killed instance may be ejected by failed reads; it must be back soon after it restarts.

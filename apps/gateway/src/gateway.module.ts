@@ -13,7 +13,7 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrdersService } from './orders/orders.service.js';
 import { RegistryModule } from './registry/registry.module.js';
-import { UpstreamReadiness } from './registry/upstream.readiness.js';
+import { DiscoveryReadiness } from './registry/discovery.readiness.js';
 import { SagasController } from './sagas/sagas.controller.js';
 import { SagasService } from './sagas/sagas.service.js';
 import { CorsMiddleware } from './security/cors.middleware.js';
@@ -34,7 +34,7 @@ export class GatewayModule {
         ...infrastructureModules({
           service: 'gateway',
           config,
-          readiness: [UpstreamReadiness],
+          readiness: [DiscoveryReadiness],
           selfRegister: false,
         }),
         RegistryModule.register(config),

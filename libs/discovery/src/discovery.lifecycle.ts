@@ -17,6 +17,7 @@ export class DiscoveryLifecycle implements OnApplicationBootstrap, OnModuleDestr
   private readonly checker: HealthChecker;
   private dns?: DnsProvider;
   private evictor?: NodeJS.Timeout;
+  private running = false;
 
   constructor(
     private readonly registry: InstanceRegistry,
@@ -41,10 +42,17 @@ export class DiscoveryLifecycle implements OnApplicationBootstrap, OnModuleDestr
       this.evictor.unref();
     }
     this.checker.start();
+    this.running = true;
     this.logger.log(`Discovering instances by ${provider}`);
   }
 
+  /** The provider filled the registry and the health checks run. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   onModuleDestroy(): void {
+    this.running = false;
     this.dns?.stop();
     clearInterval(this.evictor);
     this.checker.stop();

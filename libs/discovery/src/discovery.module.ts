@@ -23,7 +23,7 @@ export class DiscoveryModule {
         },
         DiscoveryLifecycle,
       ],
-      exports: [InstanceRegistry, LeastPendingBalancer],
+      exports: [InstanceRegistry, LeastPendingBalancer, DiscoveryLifecycle],
     };
   }
 }

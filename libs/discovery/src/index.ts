@@ -1,3 +1,4 @@
+export { DiscoveryLifecycle } from './discovery.lifecycle.js';
 export { DiscoveryModule } from './discovery.module.js';
 export type { DiscoveryOptions } from './discovery.options.js';
 export { DnsProvider, type AddressResolver, type DnsTarget } from './dns.provider.js';

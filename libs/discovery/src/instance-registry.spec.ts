@@ -84,13 +84,22 @@ describe(InstanceRegistry.name, () => {
       expect(registry.healthy('credit').map((instance) => instance.id)).toEqual([other]);
     });
 
-    it("never ejects its service's last healthy instance: only a failed check takes it out", () => {
+    it("ejects its service's last healthy instance too: failing every request is not healthy", () => {
       failTimes(other, 3);
       expect(registry.get(other)?.status).toBe('EJECTED');
-      failTimes(id, 10);
-      expect(registry.get(id)?.status).toBe('UP');
+      failTimes(id, 3);
+      expect(registry.get(id)?.status).toBe('EJECTED');
+      expect(registry.healthy('credit')).toEqual([]);
+    });
+
+    it('ends an ejection when a check passes after a failed one: the instance came back', () => {
+      failTimes(id, 3);
+      registry.recordCheck(id, true);
+      expect(registry.get(id)?.status).toBe('EJECTED');
       registry.recordCheck(id, false);
-      expect(registry.get(id)?.status).toBe('DOWN');
+      expect(registry.get(id)?.status).toBe('EJECTED');
+      registry.recordCheck(id, true);
+      expect(registry.get(id)).toMatchObject({ status: 'UP', ejectedUntil: null });
     });
 
     it('does not eject when a success breaks the run of failures', () => {

@@ -127,13 +127,19 @@ export class InstanceRegistry {
     return this.instancesOf(service).filter((instance) => instance.status === 'UP');
   }
 
-  /** A readiness check's result: DOWN at once when it fails, UP again when it passes. */
+  /**
+   * A readiness check's result: DOWN at once when it fails, UP again when it passes. A pass after
+   * a failed check also ends an ejection (as Envoy's `successful_active_health_check_uneject_host`):
+   * the instance went down and came back, a new life, so what it failed before no longer counts.
+   */
   recordCheck(id: string, passed: boolean): void {
     const entry = this.entries.get(id);
     if (!entry) return;
+    const cameBack = passed && entry.lastCheckPassed === false;
     entry.lastCheck = this.now();
     entry.lastCheckPassed = passed;
     entry.failures = passed ? 0 : entry.failures + 1;
+    if (cameBack && this.statusOf(entry) === 'EJECTED') entry.ejectedUntil = this.now();
     if (this.statusOf(entry) !== 'EJECTED') entry.status = passed ? 'UP' : 'DOWN';
   }
 
@@ -144,19 +150,18 @@ export class InstanceRegistry {
   }
 
   /**
-   * A request it failed (no connection, reset, timeout or 5xx): enough in a row eject it, unless
-   * it is its service's last healthy instance. Ejecting that one would only take the service away
-   * (a slow moment under load is not an outage); the active check decides when it is down.
+   * A request it failed (no connection, reset, timeout or 5xx): enough in a row eject it, even
+   * when it is its service's last instance. An instance failing every request is not healthy, and
+   * ejecting it costs only its own routes (a fast 503), never the gateway's readiness
+   * (docs/architecture.md, "Discovery").
    */
   recordFailure(id: string): void {
     const entry = this.entries.get(id);
     if (!entry) return;
     entry.failures += 1;
-    if (entry.failures < this.ejection.consecutiveFailures || this.statusOf(entry) === 'EJECTED') {
-      return;
+    if (entry.failures >= this.ejection.consecutiveFailures && this.statusOf(entry) !== 'EJECTED') {
+      this.eject(entry);
     }
-    const othersUp = this.healthy(entry.service).some((instance) => instance.id !== entry.id);
-    if (othersUp) this.eject(entry);
   }
 
   private eject(entry: Entry): void {

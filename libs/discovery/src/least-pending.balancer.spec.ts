@@ -41,9 +41,17 @@ describe(LeastPendingBalancer.name, () => {
     ).toBeDefined();
   });
 
-  it('tries every known instance when none is healthy, rather than none', () => {
-    for (const id of ['credit@a:1', 'credit@b:1', 'credit@c:1']) registry.recordCheck(id, false);
-    expect(new Set(picks(3))).toEqual(new Set(['credit@a:1', 'credit@b:1', 'credit@c:1']));
+  it('has nothing when every instance is down or ejected, so the route fails fast', () => {
+    registry.recordCheck('credit@a:1', false);
+    registry.recordCheck('credit@b:1', false);
+    for (let i = 0; i < 5; i += 1) registry.recordFailure('credit@c:1');
+    expect(balancer.pick('credit')).toBeUndefined();
+  });
+
+  it('tries instances not checked yet while none is healthy', () => {
+    registry.sync('static', 'order', ['http://a:2', 'http://b:2']);
+    registry.recordCheck('order@a:2', false);
+    expect(new Set([1, 2].map(() => balancer.pick('order')?.id))).toEqual(new Set(['order@b:2']));
   });
 
   it('sends a new request to the instance with the fewest in flight, ties in turn', () => {

@@ -5,8 +5,9 @@ import type { ServiceInstance } from './service-instance.js';
  * Picks the healthy instance of a service with the fewest requests in flight from here, taking
  * tied instances in turn: an idle system is plain round-robin, and a slow instance that piles up
  * requests gets fewer new ones. Skips the instances a request already tried. When none is healthy,
- * every known instance gets a turn (Envoy's "panic" mode): the checks may be wrong or late, and a
- * likely failure beats a certain one.
+ * only instances not checked yet (just started or just discovered) get a turn; one that a check
+ * or its own failures took out gets none, so its routes fail fast with 503 instead of waiting on
+ * an instance known to be down.
  */
 export class LeastPendingBalancer {
   private readonly cursors = new Map<string, number>();
@@ -14,9 +15,16 @@ export class LeastPendingBalancer {
 
   constructor(private readonly registry: InstanceRegistry) {}
 
-  pick(service: string, tried: ReadonlySet<string> = new Set()): ServiceInstance | undefined {
+  /** The instances that may take a request now: the healthy ones, else those not checked yet. */
+  candidates(service: string): ServiceInstance[] {
     const healthy = this.registry.healthy(service);
-    const pool = healthy.length > 0 ? healthy : this.registry.instancesOf(service);
+    return healthy.length > 0
+      ? healthy
+      : this.registry.instancesOf(service).filter((instance) => instance.status === 'UNKNOWN');
+  }
+
+  pick(service: string, tried: ReadonlySet<string> = new Set()): ServiceInstance | undefined {
+    const pool = this.candidates(service);
     const untried = pool.filter((instance) => !tried.has(instance.id));
     // Everything was tried once: a retry may go back to one of them.
     const candidates = untried.length > 0 ? untried : pool;

@@ -35,7 +35,8 @@ const ERRORS: Record<number, string> = {
     'A service refused the request, e.g. an Idempotency-Key reused with another body',
   [HttpStatus.TOO_MANY_REQUESTS]:
     'Too many requests from this client; retry after Retry-After seconds',
-  [HttpStatus.SERVICE_UNAVAILABLE]: 'A service behind the gateway is unavailable',
+  [HttpStatus.SERVICE_UNAVAILABLE]:
+    'A service behind the gateway is unavailable; retry after Retry-After seconds',
 };
 
 /** Error answers of a route, each in the one error shape. */

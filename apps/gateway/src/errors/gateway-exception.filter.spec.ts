@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ArgumentsHost } from '@nestjs/common';
 import { GatewayExceptionFilter } from './gateway-exception.filter.js';
+import { UpstreamUnavailableError } from './gateway.error.js';
 
 class FakeResponse {
   statusCode = 200;
@@ -43,6 +44,20 @@ describe(GatewayExceptionFilter.name, () => {
     filter.catch(new Error('entity.parse.failed'), hostOf(request, response));
     expect(response.headers['x-request-id']).toBe('from-caller');
     expect(JSON.parse(response.body ?? '')).toMatchObject({ requestId: 'from-caller' });
+  });
+
+  it('tells the client when to try an unavailable service again', () => {
+    const response = new FakeResponse();
+    const unavailable = new UpstreamUnavailableError('credit', 'no-healthy-instance', 5);
+    filter.catch(unavailable, hostOf({ id: 'r-9', headers: {}, method: 'GET' }, response));
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'The credit service is unavailable: it has no healthy instance; try again later',
+      requestId: 'r-9',
+    });
   });
 
   it('ends a stream whose headers are gone rather than writing a second answer', () => {

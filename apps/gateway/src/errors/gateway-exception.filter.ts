@@ -8,7 +8,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { errorBodyOf } from './error-body.js';
-import { GatewayError } from './gateway.error.js';
+import { GatewayError, UpstreamUnavailableError } from './gateway.error.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -37,6 +37,9 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.url} failed`, stack);
     }
     response.statusCode = body.statusCode;
+    if (exception instanceof UpstreamUnavailableError) {
+      response.setHeader('retry-after', String(exception.retryAfterSeconds));
+    }
     response.setHeader('content-type', 'application/json; charset=utf-8');
     response.end(JSON.stringify(body));
   }

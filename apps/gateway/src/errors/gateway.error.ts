@@ -30,11 +30,28 @@ export class ValidationFailedError extends GatewayError {
   }
 }
 
-/** No instance of a service answered (connection refused, reset, unknown host): 503. */
+/** Why a service could not take a request. */
+export type UnavailableReason = 'no-healthy-instance' | 'circuit-open' | 'unreachable';
+
+const UNAVAILABLE_BECAUSE: Record<UnavailableReason, string> = {
+  'no-healthy-instance': 'it has no healthy instance',
+  'circuit-open': 'its recent requests failed',
+  unreachable: 'no instance could be reached',
+};
+
+/**
+ * A service could not take the request: 503 with `Retry-After`, naming the service, so a client
+ * knows which part is down and when to try again; every other route keeps working.
+ */
 export class UpstreamUnavailableError extends GatewayError {
   readonly status = HttpStatus.SERVICE_UNAVAILABLE;
-  constructor(readonly service: string) {
-    super(`${service} is unavailable`);
+  constructor(
+    readonly service: string,
+    readonly reason: UnavailableReason = 'unreachable',
+    /** Whole seconds, at least 1. */
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(`The ${service} service is unavailable: ${UNAVAILABLE_BECAUSE[reason]}; try again later`);
     this.name = 'UpstreamUnavailableError';
   }
 }

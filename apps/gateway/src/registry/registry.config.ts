@@ -1,6 +1,5 @@
 import { env } from '@app/config';
 import { z } from 'zod';
-import { SERVICE_NAMES } from '../upstream/service-directory.js';
 
 /**
  * The services' addresses: one URL, or several separated by commas (static discovery spreads
@@ -31,12 +30,6 @@ export const registryEnv = () => ({
     .string()
     .regex(/^[a-z0-9.-]*$/, { error: 'must be lowercase letters, digits, dots and dashes' })
     .default('-headless'),
-  /** Services that must have a healthy instance for the gateway to be ready; comma-separated. */
-  DISCOVERY_REQUIRED_SERVICES: z
-    .string()
-    .default(SERVICE_NAMES.join(','))
-    .transform((value) => urlsOf(value))
-    .pipe(z.array(z.enum(SERVICE_NAMES, { error: `must name ${SERVICE_NAMES.join(', ')}` }))),
   /** Further attempts of a failed idempotent request (or one that never reached an instance). */
   UPSTREAM_RETRIES: z.coerce
     .number({ error: 'must be a number' })

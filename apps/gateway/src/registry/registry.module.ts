@@ -9,11 +9,11 @@ import { RegistrationTokenGuard } from './registration-token.guard.js';
 import { urlsOf } from './registry.config.js';
 import { RegistryController } from './registry.controller.js';
 import { REGISTRATION_TOKEN } from './registry.tokens.js';
-import { UpstreamReadiness } from './upstream.readiness.js';
+import { DiscoveryReadiness } from './discovery.readiness.js';
 
 /**
  * Discovery in the gateway: the registry of instances and its provider, `GET /api/registry`,
- * the registration routes (self-registration only), and the readiness that needs the services.
+ * the registration routes (self-registration only), and the readiness that reports the services.
  * Global, so the health module can use its readiness indicator and the metrics read the registry.
  */
 @Module({})
@@ -32,9 +32,9 @@ export class RegistryModule {
         { provide: REGISTRATION_TOKEN, useValue: discovery.registrationToken },
         RegistrationTokenGuard,
         ServiceDirectory,
-        UpstreamReadiness,
+        DiscoveryReadiness,
       ],
-      exports: [discoveryModule, ServiceDirectory, UpstreamReadiness],
+      exports: [discoveryModule, ServiceDirectory, DiscoveryReadiness],
     };
   }
 }

@@ -47,6 +47,11 @@ export class ServiceDirectory {
     );
   }
 
+  /** Whether any instance of the service may take a request now (healthy, or not checked yet). */
+  hasCandidate(service: ServiceName): boolean {
+    return this.balancer.candidates(service).length > 0;
+  }
+
   report(instance: ServiceInstance, outcome: CallOutcome): void {
     instance.end();
     if (outcome === 'success') this.registry.recordSuccess(instance.id);

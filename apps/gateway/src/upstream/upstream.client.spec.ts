@@ -57,7 +57,10 @@ describe(UpstreamClient.name, () => {
   const servers: Server[] = [];
 
   beforeEach(() => {
-    registry = new InstanceRegistry();
+    // Ejection is the registry's business (its own spec); here it must not hide the breaker.
+    registry = new InstanceRegistry({
+      ejection: { consecutiveFailures: 1000, baseMs: 1000, maxMs: 1000 },
+    });
     const config = loadGatewayConfig({ LOG_LEVEL: 'silent', UPSTREAM_BREAKER_FAILURES: '3' });
     client = new UpstreamClient(
       new ServiceDirectory(registry, new LeastPendingBalancer(registry)),
@@ -158,9 +161,12 @@ describe(UpstreamClient.name, () => {
       await expect(client.json('credit', get, context)).rejects.toThrow();
     }
     const before = failing?.hits();
-    await expect(client.json('credit', get, context)).rejects.toBeInstanceOf(
-      UpstreamUnavailableError,
-    );
+    await expect(client.json('credit', get, context)).rejects.toMatchObject({
+      constructor: UpstreamUnavailableError,
+      reason: 'circuit-open',
+      // UPSTREAM_BREAKER_HALF_OPEN_MS defaults to 10 s: try again when the circuit lets one by.
+      retryAfterSeconds: 10,
+    });
     expect(failing?.hits()).toBe(before);
   });
 
@@ -168,5 +174,31 @@ describe(UpstreamClient.name, () => {
     await expect(
       client.json('payment', { method: 'GET', path: '/x' }, context),
     ).rejects.toBeInstanceOf(UpstreamUnavailableError);
+  });
+
+  it('answers 503 at once, naming the service, when its only instance is down', async () => {
+    const [down] = await credit(200);
+    registry.recordCheck(registry.instancesOf('credit')[0].id, false);
+    const failure = client.json('credit', { method: 'GET', path: '/x' }, context);
+    await expect(failure).rejects.toMatchObject({
+      constructor: UpstreamUnavailableError,
+      reason: 'no-healthy-instance',
+      // One health-check interval (5 s by default): when the gateway may see it back.
+      retryAfterSeconds: 5,
+      message: 'The credit service is unavailable: it has no healthy instance; try again later',
+    });
+    expect(down?.hits()).toBe(0);
+  });
+
+  it('does not open the circuit for requests that found no instance to call', async () => {
+    const [instance] = await credit(200);
+    const id = registry.instancesOf('credit')[0].id;
+    registry.recordCheck(id, false);
+    for (let i = 0; i < 5; i += 1) {
+      await expect(client.json('credit', { method: 'GET', path: '/x' }, context)).rejects.toThrow();
+    }
+    registry.recordCheck(id, true);
+    expect((await client.json('credit', { method: 'GET', path: '/x' }, context)).status).toBe(200);
+    expect(instance?.hits()).toBe(1);
   });
 });

@@ -62,6 +62,8 @@ export class UpstreamClient {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly breakers = new Map<ServiceName, CircuitBreakerPolicy>();
+  /** Seconds a 503 tells the client to wait: until the next check, or the circuit's next try. */
+  private readonly retryAfter: { noHealthyInstance: number; circuitOpen: number };
 
   constructor(
     private readonly directory: ServiceDirectory,
@@ -69,6 +71,10 @@ export class UpstreamClient {
   ) {
     this.timeoutMs = config.UPSTREAM_TIMEOUT_MS;
     this.retries = config.UPSTREAM_RETRIES;
+    this.retryAfter = {
+      noHealthyInstance: secondsOf(config.DISCOVERY_HEALTH_INTERVAL_MS),
+      circuitOpen: secondsOf(config.UPSTREAM_BREAKER_HALF_OPEN_MS),
+    };
   }
 
   /** A JSON request answered with JSON, within the route's timeout. */
@@ -105,6 +111,14 @@ export class UpstreamClient {
     context: ForwardedContext,
     receive: (response: Response, signal: AbortSignal, abort: AbortController) => Promise<R>,
   ): Promise<R> {
+    // No healthy instance: answer at once, and leave the breaker alone (no call was made).
+    if (!this.directory.hasCandidate(service)) {
+      throw new UpstreamUnavailableError(
+        service,
+        'no-healthy-instance',
+        this.retryAfter.noHealthyInstance,
+      );
+    }
     try {
       return await this.breakerFor(service).execute(() =>
         this.withFailover(service, request, context, receive),
@@ -112,7 +126,7 @@ export class UpstreamClient {
     } catch (error) {
       if (!(error instanceof BrokenCircuitError)) throw error;
       this.logger.warn(`${service} circuit is open: failing fast`);
-      throw new UpstreamUnavailableError(service);
+      throw new UpstreamUnavailableError(service, 'circuit-open', this.retryAfter.circuitOpen);
     }
   }
 
@@ -124,7 +138,11 @@ export class UpstreamClient {
   ): Promise<R> {
     const idempotent = request.method === 'GET' || hasIdempotencyKey(request);
     const tried = new Set<string>();
-    let failure: Error = new UpstreamUnavailableError(service);
+    let failure: Error = new UpstreamUnavailableError(
+      service,
+      'no-healthy-instance',
+      this.retryAfter.noHealthyInstance,
+    );
     for (let attempt = 0; attempt <= this.retries; attempt += 1) {
       const instance = this.directory.instanceFor(service, tried);
       if (!instance) {
@@ -206,7 +224,11 @@ export class UpstreamClient {
     const notConnected = typeof code === 'string' && NOT_CONNECTED.has(code);
     this.logger.warn(`${service} instance ${instance.id} is unreachable: ${String(cause)}`);
     return {
-      error: new UpstreamUnavailableError(service),
+      error: new UpstreamUnavailableError(
+        service,
+        'unreachable',
+        this.retryAfter.noHealthyInstance,
+      ),
       passive: 'failure',
       // A request that never left may go anywhere; one that may have arrived, only if idempotent.
       retry: (idempotent) => notConnected || idempotent,
@@ -239,6 +261,10 @@ export class UpstreamClient {
 function isServiceFailure(error: unknown): boolean {
   if (error instanceof UpstreamResponseError) return error.upstreamStatus >= 500;
   return error instanceof UpstreamUnavailableError || error instanceof UpstreamTimeoutError;
+}
+
+function secondsOf(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
 }
 
 function hasIdempotencyKey(request: UpstreamRequest): boolean {
