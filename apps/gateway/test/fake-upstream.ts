@@ -20,7 +20,10 @@ export type FakeHandler = (
   raw: IncomingMessage,
 ) => void;
 
-/** A stand-in service over real HTTP: records what it receives, answers as the test says. */
+/**
+ * A stand-in service over real HTTP: records what it receives, answers as the test says. It is
+ * healthy: it answers the gateway's readiness checks itself, without recording them.
+ */
 export class FakeUpstream {
   readonly requests: RecordedRequest[] = [];
   handler: FakeHandler = (_request, response) => answer(response, 404, { message: 'no route' });
@@ -32,6 +35,7 @@ export class FakeUpstream {
       raw.setEncoding('utf8');
       raw.on('data', (chunk: string) => (body += chunk));
       raw.on('end', () => {
+        if (raw.url === '/health/ready') return answer(response, 200, { status: 'ok' });
         const request = {
           method: raw.method ?? '',
           url: raw.url ?? '',
