@@ -25,6 +25,11 @@ export const sagaOrchestratorConfigSchema = z
     /** The charge's wait; past it (on every attempt) the outcome counts as unknown and is undone. */
     PLACE_ORDER_PAYMENT_TIMEOUT_MS: env.positiveInt(10_000),
     PLACE_ORDER_PAYMENT_ATTEMPTS: env.positiveInt(2),
+    /**
+     * How long a place-order command may wait behind a busy participant's backlog (its queue has
+     * messages and consumers) before overdue replies count as attempts again.
+     */
+    PLACE_ORDER_STEP_BUDGET_MS: env.positiveInt(120_000),
     /** Backoff between retries of a failed compensation (doubling up to the maximum). */
     SAGA_RETRY_INITIAL_DELAY_MS: env.positiveInt(1000),
     SAGA_RETRY_MAX_DELAY_MS: env.positiveInt(60_000),

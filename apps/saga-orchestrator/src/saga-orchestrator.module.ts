@@ -16,6 +16,7 @@ export class SagaOrchestratorModule {
       stepTimeoutMs: config.PLACE_ORDER_STEP_TIMEOUT_MS,
       paymentTimeoutMs: config.PLACE_ORDER_PAYMENT_TIMEOUT_MS,
       paymentAttempts: config.PLACE_ORDER_PAYMENT_ATTEMPTS,
+      stepBudgetMs: config.PLACE_ORDER_STEP_BUDGET_MS,
       retry: {
         initialDelayMs: config.SAGA_RETRY_INITIAL_DELAY_MS,
         maxDelayMs: config.SAGA_RETRY_MAX_DELAY_MS,

@@ -172,16 +172,24 @@ function commandsOf(sagaId: string): string[] {
 }
 
 let baseUrl: string;
+/** The test participants' consumer tags, by service, so a test can take one off its queue. */
+const consumers = new Map<string, string>();
+
+async function consumeAs(service: string): Promise<void> {
+  const { consumerTag } = await channel.consume(
+    topology.queue(`${service}.commands`),
+    (message) => {
+      if (message) onCommand(message);
+    },
+  );
+  consumers.set(service, consumerTag);
+}
 
 beforeAll(async () => {
   baseUrl = (await orchestrator.start()).url;
   amqp = await connect(AMQP_URL, { noDelay: true });
   channel = await amqp.createChannel();
-  for (const service of PARTICIPANTS) {
-    await channel.consume(topology.queue(`${service}.commands`), (message) => {
-      if (message) onCommand(message);
-    });
-  }
+  for (const service of PARTICIPANTS) await consumeAs(service);
 });
 
 afterAll(async () => {
@@ -309,6 +317,47 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
     ]);
     expect(saga.lastError).toBe('step "charge payment" timed out after 2 attempts');
     expect(saga.steps.filter((step) => step.event === 'timed-out')).toHaveLength(2);
+  });
+
+  it('waits for a busy payment instead of counting its backlog as timeouts, and completes', async () => {
+    // Payment, busy: one worker holds a command it has not finished, so the next one waits.
+    await channel.cancel(consumers.get('payment') ?? '');
+    const busyWorker = await amqp.createChannel();
+    try {
+      await busyWorker.prefetch(1);
+      const queue = topology.queue('payment.commands');
+      let held = 0;
+      await busyWorker.consume(queue, () => (held += 1));
+      busyWorker.sendToQueue(queue, Buffer.from('{}'), { type: 'payment.charge-payment' });
+      await eventually(() => held === 1, { what: 'the busy worker holds a command' });
+
+      const started = await start(baseUrl, aPlaceOrder());
+      // PLACE_ORDER_PAYMENT_TIMEOUT_MS is 800 ms with 2 attempts: an idle participant would
+      // have been given up on after about 2 s; a busy one is waited for.
+      await eventually(
+        async () => {
+          const { body } = await http(baseUrl, 'GET', `/sagas/${started.sagaId}`);
+          const steps = (body as unknown as SagaBody).steps;
+          return steps.filter((step) => step.event === 'waiting').length >= 3;
+        },
+        { what: 'the saga waits three times for the busy payment' },
+      );
+      await busyWorker.close();
+      await consumeAs('payment');
+
+      const saga = await settled(baseUrl, started.sagaId, 'COMPLETED');
+      expect(saga.steps.filter((step) => step.event === 'timed-out')).toEqual([]);
+      expect(commandsOf(started.sagaId)).not.toContain(payment.CancelPayment.type);
+      // Nothing was re-sent into the backlog: the charge arrived once.
+      expect(
+        commandsOf(started.sagaId).filter((type) => type === payment.ChargePayment.type),
+      ).toHaveLength(1);
+    } finally {
+      await busyWorker.close().catch(() => undefined);
+      if (!(await channel.checkQueue(topology.queue('payment.commands'))).consumerCount) {
+        await consumeAs('payment');
+      }
+    }
   });
 
   it('goes to FAILED when a compensation keeps failing, and retries it on request', async () => {

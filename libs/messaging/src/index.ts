@@ -19,4 +19,5 @@ export { CreateInbox1795654000001 } from './migrations/1795654000001-create-inbo
 export { CreateOutbox1795654000000 } from './migrations/1795654000000-create-outbox.js';
 export { messagingMigrations } from './migrations/messaging-migrations.js';
 export { OutboxRelay } from './outbox-relay.js';
+export { QueueProbe, type QueueLoad } from './queue-probe.js';
 export { REPLIES_QUEUE, Topology } from './topology.js';

@@ -17,6 +17,7 @@ import {
   type ResolvedMessagingOptions,
 } from './messaging.options.js';
 import { OutboxRelay } from './outbox-relay.js';
+import { QueueProbe } from './queue-probe.js';
 import { RequestTraceMiddleware } from './request-trace.middleware.js';
 import { Topology } from './topology.js';
 
@@ -52,6 +53,7 @@ export class MessagingModule implements NestModule {
         MessageDispatcher,
         MessageConsumer,
         OutboxRelay,
+        QueueProbe,
         FaultInjector,
         MessagingMetrics,
       ],
@@ -62,6 +64,7 @@ export class MessagingModule implements NestModule {
         MessagingMetrics,
         Topology,
         OutboxRelay,
+        QueueProbe,
       ],
     };
   }

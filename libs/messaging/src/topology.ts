@@ -23,6 +23,11 @@ export class Topology {
     return this.name(logical);
   }
 
+  /** The logical queue a command type is routed to: `credit.reserve-credit` → `credit.commands`. */
+  commandsQueueOf(commandType: string): string {
+    return `${commandType.split('.')[0]}.commands`;
+  }
+
   deadLetterQueue(logical: string): string {
     return `${this.queue(logical)}.dead-letter`;
   }

@@ -8,6 +8,11 @@ export interface CommandCall<S> {
   timeoutMs: number;
   /** Sends of one command (re-sends after a timeout and retries after a failure) before giving up. */
   maxAttempts: number;
+  /**
+   * The longest a busy participant may take, from the first send, before overdue replies count
+   * as attempts again: time its queue holds the command counts only against this.
+   */
+  budgetMs: number;
 }
 
 export interface SagaStep<S> {
@@ -49,6 +54,8 @@ export interface SagaOptions {
   retry?: Partial<RetryPolicy>;
   /** Default wait for a reply, for steps and compensations that name none. */
   timeout?: Duration;
+  /** Default budget of each command while its participant is busy (see `CommandCall.budgetMs`). */
+  budget?: Duration;
 }
 
 export interface CompensationOptions {
@@ -57,6 +64,7 @@ export interface CompensationOptions {
 }
 
 const DEFAULT_TIMEOUT: Duration = '10s';
+const DEFAULT_BUDGET: Duration = '2m';
 const STEP_ATTEMPTS = 3;
 const COMPENSATION_ATTEMPTS = 5;
 const RETRY_UNTIL_DONE_ATTEMPTS = 20;
@@ -68,17 +76,20 @@ export function defineSaga<S extends object>(name: string, options: SagaOptions)
 
 export class SagaBuilder<S> {
   private readonly steps: SagaStep<S>[] = [];
-  private readonly defaultTimeoutMs: number;
+  private readonly defaults: CallDefaults;
 
   constructor(
     private readonly name: string,
     private readonly options: SagaOptions,
   ) {
-    this.defaultTimeoutMs = toMilliseconds(options.timeout ?? DEFAULT_TIMEOUT);
+    this.defaults = {
+      timeoutMs: toMilliseconds(options.timeout ?? DEFAULT_TIMEOUT),
+      budgetMs: toMilliseconds(options.budget ?? DEFAULT_BUDGET),
+    };
   }
 
   step(name: string): StepStart<S> {
-    return new StepStart(this, name, this.defaultTimeoutMs, (step) => this.steps.push(step));
+    return new StepStart(this, name, this.defaults, (step) => this.steps.push(step));
   }
 
   build(): SagaDefinition<S> {
@@ -110,11 +121,17 @@ export class SagaBuilder<S> {
   }
 }
 
+/** What a command call gets when its step names nothing else. */
+interface CallDefaults {
+  timeoutMs: number;
+  budgetMs: number;
+}
+
 export class StepStart<S> {
   constructor(
     private readonly saga: SagaBuilder<S>,
     private readonly name: string,
-    private readonly defaultTimeoutMs: number,
+    private readonly defaults: CallDefaults,
     private readonly add: (step: SagaStep<S>) => void,
   ) {}
 
@@ -125,12 +142,12 @@ export class StepStart<S> {
   ): StepBuilder<S, C> {
     const step: SagaStep<S> = {
       name: this.name,
-      invoke: { command, payload, timeoutMs: this.defaultTimeoutMs, maxAttempts: STEP_ATTEMPTS },
+      invoke: { command, payload, ...this.defaults, maxAttempts: STEP_ATTEMPTS },
       pivot: false,
       retryUntilDone: false,
     };
     this.add(step);
-    return new StepBuilder<S, C>(this.saga, step, this.defaultTimeoutMs);
+    return new StepBuilder<S, C>(this.saga, step, this.defaults);
   }
 }
 
@@ -138,7 +155,7 @@ export class StepBuilder<S, C extends CommandDefinition> {
   constructor(
     private readonly saga: SagaBuilder<S>,
     private readonly current: SagaStep<S>,
-    private readonly defaultTimeoutMs: number,
+    private readonly defaults: CallDefaults,
   ) {}
 
   /** Folds the success reply into the state. */
@@ -156,7 +173,8 @@ export class StepBuilder<S, C extends CommandDefinition> {
     this.current.compensation = {
       command,
       payload,
-      timeoutMs: options.timeout ? toMilliseconds(options.timeout) : this.defaultTimeoutMs,
+      timeoutMs: options.timeout ? toMilliseconds(options.timeout) : this.defaults.timeoutMs,
+      budgetMs: this.defaults.budgetMs,
       maxAttempts: options.attempts ?? COMPENSATION_ATTEMPTS,
     };
     return this;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { MessageBus, type Envelope } from '@app/messaging';
+import { MessageBus, QueueProbe, type Envelope } from '@app/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { SagaDefinition } from './saga-definition.js';
 import { IdempotencyConflictError } from './idempotency-conflict.error.js';
@@ -8,7 +8,13 @@ import { SagaMetrics } from './saga-metrics.js';
 import { SagaNotFoundError } from './saga-not-found.error.js';
 import { snapshotOf, type SagaRecord } from './saga-record.js';
 import { SagaRegistry } from './saga-registry.js';
-import { SagaStateMachine, type SagaClock, type Transition } from './saga-state-machine.js';
+import {
+  SagaStateMachine,
+  type ParticipantObservation,
+  type SagaClock,
+  type SagaSnapshot,
+  type Transition,
+} from './saga-state-machine.js';
 import { SagaStore } from './saga-store.js';
 
 export interface StartOptions {
@@ -48,6 +54,7 @@ export class SagaEngine {
     private readonly registry: SagaRegistry,
     private readonly store: SagaStore,
     private readonly metrics: SagaMetrics,
+    private readonly probe: QueueProbe,
   ) {}
 
   start<S extends object>(
@@ -79,6 +86,7 @@ export class SagaEngine {
         attempt: snapshot.attempt,
         awaitingMessageId: snapshot.awaitingMessageId,
         deadline: snapshot.deadline,
+        stepStartedAt: snapshot.stepStartedAt,
         lastError: snapshot.lastError,
         version: 1,
         customerId: options.customerId ?? null,
@@ -131,7 +139,10 @@ export class SagaEngine {
       return await this.dataSource.transaction(async (manager) => {
         due = await this.store.lockNextExpired(manager, this.clock.now());
         if (!due) return false;
-        const transition = this.machineOf(due).deadline(snapshotOf(due));
+        const machine = this.machineOf(due);
+        const snapshot = snapshotOf(due);
+        const participant = await this.observe(machine, snapshot);
+        const transition = machine.deadline(snapshot, participant);
         if (!(await this.apply(manager, due, transition))) {
           throw new Error(`Saga ${due.id} changed although it was locked`);
         }
@@ -149,6 +160,21 @@ export class SagaEngine {
       );
       return true;
     }
+  }
+
+  /**
+   * Whether the participant an overdue command went to is busy: its queue holds messages and is
+   * consumed. Then the command most likely waits in that queue, and the deadline measured the
+   * queue, not the participant. A broker that cannot tell counts as not busy.
+   */
+  private async observe(
+    machine: SagaStateMachine<object>,
+    snapshot: SagaSnapshot<object>,
+  ): Promise<ParticipantObservation> {
+    const command = machine.awaitedCommand(snapshot);
+    const load = command && (await this.probe.loadOf(command.type));
+    if (!load) return { busy: false };
+    return { busy: load.ready > 0 && load.consumers > 0, queued: load.ready };
   }
 
   /** An operator retries a FAILED saga's failing command. */

@@ -3,6 +3,7 @@ import type { SagaDefinition } from './saga-definition.js';
 import {
   SagaStateMachine,
   type OutgoingCommand,
+  type ParticipantObservation,
   type SagaSnapshot,
   type StepLogEntry,
   type Transition,
@@ -80,12 +81,15 @@ export class SagaHarness<S> {
     }
   }
 
-  /** The awaited reply does not come: the deadline passes. */
-  timeout(): Promise<void> {
+  /**
+   * The awaited reply does not come: the deadline passes, with the participant's queue seen as
+   * the engine would see it (idle unless told `{ busy: true }`).
+   */
+  timeout(participant?: ParticipantObservation): Promise<void> {
     return this.act(() => {
       if (!this.current.deadline) throw new Error(`No deadline to pass: ${this.current.status}`);
       this.time = this.current.deadline.getTime();
-      return this.machine.deadline(this.current);
+      return this.machine.deadline(this.current, participant);
     });
   }
 
@@ -149,8 +153,8 @@ export class SentCommand<S, C extends CommandDefinition> {
     return Promise.resolve();
   }
 
-  timeout(): Promise<void> {
-    return this.harness.timeout();
+  timeout(participant?: ParticipantObservation): Promise<void> {
+    return this.harness.timeout(participant);
   }
 }
 

@@ -13,6 +13,7 @@ export interface SagaRecord {
   attempt: number;
   awaitingMessageId: string | null;
   deadline: Date | null;
+  stepStartedAt: Date | null;
   lastError: string | null;
   version: number;
   customerId: string | null;
@@ -46,6 +47,7 @@ export function snapshotOf(record: SagaRecord): SagaSnapshot<object> {
     attempt: record.attempt,
     awaitingMessageId: record.awaitingMessageId,
     deadline: record.deadline,
+    stepStartedAt: record.stepStartedAt,
     lastError: record.lastError,
   };
 }

@@ -141,6 +141,71 @@ describe(SagaStateMachine.name, () => {
     );
   });
 
+  describe('a deadline measures the participant, not its queue', () => {
+    const busy = { busy: true, queued: 40 };
+
+    it('costs no attempt and re-sends nothing while the participant works through a backlog', async () => {
+      const saga = sagaHarness(reserveSaga, aState());
+      await saga.expectSent(order.CreatePendingOrder).replySuccess();
+      const reserve = saga.expectSent(credit.ReserveCredit);
+      for (let overdue = 0; overdue < 5; overdue += 1) {
+        await reserve.timeout(busy);
+        saga.expectNothingSent();
+      }
+      expect(saga.snapshot.attempt).toBe(1);
+      expect(saga.timeline.at(-1)).toMatchObject({
+        event: 'waiting',
+        detail: 'participant busy (40 queued); attempt 1 not counted',
+      });
+      // The command was only queued: its reply, when it comes, moves the saga on.
+      await reserve.replySuccess({ reservationId: 'r-1' });
+      await saga.expectSent(order.ApproveOrder).replySuccess();
+      saga.expectStatus('COMPLETED');
+    });
+
+    it('counts overdue replies again once the budget from the first send is spent', () => {
+      const budgeted = defineSaga<ReserveState>('budgeted', {
+        version: 1,
+        timeout: '5s',
+        budget: '12s',
+      })
+        .step('create order')
+        .invoke(order.CreatePendingOrder, ({ orderId, customerId }) => ({
+          orderId,
+          customerId,
+          total: { amount: 100, currency: 'EUR' },
+        }))
+        .build();
+      let now = 0;
+      const machine = new SagaStateMachine(budgeted, {
+        now: () => new Date(now),
+        newId: () => randomUUID(),
+      });
+      const sent = machine.start(aState()).snapshot;
+      now = 5000;
+      const waited = machine.deadline(sent, busy);
+      expect(waited.send).toEqual([]);
+      expect(waited.snapshot.deadline?.getTime()).toBe(10_000);
+      now = 10_000;
+      const capped = machine.deadline(waited.snapshot, busy);
+      expect(capped.snapshot.deadline?.getTime()).toBe(12_000);
+      now = 12_000;
+      const resent = machine.deadline(capped.snapshot, busy);
+      expect(resent.send).toMatchObject([{ messageId: sent.awaitingMessageId, resend: true }]);
+      expect(resent.snapshot.attempt).toBe(2);
+    });
+
+    it('re-sends as before when the participant is idle: the command, or its reply, was lost', async () => {
+      const saga = sagaHarness(reserveSaga, aState());
+      const create = saga.expectSent(order.CreatePendingOrder);
+      await create.timeout({ busy: false, queued: 0 });
+      expect(saga.expectSent(order.CreatePendingOrder).sent).toMatchObject({
+        messageId: create.sent.messageId,
+        resend: true,
+      });
+    });
+  });
+
   it('ignores late, unrelated and duplicate replies, recording them in the timeline', () => {
     const machine = new SagaStateMachine(reserveSaga, {
       now: () => new Date(0),

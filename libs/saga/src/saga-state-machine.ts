@@ -17,7 +17,19 @@ export interface SagaSnapshot<S> {
   /** The command whose reply the saga waits for; null while a retry waits out its backoff. */
   awaitingMessageId: string | null;
   deadline: Date | null;
+  /** The first send of the current command: where its budget starts. */
+  stepStartedAt: Date | null;
   lastError: string | null;
+}
+
+/**
+ * What the engine saw of the participant when a reply was overdue: its queue holds messages and
+ * has consumers, so it is alive and busy, and the command most likely waits in that queue.
+ */
+export interface ParticipantObservation {
+  busy: boolean;
+  /** Messages waiting in its queue, for the timeline. */
+  queued?: number;
 }
 
 export interface OutgoingCommand {
@@ -35,6 +47,7 @@ export type StepEvent =
   | 'failed'
   | 'timed-out'
   | 'retry-scheduled'
+  | 'waiting'
   | 'ignored'
   | 'operator';
 
@@ -90,6 +103,7 @@ export class SagaStateMachine<S> {
       attempt: 0,
       awaitingMessageId: null,
       deadline: null,
+      stepStartedAt: null,
       lastError: null,
     };
     return this.sendCurrent(this.begin(initial), this.clock.newId(), 'sent');
@@ -107,13 +121,36 @@ export class SagaStateMachine<S> {
     return this.ignore(snapshot, reply, `not a reply to ${command.type}`);
   }
 
-  /** The deadline passed: a backoff ended (send again) or a reply is overdue (re-send or give up). */
-  deadline(snapshot: SagaSnapshot<S>): Transition<S> {
+  /**
+   * The deadline passed: a backoff ended (send again) or a reply is overdue (re-send or give up).
+   * A deadline measures the participant, not its queue: while the participant is busy with a
+   * backlog, an overdue reply costs no attempt and nothing is re-sent (a re-send would only
+   * lengthen that queue), until the step's budget from its first send runs out.
+   */
+  deadline(
+    snapshot: SagaSnapshot<S>,
+    participant: ParticipantObservation = { busy: false },
+  ): Transition<S> {
     if (isTerminal(snapshot.status)) return { snapshot, send: [], log: [], changed: false };
     const call = this.callOf(snapshot);
     if (!snapshot.awaitingMessageId) {
       // A failure reply was final for that message id: the retry is a new message.
       return this.sendCurrent(snapshot, this.clock.newId(), 'sent');
+    }
+    const budgetEnds = this.budgetEndOf(snapshot, call);
+    const now = this.clock.now().getTime();
+    if (participant.busy && now < budgetEnds) {
+      const waiting: SagaSnapshot<S> = {
+        ...snapshot,
+        deadline: new Date(Math.min(now + call.timeoutMs, budgetEnds)),
+      };
+      const queued = participant.queued === undefined ? '' : ` (${participant.queued} queued)`;
+      const log = this.entry(waiting, 'waiting', {
+        messageType: call.command.type,
+        messageId: snapshot.awaitingMessageId,
+        detail: `participant busy${queued}; attempt ${snapshot.attempt} not counted`,
+      });
+      return { snapshot: waiting, send: [], log: [log], changed: true };
     }
     const timedOut = this.entry(snapshot, 'timed-out', {
       messageType: call.command.type,
@@ -128,6 +165,12 @@ export class SagaStateMachine<S> {
     const error = `${this.describe(snapshot)} timed out after ${snapshot.attempt} attempts`;
     const next = this.exhausted(snapshot, error, true);
     return { ...next, log: [timedOut, ...next.log] };
+  }
+
+  /** The command whose reply is overdue at this snapshot's deadline; none while a retry backs off. */
+  awaitedCommand(snapshot: SagaSnapshot<S>): CommandDefinition | undefined {
+    if (isTerminal(snapshot.status) || !snapshot.awaitingMessageId) return undefined;
+    return this.callOf(snapshot).command;
   }
 
   /** An operator retries a FAILED saga: its failing command is sent again, with fresh attempts. */
@@ -277,11 +320,13 @@ export class SagaStateMachine<S> {
     // Each later attempt waits longer: the step's timeout plus the retry backoff.
     const waitMs =
       call.timeoutMs + (attempt > 1 ? backoffMs(attempt - 1, this.definition.retry) : 0);
+    const now = this.clock.now();
     const next: SagaSnapshot<S> = {
       ...snapshot,
       attempt,
       awaitingMessageId: messageId,
-      deadline: new Date(this.clock.now().getTime() + waitMs),
+      deadline: new Date(now.getTime() + waitMs),
+      stepStartedAt: snapshot.stepStartedAt ?? now,
     };
     const outgoing: OutgoingCommand = {
       messageId,
@@ -298,11 +343,30 @@ export class SagaStateMachine<S> {
   }
 
   private begin(snapshot: SagaSnapshot<S>): SagaSnapshot<S> {
-    return { ...snapshot, attempt: 0, awaitingMessageId: null, deadline: null };
+    return {
+      ...snapshot,
+      attempt: 0,
+      awaitingMessageId: null,
+      deadline: null,
+      stepStartedAt: null,
+    };
   }
 
   private settled(snapshot: SagaSnapshot<S>, status: SagaStatus): SagaSnapshot<S> {
-    return { ...snapshot, status, attempt: 0, awaitingMessageId: null, deadline: null };
+    return {
+      ...snapshot,
+      status,
+      attempt: 0,
+      awaitingMessageId: null,
+      deadline: null,
+      stepStartedAt: null,
+    };
+  }
+
+  /** When a busy participant stops buying time: the budget after the command's first send. */
+  private budgetEndOf(snapshot: SagaSnapshot<S>, call: CommandCall<S>): number {
+    const started = snapshot.stepStartedAt ?? this.clock.now();
+    return started.getTime() + call.budgetMs;
   }
 
   private ignore(snapshot: SagaSnapshot<S>, reply: IncomingReply, why: string): Transition<S> {

@@ -15,6 +15,7 @@ interface InstanceRow {
   attempt: number;
   awaiting_message_id: string | null;
   deadline: Date | null;
+  step_started_at: Date | null;
   last_error: string | null;
   version: number;
   customer_id: string | null;
@@ -56,8 +57,8 @@ export class SagaStore {
     const rows: unknown[] = await manager.query(
       `INSERT INTO saga_instances (id, saga_type, definition_version, status, direction, current_step,
          data, attempt, awaiting_message_id, deadline, last_error, version, customer_id,
-         idempotency_key, request_fingerprint, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+         idempotency_key, request_fingerprint, created_at, updated_at, step_started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
       [
         record.id,
@@ -76,6 +77,7 @@ export class SagaStore {
         record.idempotencyKey,
         record.requestFingerprint,
         record.createdAt,
+        record.stepStartedAt,
       ],
     );
     return rows.length === 1;
@@ -109,7 +111,7 @@ export class SagaStore {
       `WITH moved AS (
          UPDATE saga_instances SET status = $3, direction = $4, current_step = $5, data = $6,
            attempt = $7, awaiting_message_id = $8, deadline = $9, last_error = $10,
-           version = version + 1, updated_at = $11
+           version = version + 1, updated_at = $11, step_started_at = $12
          WHERE id = $1 AND version = $2 RETURNING id)
        SELECT id FROM moved`,
       [
@@ -124,6 +126,7 @@ export class SagaStore {
         snapshot.deadline,
         snapshot.lastError,
         now,
+        snapshot.stepStartedAt,
       ],
     );
     return rows.length === 1;
@@ -227,6 +230,7 @@ function recordOf(row: InstanceRow): SagaRecord {
     attempt: row.attempt,
     awaitingMessageId: row.awaiting_message_id,
     deadline: row.deadline,
+    stepStartedAt: row.step_started_at,
     lastError: row.last_error,
     version: row.version,
     customerId: row.customer_id,

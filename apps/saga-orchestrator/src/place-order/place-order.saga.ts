@@ -16,6 +16,8 @@ export interface PlaceOrderSettings {
   paymentTimeoutMs: number;
   /** Sends of the charge before its outcome counts as unknown and the saga compensates. */
   paymentAttempts: number;
+  /** How long each command may wait behind a busy participant's queue. */
+  stepBudgetMs: number;
   retry: RetryPolicy;
 }
 
@@ -23,6 +25,7 @@ export const DEFAULT_PLACE_ORDER_SETTINGS: PlaceOrderSettings = {
   stepTimeoutMs: 10_000,
   paymentTimeoutMs: 10_000,
   paymentAttempts: 2,
+  stepBudgetMs: 120_000,
   retry: { initialDelayMs: 1000, maxDelayMs: 60_000 },
 };
 
@@ -37,6 +40,7 @@ export function placeOrderSaga(
     defineSaga<PlaceOrderState>('place-order', {
       version: 1,
       timeout: settings.stepTimeoutMs,
+      budget: settings.stepBudgetMs,
       retry: settings.retry,
     })
       .step('create pending order')
