@@ -1,4 +1,5 @@
 import { launchApp, stopApp, waitForStatus, type RunningApp } from './app-process.js';
+import { eventually } from './eventually.js';
 
 const local = (port: number) => `http://127.0.0.1:${port}`;
 
@@ -84,17 +85,35 @@ export function envFor(
   };
 }
 
-/** Starts the whole system as separate processes and waits until every app is ready. */
+/**
+ * Starts the whole system as separate processes and waits until every app is ready and the
+ * gateway has seen every service ready (its readiness no longer waits for them).
+ */
 export async function startSystem(extra: Record<string, string> = {}): Promise<RunningApp[]> {
   const apps = SYSTEM.map((app) => launchApp(app.name, envFor(app, extra)));
   try {
     await Promise.all(apps.map((app) => waitForStatus(`${app.url}/health/ready`, 200, 60_000)));
+    await eventually(gatewaySeesEveryService, {
+      timeoutMs: 30_000,
+      what: 'the gateway sees a healthy instance of every service',
+    });
   } catch (error) {
     const logs = apps.map((app) => `--- ${app.name}\n${app.output().slice(-3000)}`).join('\n');
     await stopSystem(apps);
     throw new Error(`${(error as Error).message}\n${logs}`);
   }
   return apps;
+}
+
+/** The gateway's readiness details count each service's healthy instances. */
+async function gatewaySeesEveryService(): Promise<boolean> {
+  const response = await fetch(`${GATEWAY_URL}/health/ready`).catch(() => undefined);
+  if (!response?.ok) return false;
+  const body = (await response.json()) as {
+    details?: { discovery?: { upstreams?: Record<string, { healthy: number }> } };
+  };
+  const upstreams = Object.values(body.details?.discovery?.upstreams ?? {});
+  return upstreams.length > 0 && upstreams.every((upstream) => upstream.healthy > 0);
 }
 
 export async function stopSystem(apps: RunningApp[]): Promise<void> {

@@ -17,6 +17,9 @@ export interface HealthCheckOptions {
 export class HealthChecker {
   private readonly logger = new Logger(HealthChecker.name);
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Failed checks of instances never seen ready yet: most are still starting. */
+  private readonly startingFailures = new Map<string, number>();
+  private readonly seenReady = new Set<string>();
   private running = false;
 
   constructor(
@@ -64,23 +67,45 @@ export class HealthChecker {
   private schedule(instance: ServiceInstance, delayMs: number): void {
     this.cancel(instance.id);
     const timer = setTimeout(() => {
-      void this.check(instance).finally(() => {
-        if (this.running && this.timers.get(instance.id) === timer) {
-          this.schedule(instance, this.nextDelay());
-        }
-      });
+      void this.check(instance)
+        .then((passed) => this.track(instance.id, passed))
+        .finally(() => {
+          if (this.running && this.timers.get(instance.id) === timer) {
+            this.schedule(instance, this.nextDelay(instance.id));
+          }
+        });
     }, delayMs);
     timer.unref();
     this.timers.set(instance.id, timer);
   }
 
-  private nextDelay(): number {
+  private track(id: string, passed: boolean): void {
+    if (passed) {
+      this.seenReady.add(id);
+      this.startingFailures.delete(id);
+    } else if (!this.seenReady.has(id)) {
+      this.startingFailures.set(id, (this.startingFailures.get(id) ?? 0) + 1);
+    }
+  }
+
+  /**
+   * The interval with jitter; sooner for an instance never seen ready (250 ms, doubling up to the
+   * interval), so one that starts beside the gateway takes traffic as soon as it can, not a
+   * whole interval later.
+   */
+  private nextDelay(id: string): number {
     const jitter = this.options.jitter ?? 0.2;
-    return Math.round(this.options.intervalMs * (1 - jitter + Math.random() * 2 * jitter));
+    const regular = Math.round(this.options.intervalMs * (1 - jitter + Math.random() * 2 * jitter));
+    const failures = this.startingFailures.get(id);
+    return failures === undefined ? regular : Math.min(regular, 250 * 2 ** (failures - 1));
   }
 
   private cancel(id: string): void {
     clearTimeout(this.timers.get(id));
     this.timers.delete(id);
+    if (!this.registry.get(id)) {
+      this.startingFailures.delete(id);
+      this.seenReady.delete(id);
+    }
   }
 }
