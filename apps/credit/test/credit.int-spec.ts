@@ -280,8 +280,7 @@ describe('domain events', () => {
   });
   afterAll(() => subscription.unsubscribe());
 
-  const about = (id: string) =>
-    published.filter((event) => Object.values(event).includes(id));
+  const about = (id: string) => published.filter((event) => Object.values(event).includes(id));
 
   it('publishes what each command changed, and nothing for a refusal or a repeat', async () => {
     const customerId = await aCustomer(eur(100));
