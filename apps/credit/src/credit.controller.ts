@@ -1,26 +1,34 @@
 import { Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { credit } from '@app/contracts';
 import { actsFor, CurrentPrincipal, Roles, type Principal } from '@app/identity';
 import { Handles, type MessageContext } from '@app/messaging';
 import { z } from 'zod';
+import { CreateCustomerCommand, type CustomerView } from './commands/create-customer.handler.js';
+import { ReleaseCreditCommand } from './commands/release-credit.handler.js';
+import { ReserveCreditCommand } from './commands/reserve-credit.handler.js';
 import { CreateCustomerRequest } from './create-customer.request.js';
-import { CreditService, type CreditView, type CustomerView } from './credit.service.js';
+import { GetCustomerCreditQuery, type CreditView } from './queries/get-customer-credit.handler.js';
 import { ZodValidationPipe } from './zod-validation.pipe.js';
 
 /**
- * Credit's commands from the broker, and its internal HTTP API. The gateway checks the caller
- * first; the same token is checked again here, so going around the gateway gains nothing.
+ * Credit's commands from the broker, each run by its handler in the message's transaction, and
+ * its internal HTTP API. The gateway checks the caller first; the same token is checked again
+ * here, so going around the gateway gains nothing.
  */
 @Controller('customers')
 export class CreditController {
-  constructor(private readonly creditService: CreditService) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
 
   @Handles(credit.ReserveCredit)
   reserve(
     command: credit.ReserveCredit,
     { manager }: MessageContext,
   ): Promise<credit.CreditReserved> {
-    return this.creditService.reserve(command, manager);
+    return this.commandBus.execute(new ReserveCreditCommand(command, manager));
   }
 
   @Handles(credit.ReleaseCredit)
@@ -28,7 +36,7 @@ export class CreditController {
     command: credit.ReleaseCredit,
     { manager }: MessageContext,
   ): Promise<credit.CreditReleased> {
-    return this.creditService.release(command, manager);
+    return this.commandBus.execute(new ReleaseCreditCommand(command, manager));
   }
 
   @Post()
@@ -36,7 +44,7 @@ export class CreditController {
   create(
     @Body(new ZodValidationPipe(CreateCustomerRequest, 'customer')) body: CreateCustomerRequest,
   ): Promise<CustomerView> {
-    return this.creditService.createCustomer(body);
+    return this.commandBus.execute(new CreateCustomerCommand(body));
   }
 
   @Get(':id/credit')
@@ -44,7 +52,9 @@ export class CreditController {
     @CurrentPrincipal() caller: Principal,
     @Param('id', new ZodValidationPipe(z.uuid(), 'customer id')) id: string,
   ): Promise<CreditView> {
-    const view = actsFor(caller, id) ? await this.creditService.creditOf(id) : undefined;
+    const view = actsFor(caller, id)
+      ? await this.queryBus.execute(new GetCustomerCreditQuery(id))
+      : undefined;
     if (!view) throw new NotFoundException(`Customer ${id} not found`);
     return view;
   }

@@ -2,10 +2,20 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { EventBus, type IEvent } from '@nestjs/cqrs';
 import { credit, type Money } from '@app/contracts';
+import type { Subscription } from 'rxjs';
+import { DataSource } from 'typeorm';
 import { customerToken } from '../../../test/support/dev-tokens.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { ParticipantUnderTest } from '../../../test/support/participant-under-test.js';
 import { loadCreditConfig } from '../src/credit.config.js';
+import { AfterCommitPublisher } from '../src/events/after-commit.publisher.js';
+import {
+  CreditFencedEvent,
+  CreditReservedEvent,
+  CustomerCreatedEvent,
+} from '../src/events/credit.events.js';
 import { CreditModule } from '../src/credit.module.js';
 
 // 100 concurrent reservations and their replies through the outbox stay well under this.
@@ -258,5 +268,60 @@ describe('who may call it', () => {
       caller,
     );
     expect(created.status).toBe(403);
+  });
+});
+
+describe('domain events', () => {
+  const published: IEvent[] = [];
+  let subscription: Subscription;
+
+  beforeAll(() => {
+    subscription = participant.app.get(EventBus).subscribe((event) => published.push(event));
+  });
+  afterAll(() => subscription.unsubscribe());
+
+  const about = (id: string) => published.filter((event) => Object.values(event).includes(id));
+
+  it('publishes what each command changed, and nothing for a refusal or a repeat', async () => {
+    const customerId = await aCustomer(eur(100));
+    const refused = aReserveCredit(customerId, 101);
+    const command = aReserveCredit(customerId, 100);
+    await orchestrator.roundTrip(credit.ReserveCredit, refused);
+    const reserved = await orchestrator.roundTrip(credit.ReserveCredit, command);
+    await orchestrator.roundTrip(credit.ReserveCredit, command);
+
+    await eventually(() => about(command.orderId).length === 1);
+    expect(about(customerId)).toEqual([
+      new CustomerCreatedEvent(customerId, eur(100)),
+      new CreditReservedEvent(
+        String(reserved.body.reservationId),
+        command.orderId,
+        customerId,
+        eur(100),
+      ),
+    ]);
+    expect(about(refused.orderId)).toEqual([]);
+  });
+
+  it('publishes the events of a transaction when it commits, never when it rolls back', async () => {
+    const dataSource = participant.app.get(DataSource);
+    const publisher = participant.app.get(AfterCommitPublisher);
+    const kept = new CreditFencedEvent(randomUUID());
+    const undone = new CreditFencedEvent(randomUUID());
+
+    await dataSource.transaction(async (manager) => {
+      publisher.publishAfterCommit(manager, kept);
+      await manager.query('SELECT 1');
+      expect(published).not.toContain(kept);
+    });
+    expect(published).toContain(kept);
+
+    const rolledBack = dataSource.transaction(async (manager) => {
+      publisher.publishAfterCommit(manager, undone);
+      await manager.query('SELECT 1');
+      throw new Error('rolled back');
+    });
+    await expect(rolledBack).rejects.toThrow('rolled back');
+    expect(published).not.toContain(undone);
   });
 });

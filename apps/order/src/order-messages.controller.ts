@@ -1,37 +1,40 @@
 import { Controller } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { order } from '@app/contracts';
 import { Handles, type MessageContext } from '@app/messaging';
-import { OrderService } from './order.service.js';
+import { ApproveOrderCommand } from './commands/approve-order.handler.js';
+import { CreatePendingOrderCommand } from './commands/create-pending-order.handler.js';
+import { RejectOrderCommand } from './commands/reject-order.handler.js';
 
-/** Commands from `order.commands`; a domain error thrown by the service becomes the failure reply. */
+/**
+ * Commands from `order.commands`, each run by its handler in the message's transaction; a domain
+ * error the handler throws becomes the failure reply.
+ */
 @Controller()
 export class OrderMessagesController {
-  constructor(private readonly orders: OrderService) {}
+  constructor(private readonly commandBus: CommandBus) {}
 
   @Handles(order.CreatePendingOrder)
-  async createPendingOrder(
+  createPendingOrder(
     command: order.CreatePendingOrder,
     { manager }: MessageContext,
   ): Promise<order.OrderCreated> {
-    const created = await this.orders.create(command, manager);
-    return { orderId: created.id, status: 'PENDING' };
+    return this.commandBus.execute(new CreatePendingOrderCommand(command, manager));
   }
 
   @Handles(order.ApproveOrder)
-  async approveOrder(
+  approveOrder(
     command: order.ApproveOrder,
     { manager }: MessageContext,
   ): Promise<order.OrderApproved> {
-    const approved = await this.orders.approve(command.orderId, manager);
-    return { orderId: approved.id, status: 'APPROVED' };
+    return this.commandBus.execute(new ApproveOrderCommand(command, manager));
   }
 
   @Handles(order.RejectOrder)
-  async rejectOrder(
+  rejectOrder(
     command: order.RejectOrder,
     { manager }: MessageContext,
   ): Promise<order.OrderRejected> {
-    const rejected = await this.orders.reject(command, manager);
-    return { orderId: rejected.id, status: 'REJECTED' };
+    return this.commandBus.execute(new RejectOrderCommand(command, manager));
   }
 }

@@ -8,15 +8,13 @@ import {
   ParseUUIDPipe,
   Query,
 } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { actsFor, CurrentPrincipal, type Principal } from '@app/identity';
-import { parseListOrdersQuery } from './list-orders.query.js';
-import { OrderService } from './order.service.js';
-import { orderView, type OrderView } from './order.view.js';
-
-export interface OrderPageView {
-  items: OrderView[];
-  nextCursor: string | null;
-}
+import { parseListOrdersRequest } from './list-orders.request.js';
+import type { OrderPageView, OrderView } from './order.view.js';
+import { GetOrderQuery } from './queries/get-order.handler.js';
+import { ListOrdersQuery } from './queries/list-orders.handler.js';
+import { UnknownCursorError } from './unknown-cursor.error.js';
 
 /**
  * The internal read API behind the gateway. It checks the caller's token again: a customer sees
@@ -24,17 +22,17 @@ export interface OrderPageView {
  */
 @Controller('orders')
 export class OrderController {
-  constructor(private readonly orders: OrderService) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   @Get(':id')
   async get(
     @CurrentPrincipal() caller: Principal,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<OrderView> {
-    const found = await this.orders.find(id);
+    const found = await this.queryBus.execute(new GetOrderQuery(id));
     if (!found || !actsFor(caller, found.customerId))
       throw new NotFoundException(`order ${id} does not exist`);
-    return orderView(found);
+    return found;
   }
 
   /** `?customerId=&limit=&cursor=`: newest first. */
@@ -43,15 +41,16 @@ export class OrderController {
     @CurrentPrincipal() caller: Principal,
     @Query() rawQuery: unknown,
   ): Promise<OrderPageView> {
-    const query = parseListOrdersQuery(rawQuery);
-    if (query.customerId && !actsFor(caller, query.customerId)) {
+    const request = parseListOrdersRequest(rawQuery);
+    if (request.customerId && !actsFor(caller, request.customerId)) {
       throw new ForbiddenException('A customer may list only its own orders');
     }
-    const customerId = caller.role === 'customer' ? caller.customerId : query.customerId;
-    if (query.cursor && !(await this.orders.find(query.cursor))) {
+    const customerId = caller.role === 'customer' ? caller.customerId : request.customerId;
+    try {
+      return await this.queryBus.execute(new ListOrdersQuery({ ...request, customerId }));
+    } catch (error) {
+      if (!(error instanceof UnknownCursorError)) throw error;
       throw new BadRequestException('cursor: must be the nextCursor of a previous page');
     }
-    const page = await this.orders.list({ ...query, customerId });
-    return { items: page.orders.map(orderView), nextCursor: page.nextCursor };
   }
 }

@@ -1,25 +1,45 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { infrastructureModules } from '@app/runtime';
+import { ApproveOrderHandler } from './commands/approve-order.handler.js';
+import { CreatePendingOrderHandler } from './commands/create-pending-order.handler.js';
+import { RejectOrderHandler } from './commands/reject-order.handler.js';
+import { AfterCommitPublisher } from './events/after-commit.publisher.js';
+import { LogOrderEventsHandler } from './events/log-order-events.handler.js';
 import { OrderMessagesController } from './order-messages.controller.js';
 import type { OrderConfig } from './order.config.js';
 import { OrderController } from './order.controller.js';
 import { OrderRepository } from './order.repository.js';
 import { orderSchema } from './order.schema.js';
-import { OrderService } from './order.service.js';
+import { GetOrderHandler } from './queries/get-order.handler.js';
+import { ListOrdersHandler } from './queries/list-orders.handler.js';
+import { TypeOrmOrderRepository } from './typeorm-order.repository.js';
 
 @Module({})
 export class OrderModule {
   static register(config: OrderConfig): DynamicModule {
     return {
       module: OrderModule,
-      imports: infrastructureModules({
-        service: 'order',
-        config,
-        database: orderSchema,
-        messaging: { consume: ['order.commands'] },
-      }),
+      imports: [
+        ...infrastructureModules({
+          service: 'order',
+          config,
+          database: orderSchema,
+          messaging: { consume: ['order.commands'] },
+        }),
+        CqrsModule.forRoot(),
+      ],
       controllers: [OrderController, OrderMessagesController],
-      providers: [OrderService, OrderRepository],
+      providers: [
+        CreatePendingOrderHandler,
+        ApproveOrderHandler,
+        RejectOrderHandler,
+        GetOrderHandler,
+        ListOrdersHandler,
+        LogOrderEventsHandler,
+        AfterCommitPublisher,
+        { provide: OrderRepository, useClass: TypeOrmOrderRepository },
+      ],
     };
   }
 }

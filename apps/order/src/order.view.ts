@@ -12,6 +12,12 @@ export interface OrderView {
   updatedAt: string;
 }
 
+/** A page of orders, newest first; `nextCursor` asks for the next page, null on the last. */
+export interface OrderPageView {
+  items: OrderView[];
+  nextCursor: string | null;
+}
+
 export function orderView(order: Order): OrderView {
   const total =
     order.totalAmount === null || order.totalCurrency === null

@@ -2,11 +2,16 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { EventBus, type IEvent } from '@nestjs/cqrs';
 import { order } from '@app/contracts';
 import { MessagingMetrics } from '@app/messaging';
+import type { Subscription } from 'rxjs';
+import { DataSource } from 'typeorm';
 import { customerToken } from '../../../test/support/dev-tokens.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { ParticipantUnderTest } from '../../../test/support/participant-under-test.js';
+import { AfterCommitPublisher } from '../src/events/after-commit.publisher.js';
+import { OrderApprovedEvent, OrderCreatedEvent } from '../src/events/order.events.js';
 import { loadOrderConfig } from '../src/order.config.js';
 import { OrderModule } from '../src/order.module.js';
 
@@ -288,5 +293,55 @@ describe('who may read orders', () => {
     expect(await getAs(alice, `/orders?customerId=${theirs.customerId}`)).toMatchObject({
       status: 403,
     });
+  });
+});
+
+describe('domain events', () => {
+  const published: IEvent[] = [];
+  let subscription: Subscription;
+
+  beforeAll(() => {
+    subscription = participant.app.get(EventBus).subscribe((event) => published.push(event));
+  });
+  afterAll(() => subscription.unsubscribe());
+
+  const about = (orderId: string) =>
+    published.filter((event) => (event as { orderId?: string }).orderId === orderId);
+
+  it('publishes what each command changed, and nothing for a refusal or a repeat', async () => {
+    const command = await aPendingOrder();
+    const unknown = randomUUID();
+    await orchestrator.roundTrip(order.ApproveOrder, { orderId: unknown });
+    await orchestrator.roundTrip(order.CreatePendingOrder, command);
+    await orchestrator.roundTrip(order.ApproveOrder, { orderId: command.orderId });
+
+    await eventually(() => about(command.orderId).length === 2);
+    expect(about(command.orderId)).toEqual([
+      new OrderCreatedEvent(command.orderId, command.customerId, command.total),
+      new OrderApprovedEvent(command.orderId),
+    ]);
+    expect(about(unknown)).toEqual([]);
+  });
+
+  it('publishes the events of a transaction when it commits, never when it rolls back', async () => {
+    const dataSource = participant.app.get(DataSource);
+    const publisher = participant.app.get(AfterCommitPublisher);
+    const kept = new OrderApprovedEvent(randomUUID());
+    const undone = new OrderApprovedEvent(randomUUID());
+
+    await dataSource.transaction(async (manager) => {
+      publisher.publishAfterCommit(manager, kept);
+      await manager.query('SELECT 1');
+      expect(published).not.toContain(kept);
+    });
+    expect(published).toContain(kept);
+
+    const rolledBack = dataSource.transaction(async (manager) => {
+      publisher.publishAfterCommit(manager, undone);
+      await manager.query('SELECT 1');
+      throw new Error('rolled back');
+    });
+    await expect(rolledBack).rejects.toThrow('rolled back');
+    expect(published).not.toContain(undone);
   });
 });

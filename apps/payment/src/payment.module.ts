@@ -1,26 +1,41 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { infrastructureModules } from '@app/runtime';
+import { CancelPaymentHandler } from './commands/cancel-payment.handler.js';
+import { ChargePaymentHandler } from './commands/charge-payment.handler.js';
+import { AfterCommitPublisher } from './events/after-commit.publisher.js';
+import { LogPaymentEventsHandler } from './events/log-payment-events.handler.js';
 import { PaymentController } from './payment.controller.js';
 import type { PaymentConfig } from './payment.config.js';
 import { PAYMENT_PROVIDER } from './payment-provider.js';
+import { PaymentRepository } from './payment.repository.js';
 import { paymentSchema } from './payment.schema.js';
-import { PaymentService } from './payment.service.js';
 import { PaymentSimulatorProvider } from './payment-simulator.provider.js';
+import { GetPaymentHandler } from './queries/get-payment.handler.js';
+import { TypeOrmPaymentRepository } from './typeorm-payment.repository.js';
 
 @Module({})
 export class PaymentModule {
   static register(config: PaymentConfig): DynamicModule {
     return {
       module: PaymentModule,
-      imports: infrastructureModules({
-        service: 'payment',
-        config,
-        database: paymentSchema,
-        messaging: { consume: ['payment.commands'] },
-      }),
+      imports: [
+        ...infrastructureModules({
+          service: 'payment',
+          config,
+          database: paymentSchema,
+          messaging: { consume: ['payment.commands'] },
+        }),
+        CqrsModule.forRoot(),
+      ],
       controllers: [PaymentController],
       providers: [
-        PaymentService,
+        ChargePaymentHandler,
+        CancelPaymentHandler,
+        GetPaymentHandler,
+        LogPaymentEventsHandler,
+        AfterCommitPublisher,
+        { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
         {
           provide: PAYMENT_PROVIDER,
           useFactory: () =>

@@ -2,9 +2,20 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { EventBus, type IEvent } from '@nestjs/cqrs';
 import { payment, type CommandDefinition, type PayloadOf } from '@app/contracts';
+import type { Subscription } from 'rxjs';
+import { DataSource } from 'typeorm';
 import { customerToken } from '../../../test/support/dev-tokens.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { ParticipantUnderTest } from '../../../test/support/participant-under-test.js';
+import { AfterCommitPublisher } from '../src/events/after-commit.publisher.js';
+import {
+  PaymentChargedEvent,
+  PaymentDeclinedEvent,
+  PaymentFencedEvent,
+  PaymentVoidedEvent,
+} from '../src/events/payment.events.js';
 import {
   PAYMENT_PROVIDER,
   type ChargeRequest,
@@ -213,5 +224,67 @@ describe('payment against RabbitMQ and PostgreSQL', () => {
     expect((await paymentOf(command.orderId)).status).toBe(200);
     expect((await participant.request('GET', path, undefined, null)).status).toBe(401);
     expect((await participant.request('GET', path, undefined, customer)).status).toBe(403);
+  });
+});
+
+describe('domain events', () => {
+  const published: IEvent[] = [];
+  let subscription: Subscription;
+
+  beforeAll(() => {
+    subscription = participant.app.get(EventBus).subscribe((event) => published.push(event));
+  });
+  afterAll(() => subscription.unsubscribe());
+
+  const about = (orderId: string) =>
+    published.filter((event) => (event as { orderId?: string }).orderId === orderId);
+
+  it('publishes a charge and its void, and a decline, which commits with its failure reply', async () => {
+    const charged = aChargePayment('tok_approve');
+    const declined = aChargePayment('tok_decline');
+    const paid = await replyTo(send(payment.ChargePayment, charged));
+    await replyTo(send(payment.CancelPayment, { orderId: charged.orderId }));
+    await replyTo(send(payment.ChargePayment, declined));
+    await replyTo(send(payment.ChargePayment, declined));
+
+    await eventually(
+      () => about(charged.orderId).length === 2 && about(declined.orderId).length === 1,
+    );
+    const paymentId = String(paid.body.paymentId);
+    expect(about(charged.orderId)).toEqual([
+      new PaymentChargedEvent(paymentId, charged.orderId, charged.total),
+      new PaymentVoidedEvent(paymentId, charged.orderId),
+    ]);
+    const { body } = await paymentOf(declined.orderId);
+    expect(about(declined.orderId)).toEqual([
+      new PaymentDeclinedEvent(
+        String(body.id),
+        declined.orderId,
+        'payment.card-declined',
+        'the card was declined',
+      ),
+    ]);
+  });
+
+  it('publishes the events of a transaction when it commits, never when it rolls back', async () => {
+    const dataSource = participant.app.get(DataSource);
+    const publisher = participant.app.get(AfterCommitPublisher);
+    const kept = new PaymentFencedEvent(randomUUID(), randomUUID());
+    const undone = new PaymentFencedEvent(randomUUID(), randomUUID());
+
+    await dataSource.transaction(async (manager) => {
+      publisher.publishAfterCommit(manager, kept);
+      await manager.query('SELECT 1');
+      expect(published).not.toContain(kept);
+    });
+    expect(published).toContain(kept);
+
+    const rolledBack = dataSource.transaction(async (manager) => {
+      publisher.publishAfterCommit(manager, undone);
+      await manager.query('SELECT 1');
+      throw new Error('rolled back');
+    });
+    await expect(rolledBack).rejects.toThrow('rolled back');
+    expect(published).not.toContain(undone);
   });
 });

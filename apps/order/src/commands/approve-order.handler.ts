@@ -1,0 +1,39 @@
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { order } from '@app/contracts';
+import type { EntityManager } from 'typeorm';
+import { AfterCommitPublisher } from '../events/after-commit.publisher.js';
+import { OrderApprovedEvent } from '../events/order.events.js';
+import { OrderNotFoundError } from '../order-not-found.error.js';
+import { OrderNotPendingError } from '../order-not-pending.error.js';
+import { OrderRepository } from '../order.repository.js';
+
+/** Approves the order, in the transaction `manager` belongs to. */
+export class ApproveOrderCommand extends Command<order.OrderApproved> {
+  constructor(
+    readonly payload: order.ApproveOrder,
+    readonly manager: EntityManager,
+  ) {
+    super();
+  }
+}
+
+/** Approves a pending order; an approved one is approved again, anything else is refused. */
+@CommandHandler(ApproveOrderCommand)
+export class ApproveOrderHandler implements ICommandHandler<ApproveOrderCommand> {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly events: AfterCommitPublisher,
+  ) {}
+
+  async execute({ payload, manager }: ApproveOrderCommand): Promise<order.OrderApproved> {
+    const { orderId } = payload;
+    const existing = await this.orders.findForUpdate(orderId, manager);
+    if (!existing) throw new OrderNotFoundError(orderId);
+    if (existing.status === 'APPROVED') return { orderId, status: 'APPROVED' };
+    if (existing.status !== 'PENDING') throw new OrderNotPendingError(orderId, existing.status);
+    existing.status = 'APPROVED';
+    await this.orders.save(existing, manager);
+    this.events.publishAfterCommit(manager, new OrderApprovedEvent(orderId));
+    return { orderId, status: 'APPROVED' };
+  }
+}

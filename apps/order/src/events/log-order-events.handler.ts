@@ -1,0 +1,26 @@
+import { Logger } from '@nestjs/common';
+import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
+import {
+  OrderApprovedEvent,
+  OrderCreatedEvent,
+  OrderRejectedEvent,
+  type OrderEvent,
+} from './order.events.js';
+
+/** One structured log line per committed state transition of an order. */
+@EventsHandler(OrderCreatedEvent, OrderApprovedEvent, OrderRejectedEvent)
+export class LogOrderEventsHandler implements IEventHandler<OrderEvent> {
+  private readonly logger = new Logger(LogOrderEventsHandler.name);
+
+  handle(event: OrderEvent): void {
+    this.logger.log({ msg: messageOf(event), event: event.constructor.name, ...event });
+  }
+}
+
+function messageOf(event: OrderEvent): string {
+  if (event instanceof OrderCreatedEvent) return `Order ${event.orderId} created, PENDING`;
+  if (event instanceof OrderApprovedEvent) return `Order ${event.orderId} APPROVED`;
+  return event.beforeCreation
+    ? `Order ${event.orderId} REJECTED before it was created; a late create is refused`
+    : `Order ${event.orderId} REJECTED: ${event.reason}`;
+}

@@ -1,0 +1,32 @@
+import { Logger } from '@nestjs/common';
+import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
+import {
+  PaymentChargedEvent,
+  PaymentDeclinedEvent,
+  PaymentFencedEvent,
+  PaymentVoidedEvent,
+  type PaymentEvent,
+} from './payment.events.js';
+
+/** One structured log line per committed change of a payment. */
+@EventsHandler(PaymentChargedEvent, PaymentDeclinedEvent, PaymentVoidedEvent, PaymentFencedEvent)
+export class LogPaymentEventsHandler implements IEventHandler<PaymentEvent> {
+  private readonly logger = new Logger(LogPaymentEventsHandler.name);
+
+  handle(event: PaymentEvent): void {
+    this.logger.log({ msg: messageOf(event), event: event.constructor.name, ...event });
+  }
+}
+
+function messageOf(event: PaymentEvent): string {
+  if (event instanceof PaymentChargedEvent) {
+    return `Charged order ${event.orderId}: payment ${event.paymentId}`;
+  }
+  if (event instanceof PaymentDeclinedEvent) {
+    return `Declined order ${event.orderId}: ${event.code} (${event.reason})`;
+  }
+  if (event instanceof PaymentVoidedEvent) {
+    return `Voided order ${event.orderId}: payment ${event.paymentId}`;
+  }
+  return `Fenced order ${event.orderId}: a late charge will be refused`;
+}

@@ -1,0 +1,43 @@
+import type { Money } from '@app/contracts';
+import type { DeclineCode } from '../payment.entity.js';
+
+/**
+ * What happened to an order's payment, published on the EventBus once it is committed. Only
+ * changes are events: a repeated command that changes nothing publishes none.
+ */
+
+export class PaymentChargedEvent {
+  constructor(
+    readonly paymentId: string,
+    readonly orderId: string,
+    readonly amount: Money,
+  ) {}
+}
+
+/** Refused by the provider for good; recorded, so a repeated charge is declined alike. */
+export class PaymentDeclinedEvent {
+  constructor(
+    readonly paymentId: string,
+    readonly orderId: string,
+    readonly code: DeclineCode,
+    readonly reason: string,
+  ) {}
+}
+
+export class PaymentVoidedEvent {
+  constructor(
+    readonly paymentId: string,
+    readonly orderId: string,
+  ) {}
+}
+
+/** Cancelled before any charge: a late charge for the order will be refused. */
+export class PaymentFencedEvent {
+  constructor(
+    readonly paymentId: string,
+    readonly orderId: string,
+  ) {}
+}
+
+export type PaymentEvent =
+  PaymentChargedEvent | PaymentDeclinedEvent | PaymentVoidedEvent | PaymentFencedEvent;

@@ -1,0 +1,28 @@
+import type { EntityManager } from 'typeorm';
+import type { Payment } from './payment.entity.js';
+
+export type NewPayment = Pick<Payment, 'id' | 'orderId' | 'amount' | 'currency' | 'status'>;
+
+export type PaymentChanges = Partial<
+  Pick<Payment, 'status' | 'providerReference' | 'failureCode' | 'failureReason'>
+>;
+
+/**
+ * Where payments are kept: the seam between the handlers and PostgreSQL
+ * (`TypeOrmPaymentRepository`; `InMemoryPaymentRepository` in unit tests). Writes take the
+ * caller's transaction: a message's, which also holds its inbox row and its reply.
+ */
+export abstract class PaymentRepository {
+  /**
+   * Claims the order's one payment row: inserts it unless the order has one (a concurrent claim
+   * is waited for); false when it had.
+   */
+  abstract insertIfAbsent(payment: NewPayment, manager: EntityManager): Promise<boolean>;
+
+  /** The order's payment, which must exist, locked until the transaction ends. */
+  abstract lockByOrderId(orderId: string, manager: EntityManager): Promise<Payment>;
+
+  abstract update(id: string, changes: PaymentChanges, manager: EntityManager): Promise<void>;
+
+  abstract findByOrderId(orderId: string): Promise<Payment | null>;
+}
