@@ -1,0 +1,271 @@
+// Turns a run's results into the ratios and the Markdown tables committed beside the JSON.
+import { round } from './stats.mjs';
+
+/** Sagaflow's place-order has 4 steps, the reference saga 3: they are compared per step. */
+export const STEPS = { sagaflow: 4, reference: 3 };
+
+const APP_NAMES = ['gateway', 'saga-orchestrator', 'order', 'credit', 'payment'];
+const CPU_COLUMNS = [...APP_NAMES, 'postgres', 'rabbitmq', 'driver'];
+const REFERENCE_CPU_COLUMNS = [
+  'orchestrator',
+  'order',
+  'credit',
+  'payment',
+  'postgres',
+  'rabbitmq',
+];
+
+const sum = (values) => values.reduce((total, value) => total + (value ?? 0), 0);
+
+/** Sagaflow's steps per second beside the reference's and the two micro-benchmarks'. */
+export function ratiosOf({ sagaflow, reference, micro }) {
+  const ratios = [];
+  for (const driver of ['gateway', 'orchestrator']) {
+    for (const result of sagaflow[driver] ?? []) {
+      const steps = result.perSecond * STEPS.sagaflow;
+      const ref = reference.find((r) => r.level === result.level);
+      const ratio = (other) => (other ? round(steps / other, 4) : null);
+      const cpuPerStep = sum(Object.values(result.cpuSecondsPerSaga)) / STEPS.sagaflow;
+      const refCpuPerStep = ref && sum(Object.values(ref.cpuSecondsPerSaga)) / STEPS.reference;
+      ratios.push({
+        driver,
+        level: result.level,
+        stepsPerSecond: round(steps, 1),
+        vsReference: ratio(ref && ref.perSecond * STEPS.reference),
+        vsPostgresTransactions: ratio(micro.postgres?.perSecond),
+        vsRabbitmqRoundTrips: ratio(micro.rabbitmq?.perSecond),
+        cpuPerStepVsReference: refCpuPerStep ? round(cpuPerStep / refCpuPerStep, 2) : null,
+      });
+    }
+  }
+  return ratios;
+}
+
+const ms = (value) => (value === null || value === undefined ? '–' : String(Math.round(value)));
+const triple = (p) => (p ? `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.p99)}` : '–');
+const cpuMs = (seconds) =>
+  seconds === null || seconds === undefined ? '–' : (seconds * 1000).toFixed(1);
+const times = (ratio) => (ratio ? `${(1 / ratio).toFixed(1)}×` : '–');
+const percent = (ratio) => (ratio ? `${(ratio * 100).toFixed(1)} %` : '–');
+
+function table(header, rows) {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+function statusesOf(result) {
+  return Object.entries(result.statuses ?? {})
+    .map(([status, count]) => `${status} ${count}`)
+    .join(', ');
+}
+
+function sagaflowRows(results) {
+  return results.flatMap(({ driver, result }) => [
+    [
+      driver,
+      result.level,
+      result.perSecond.toFixed(1),
+      triple(result.latencyMs.server),
+      triple(result.latencyMs.client),
+      triple(result.latencyMs.accepted),
+      `${result.errors}`,
+      statusesOf(result),
+      result.machine.busyCores.toFixed(2),
+      result.machine.loadAverage1m.toFixed(2),
+    ],
+  ]);
+}
+
+export function renderMarkdown(results) {
+  const { machine, settings } = results;
+  const sagaflow = [
+    ...(results.sagaflow.gateway ?? []).map((result) => ({ driver: 'gateway', result })),
+    ...(results.sagaflow.orchestrator ?? []).map((result) => ({ driver: 'orchestrator', result })),
+    ...(results.sagaflow.mixed
+      ? [{ driver: 'mixed (gateway)', result: results.sagaflow.mixed }]
+      : []),
+  ];
+  const out = [];
+  out.push(`# Sagaflow whole-system bench: ${results.run}${results.smoke ? ' (smoke)' : ''}`);
+  out.push('');
+  out.push(
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB RAM, Linux ${machine.kernel}; ` +
+      `Node ${machine.node}, PostgreSQL ${machine.postgres}, RabbitMQ ${machine.rabbitmq}. ` +
+      `Load average (1 min) ${machine.loadAverage.start.toFixed(2)} at the start, ` +
+      `${machine.loadAverage.end.toFixed(2)} at the end.`,
+  );
+  out.push('');
+  out.push(
+    `Each level: ${settings.warmupS} s warm-up, then ${settings.durationS} s measured, in a closed loop ` +
+      `(that many sagas in flight). Sagas/s and server latency come from the saga rows (terminal ` +
+      `status reached in the window; created → terminal); client latency from the driver (request → ` +
+      `terminal status seen: over SSE through the gateway, by polling the rows every 20 ms straight ` +
+      `at the orchestrator); "202" is the start request's answer.`,
+  );
+  out.push('');
+  out.push('## Place-order');
+  out.push('');
+  out.push(
+    table(
+      [
+        'driver',
+        'in flight',
+        'sagas/s',
+        'server p50 / p95 / p99 ms',
+        'client p50 / p95 / p99 ms',
+        '202 p50 / p95 / p99 ms',
+        'errors',
+        'statuses',
+        'machine busy cores',
+        'load 1m',
+      ],
+      sagaflowRows(sagaflow),
+    ),
+  );
+  const endedEarly = sagaflow.filter(({ result }) => result.streamsEndedEarly > 0);
+  if (endedEarly.length) {
+    out.push('');
+    out.push(
+      `Event streams that ended before the event of the terminal status (the driver then read the ` +
+        `saga's status): ${endedEarly
+          .map(({ driver, result }) => `${driver} at ${result.level}: ${result.streamsEndedEarly}`)
+          .join(', ')}.`,
+    );
+  }
+  if (results.sagaflow.mixed?.byPath) {
+    out.push('');
+    out.push(
+      `Mixed run, as the client saw each path end: ${Object.entries(results.sagaflow.mixed.byPath)
+        .map(
+          ([path, counts]) =>
+            `${path}: ${Object.entries(counts)
+              .map(([s, n]) => `${s} ${n}`)
+              .join(', ')}`,
+        )
+        .join('; ')}.`,
+    );
+  }
+  out.push('');
+  out.push('## CPU ms per completed saga, by process');
+  out.push('');
+  out.push(
+    table(
+      ['driver', 'in flight', ...CPU_COLUMNS, 'total'],
+      sagaflow.map(({ driver, result }) => [
+        driver,
+        result.level,
+        ...CPU_COLUMNS.map((name) => cpuMs(result.cpuSecondsPerSaga[name])),
+        cpuMs(sum(Object.values(result.cpuSecondsPerSaga))),
+      ]),
+    ),
+  );
+  out.push('');
+  out.push(
+    "postgres: the backends of the bench database plus the server's background processes (shared with anything else running); rabbitmq: the whole broker (beam.smp); driver: the bench process.",
+  );
+  out.push('');
+  out.push('## Peak resident memory (MB) during each level');
+  out.push('');
+  out.push(
+    table(
+      ['driver', 'in flight', ...APP_NAMES],
+      sagaflow.map(({ driver, result }) => [
+        driver,
+        result.level,
+        ...APP_NAMES.map((name) => result.peakRssMb[name]?.toFixed(0) ?? '–'),
+      ]),
+    ),
+  );
+  if (results.sagaflow.peakRssSinceStartMb) {
+    out.push('');
+    out.push(
+      `Since start (VmHWM): ${Object.entries(results.sagaflow.peakRssSinceStartMb)
+        .map(([name, mb]) => `${name} ${mb.toFixed(0)} MB`)
+        .join(', ')}.`,
+    );
+  }
+  if (results.reference.length) {
+    out.push('');
+    out.push('## Reference: minimal saga (3 steps, raw amqplib + pg)');
+    out.push('');
+    out.push(
+      table(
+        [
+          'in flight',
+          'sagas/s',
+          'p50 / p95 / p99 ms (server)',
+          'client p50 / p95 / p99 ms',
+          'errors',
+          ...REFERENCE_CPU_COLUMNS.map((c) => `${c} CPU ms`),
+          'machine busy cores',
+        ],
+        results.reference.map((result) => [
+          result.level,
+          result.perSecond.toFixed(1),
+          triple(result.latencyMs.server),
+          triple(result.latencyMs.client),
+          `${result.errors}`,
+          ...REFERENCE_CPU_COLUMNS.map((name) => cpuMs(result.cpuSecondsPerSaga[name])),
+          result.machine.busyCores.toFixed(2),
+        ]),
+      ),
+    );
+  }
+  const { postgres, rabbitmq } = results.micro;
+  if (postgres || rabbitmq) {
+    out.push('');
+    out.push('## Micro-benchmarks');
+    out.push('');
+    const line = (name, what, result) =>
+      result
+        ? [
+            name,
+            `${result.level}`,
+            `${result.perSecond.toFixed(0)} ${what}/s`,
+            triple(result.latencyMs.client),
+            result.machine.busyCores.toFixed(2),
+          ]
+        : [name, '–', '–', '–', '–'];
+    out.push(
+      table(
+        ['benchmark', 'in flight', 'rate', 'p50 / p95 / p99 ms', 'machine busy cores'],
+        [
+          line('PostgreSQL two-statement transactions', 'transactions', postgres),
+          line('RabbitMQ confirmed round trips (quorum queue)', 'round trips', rabbitmq),
+        ],
+      ),
+    );
+  }
+  if (results.ratios.length) {
+    out.push('');
+    out.push('## Sagaflow per step (4 steps; the reference 3)');
+    out.push('');
+    out.push(
+      table(
+        [
+          'driver',
+          'in flight',
+          'steps/s',
+          'reference is … faster',
+          'of PostgreSQL tx/s',
+          'of RabbitMQ round trips/s',
+          'CPU per step vs reference',
+        ],
+        results.ratios.map((r) => [
+          r.driver,
+          r.level,
+          r.stepsPerSecond.toFixed(1),
+          times(r.vsReference),
+          percent(r.vsPostgresTransactions),
+          percent(r.vsRabbitmqRoundTrips),
+          r.cpuPerStepVsReference ? `${r.cpuPerStepVsReference.toFixed(1)}×` : '–',
+        ]),
+      ),
+    );
+  }
+  out.push('');
+  return out.join('\n');
+}
