@@ -82,7 +82,8 @@ function summarise({
     latencyMs: {
       server: rows ? percentiles(rows.map((row) => row.latencyMs)) : undefined,
       client: percentiles(done.map((s) => s.endedAt - s.startedAt)),
-      accepted: accepted.length
+      // Only where a request starts the saga (not the reference, which starts its own).
+      accepted: samples.some((s) => s.acceptedAt !== undefined)
         ? percentiles(accepted.map((s) => s.acceptedAt - s.startedAt))
         : undefined,
     },

@@ -62,53 +62,24 @@ function statusesOf(result) {
     .join(', ');
 }
 
-function sagaflowRows(results) {
-  return results.flatMap(({ driver, result }) => [
-    [
-      driver,
-      result.level,
-      result.perSecond.toFixed(1),
-      triple(result.latencyMs.server),
-      triple(result.latencyMs.client),
-      triple(result.latencyMs.accepted),
-      `${result.errors}`,
-      statusesOf(result),
-      result.machine.busyCores.toFixed(2),
-      result.machine.loadAverage1m.toFixed(2),
-    ],
-  ]);
+function header({ run, smoke, machine, settings }) {
+  return [
+    `# Sagaflow whole-system bench: ${run}${smoke ? ' (smoke)' : ''}`,
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB RAM, Linux ` +
+      `${machine.kernel}; Node ${machine.node}, PostgreSQL ${machine.postgres}, RabbitMQ ` +
+      `${machine.rabbitmq}. Load average (1 min): ${machine.loadAverage.start.toFixed(2)} at the ` +
+      `start, ${machine.loadAverage.end.toFixed(2)} at the end, and per level below.`,
+    `Each level: ${settings.warmupS} s warm-up, then ${settings.durationS} s measured, in a ` +
+      `closed loop (that many sagas in flight). Sagas/s and server latency come from the saga ` +
+      `rows (terminal status reached in the window; created → terminal); client latency from ` +
+      `the driver (request → terminal status seen: over SSE through the gateway, by polling the ` +
+      `rows every 20 ms straight at the orchestrator); "202" is the start request alone.`,
+  ];
 }
 
-export function renderMarkdown(results) {
-  const { machine, settings } = results;
-  const sagaflow = [
-    ...(results.sagaflow.gateway ?? []).map((result) => ({ driver: 'gateway', result })),
-    ...(results.sagaflow.orchestrator ?? []).map((result) => ({ driver: 'orchestrator', result })),
-    ...(results.sagaflow.mixed
-      ? [{ driver: 'mixed (gateway)', result: results.sagaflow.mixed }]
-      : []),
-  ];
-  const out = [];
-  out.push(`# Sagaflow whole-system bench: ${results.run}${results.smoke ? ' (smoke)' : ''}`);
-  out.push('');
-  out.push(
-    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB RAM, Linux ${machine.kernel}; ` +
-      `Node ${machine.node}, PostgreSQL ${machine.postgres}, RabbitMQ ${machine.rabbitmq}. ` +
-      `Load average (1 min) ${machine.loadAverage.start.toFixed(2)} at the start, ` +
-      `${machine.loadAverage.end.toFixed(2)} at the end.`,
-  );
-  out.push('');
-  out.push(
-    `Each level: ${settings.warmupS} s warm-up, then ${settings.durationS} s measured, in a closed loop ` +
-      `(that many sagas in flight). Sagas/s and server latency come from the saga rows (terminal ` +
-      `status reached in the window; created → terminal); client latency from the driver (request → ` +
-      `terminal status seen: over SSE through the gateway, by polling the rows every 20 ms straight ` +
-      `at the orchestrator); "202" is the start request's answer.`,
-  );
-  out.push('');
-  out.push('## Place-order');
-  out.push('');
-  out.push(
+function placeOrderSection(sagaflow, mixed) {
+  const lines = [
+    '## Place-order',
     table(
       [
         'driver',
@@ -122,36 +93,42 @@ export function renderMarkdown(results) {
         'machine busy cores',
         'load 1m',
       ],
-      sagaflowRows(sagaflow),
+      sagaflow.map(({ driver, result }) => [
+        driver,
+        result.level,
+        result.perSecond.toFixed(1),
+        triple(result.latencyMs.server),
+        triple(result.latencyMs.client),
+        triple(result.latencyMs.accepted),
+        result.errors,
+        statusesOf(result),
+        result.machine.busyCores.toFixed(2),
+        result.machine.loadAverage1m.toFixed(2),
+      ]),
     ),
-  );
+  ];
   const endedEarly = sagaflow.filter(({ result }) => result.streamsEndedEarly > 0);
   if (endedEarly.length) {
-    out.push('');
-    out.push(
-      `Event streams that ended before the event of the terminal status (the driver then read the ` +
-        `saga's status): ${endedEarly
-          .map(({ driver, result }) => `${driver} at ${result.level}: ${result.streamsEndedEarly}`)
-          .join(', ')}.`,
+    const counts = endedEarly.map(
+      ({ driver, result }) => `${driver} at ${result.level}: ${result.streamsEndedEarly}`,
+    );
+    lines.push(
+      `Event streams that ended before the event of the terminal status (the driver then read ` +
+        `the saga's status): ${counts.join(', ')}.`,
     );
   }
-  if (results.sagaflow.mixed?.byPath) {
-    out.push('');
-    out.push(
-      `Mixed run, as the client saw each path end: ${Object.entries(results.sagaflow.mixed.byPath)
-        .map(
-          ([path, counts]) =>
-            `${path}: ${Object.entries(counts)
-              .map(([s, n]) => `${s} ${n}`)
-              .join(', ')}`,
-        )
-        .join('; ')}.`,
+  if (mixed?.byPath) {
+    const paths = Object.entries(mixed.byPath).map(
+      ([path, counts]) => `${path}: ${statusesOf({ statuses: counts })}`,
     );
+    lines.push(`Mixed run, as the client saw each path end: ${paths.join('; ')}.`);
   }
-  out.push('');
-  out.push('## CPU ms per completed saga, by process');
-  out.push('');
-  out.push(
+  return lines;
+}
+
+function cpuSection(sagaflow) {
+  return [
+    '## CPU ms per completed saga, by process',
     table(
       ['driver', 'in flight', ...CPU_COLUMNS, 'total'],
       sagaflow.map(({ driver, result }) => [
@@ -161,15 +138,15 @@ export function renderMarkdown(results) {
         cpuMs(sum(Object.values(result.cpuSecondsPerSaga))),
       ]),
     ),
-  );
-  out.push('');
-  out.push(
-    "postgres: the backends of the bench database plus the server's background processes (shared with anything else running); rabbitmq: the whole broker (beam.smp); driver: the bench process.",
-  );
-  out.push('');
-  out.push('## Peak resident memory (MB) during each level');
-  out.push('');
-  out.push(
+    'postgres: the backends of the bench database plus the server’s background processes ' +
+      '(shared with anything else running); rabbitmq: the whole broker (beam.smp); driver: the ' +
+      'bench process.',
+  ];
+}
+
+function memorySection(sagaflow, sinceStart) {
+  const lines = [
+    '## Peak resident memory (MB) during each level',
     table(
       ['driver', 'in flight', ...APP_NAMES],
       sagaflow.map(({ driver, result }) => [
@@ -178,94 +155,105 @@ export function renderMarkdown(results) {
         ...APP_NAMES.map((name) => result.peakRssMb[name]?.toFixed(0) ?? '–'),
       ]),
     ),
-  );
-  if (results.sagaflow.peakRssSinceStartMb) {
-    out.push('');
-    out.push(
-      `Since start (VmHWM): ${Object.entries(results.sagaflow.peakRssSinceStartMb)
-        .map(([name, mb]) => `${name} ${mb.toFixed(0)} MB`)
-        .join(', ')}.`,
+  ];
+  if (sinceStart) {
+    const peaks = APP_NAMES.map((name) => `${name} ${sinceStart[name]?.toFixed(0) ?? '–'} MB`);
+    lines.push(`Since start (VmHWM): ${peaks.join(', ')}.`);
+  }
+  return lines;
+}
+
+function referenceSection(reference) {
+  return [
+    '## Reference: minimal saga (3 steps, raw amqplib + pg)',
+    table(
+      [
+        'in flight',
+        'sagas/s',
+        'server p50 / p95 / p99 ms',
+        'client p50 / p95 / p99 ms',
+        'errors',
+        ...REFERENCE_CPU_COLUMNS.map((name) => `${name} CPU ms`),
+        'machine busy cores',
+        'load 1m',
+      ],
+      reference.map((result) => [
+        result.level,
+        result.perSecond.toFixed(1),
+        triple(result.latencyMs.server),
+        triple(result.latencyMs.client),
+        result.errors,
+        ...REFERENCE_CPU_COLUMNS.map((name) => cpuMs(result.cpuSecondsPerSaga[name])),
+        result.machine.busyCores.toFixed(2),
+        result.machine.loadAverage1m.toFixed(2),
+      ]),
+    ),
+  ];
+}
+
+function microSection({ postgres, rabbitmq }) {
+  const row = (name, unit, result) => [
+    name,
+    result.level,
+    `${result.perSecond.toFixed(0)} ${unit}/s`,
+    triple(result.latencyMs.client),
+    result.machine.busyCores.toFixed(2),
+  ];
+  return [
+    '## Micro-benchmarks',
+    table(
+      ['benchmark', 'in flight', 'rate', 'p50 / p95 / p99 ms', 'machine busy cores'],
+      [
+        ...(postgres ? [row('PostgreSQL two-statement transactions', 'tx', postgres)] : []),
+        ...(rabbitmq ? [row('RabbitMQ confirmed round trips, quorum queue', 'rt', rabbitmq)] : []),
+      ],
+    ),
+  ];
+}
+
+function ratiosSection(ratios) {
+  return [
+    '## Sagaflow per step (4 steps; the reference 3)',
+    table(
+      [
+        'driver',
+        'in flight',
+        'steps/s',
+        'reference is … faster',
+        'of PostgreSQL tx/s',
+        'of RabbitMQ round trips/s',
+        'CPU per step vs reference',
+      ],
+      ratios.map((r) => [
+        r.driver,
+        r.level,
+        r.stepsPerSecond.toFixed(1),
+        times(r.vsReference),
+        percent(r.vsPostgresTransactions),
+        percent(r.vsRabbitmqRoundTrips),
+        r.cpuPerStepVsReference ? `${r.cpuPerStepVsReference.toFixed(1)}×` : '–',
+      ]),
+    ),
+  ];
+}
+
+export function renderMarkdown(results) {
+  const { sagaflow: parts, reference, micro, ratios } = results;
+  const sagaflow = [
+    ...(parts.gateway ?? []).map((result) => ({ driver: 'gateway', result })),
+    ...(parts.orchestrator ?? []).map((result) => ({ driver: 'orchestrator', result })),
+    ...(parts.mixed ? [{ driver: 'mixed (gateway)', result: parts.mixed }] : []),
+  ];
+  const sections = [header(results)];
+  if (sagaflow.length) {
+    sections.push(
+      placeOrderSection(sagaflow, parts.mixed),
+      cpuSection(sagaflow),
+      memorySection(sagaflow, parts.peakRssSinceStartMb),
     );
   }
-  if (results.reference.length) {
-    out.push('');
-    out.push('## Reference: minimal saga (3 steps, raw amqplib + pg)');
-    out.push('');
-    out.push(
-      table(
-        [
-          'in flight',
-          'sagas/s',
-          'p50 / p95 / p99 ms (server)',
-          'client p50 / p95 / p99 ms',
-          'errors',
-          ...REFERENCE_CPU_COLUMNS.map((c) => `${c} CPU ms`),
-          'machine busy cores',
-        ],
-        results.reference.map((result) => [
-          result.level,
-          result.perSecond.toFixed(1),
-          triple(result.latencyMs.server),
-          triple(result.latencyMs.client),
-          `${result.errors}`,
-          ...REFERENCE_CPU_COLUMNS.map((name) => cpuMs(result.cpuSecondsPerSaga[name])),
-          result.machine.busyCores.toFixed(2),
-        ]),
-      ),
-    );
-  }
-  const { postgres, rabbitmq } = results.micro;
-  if (postgres || rabbitmq) {
-    out.push('');
-    out.push('## Micro-benchmarks');
-    out.push('');
-    const line = (name, what, result) =>
-      result
-        ? [
-            name,
-            `${result.level}`,
-            `${result.perSecond.toFixed(0)} ${what}/s`,
-            triple(result.latencyMs.client),
-            result.machine.busyCores.toFixed(2),
-          ]
-        : [name, '–', '–', '–', '–'];
-    out.push(
-      table(
-        ['benchmark', 'in flight', 'rate', 'p50 / p95 / p99 ms', 'machine busy cores'],
-        [
-          line('PostgreSQL two-statement transactions', 'transactions', postgres),
-          line('RabbitMQ confirmed round trips (quorum queue)', 'round trips', rabbitmq),
-        ],
-      ),
-    );
-  }
-  if (results.ratios.length) {
-    out.push('');
-    out.push('## Sagaflow per step (4 steps; the reference 3)');
-    out.push('');
-    out.push(
-      table(
-        [
-          'driver',
-          'in flight',
-          'steps/s',
-          'reference is … faster',
-          'of PostgreSQL tx/s',
-          'of RabbitMQ round trips/s',
-          'CPU per step vs reference',
-        ],
-        results.ratios.map((r) => [
-          r.driver,
-          r.level,
-          r.stepsPerSecond.toFixed(1),
-          times(r.vsReference),
-          percent(r.vsPostgresTransactions),
-          percent(r.vsRabbitmqRoundTrips),
-          r.cpuPerStepVsReference ? `${r.cpuPerStepVsReference.toFixed(1)}×` : '–',
-        ]),
-      ),
-    );
-  }
-  out.push('');
-  return out.join('\n');
+  if (reference.length) sections.push(referenceSection(reference));
+  if (micro.postgres || micro.rabbitmq) sections.push(microSection(micro));
+  if (ratios.length) sections.push(ratiosSection(ratios));
+  return `${sections.flat().join('\n\n')}\n`;
 }

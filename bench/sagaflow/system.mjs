@@ -69,7 +69,9 @@ export async function startSystem({ namespace, logDir, profileDir }) {
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const running = APPS.map((app) => {
     const log = openSync(join(logDir, `${app.name}.log`), 'w');
-    const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const profiling = profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${app.name}.cpuprofile`]
+      : [];
     const child = spawn(process.execPath, [...profiling, bundleOf(app)], {
       cwd: ROOT,
       env: envOf(app, namespace),
