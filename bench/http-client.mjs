@@ -7,11 +7,15 @@ import { Agent, request } from 'node:http';
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 const REQUEST_TIMEOUT_MS = 30_000;
 
+/**
+ * A kept-alive connection the server closed just as it was reused fails with ECONNRESET before
+ * the request reached the server (Node's documented race): that one case is safe to send again.
+ */
+const closedWhileReused = (req, error) => req.reusedSocket && error.code === 'ECONNRESET';
+
 /** Sends a JSON request; resolves with the status and the parsed body (or the raw text). */
-export function requestJson(
-  url,
-  { method = 'GET', headers = {}, body, timeoutMs = REQUEST_TIMEOUT_MS } = {},
-) {
+export function requestJson(url, options = {}, retried = false) {
+  const { method = 'GET', headers = {}, body, timeoutMs = REQUEST_TIMEOUT_MS } = options;
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(url, {
@@ -26,7 +30,11 @@ export function requestJson(
       },
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url} timed out`)));
-    req.on('error', reject);
+    req.on('error', (error) =>
+      !retried && closedWhileReused(req, error)
+        ? resolve(requestJson(url, options, true))
+        : reject(error),
+    );
     req.once('response', (response) => {
       let text = '';
       response.setEncoding('utf8');
@@ -51,11 +59,15 @@ function parsed(text) {
  * one wanted, then closes it. Resolves with that data, or with undefined when the stream ended
  * first; rejects on a status other than 200.
  */
-export function followEvents(url, headers, isLast) {
+export function followEvents(url, headers, isLast, retried = false) {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent, headers: { accept: 'text/event-stream', ...headers } });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`GET ${url} went quiet`)));
-    req.on('error', reject);
+    req.on('error', (error) =>
+      !retried && closedWhileReused(req, error)
+        ? resolve(followEvents(url, headers, isLast, true))
+        : reject(error),
+    );
     req.once('response', (response) => {
       if (response.statusCode !== 200) {
         response.resume();

@@ -12,10 +12,11 @@ try {
   console.error(`${error.message}\n\n${USAGE}`);
   process.exit(2);
 }
-if (options.help) {
-  console.log(USAGE);
-} else if (options.mode === 'participant') {
-  await runParticipantBench(options);
-} else {
-  await runSystemBench(options);
+try {
+  if (options.help) console.log(USAGE);
+  else if (options.mode === 'participant') await runParticipantBench(options);
+  else await runSystemBench(options);
+} catch (error) {
+  console.error(`bench: ${error.stack ?? error}`);
+  process.exitCode = 1;
 }

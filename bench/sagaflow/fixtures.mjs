@@ -34,18 +34,27 @@ async function createCustomer(adminToken, name, creditLimit) {
   return { id, token: await devToken({ role: 'customer', customerId: id }) };
 }
 
+/** Customers are made a few at a time: the gateway has its own rate of work to keep. */
+const BATCH = 16;
+
 /**
  * One customer per worker slot (so a customer has one saga in flight, as a person would), in two
  * kinds: with ample credit, and with none (the mixed run's insufficient-credit path).
  */
 export async function createCustomers({ withCredit, withoutCredit }) {
   const admin = await devToken({ role: 'admin' });
-  const batch = (count, prefix, limit) =>
-    Promise.all(
-      Array.from({ length: count }, (_, i) => createCustomer(admin, `${prefix} ${i + 1}`, limit)),
-    );
+  const create = async (count, name, creditLimit) => {
+    const customers = [];
+    for (let first = 0; first < count; first += BATCH) {
+      const batch = Array.from({ length: Math.min(BATCH, count - first) }, (_, i) =>
+        createCustomer(admin, `${name} ${first + i + 1}`, creditLimit),
+      );
+      customers.push(...(await Promise.all(batch)));
+    }
+    return customers;
+  };
   return {
-    withCredit: await batch(withCredit, 'Bench customer', AMPLE_CREDIT),
-    withoutCredit: await batch(withoutCredit, 'Bench customer without credit', NO_CREDIT),
+    withCredit: await create(withCredit, 'Bench customer', AMPLE_CREDIT),
+    withoutCredit: await create(withoutCredit, 'Bench customer without credit', NO_CREDIT),
   };
 }

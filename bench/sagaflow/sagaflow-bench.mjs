@@ -47,8 +47,11 @@ export async function benchSagaflow({ options, namespace, runDir }) {
   const watcher = new SagaWatcher(await adminClient(DATABASE));
   try {
     const slots = Math.max(...options.levels, options.mixedLevel, PREWARM_LEVEL);
-    log(`creating ${2 * slots} customers through the gateway`);
-    const customers = await createCustomers({ withCredit: slots, withoutCredit: slots });
+    log(`creating ${slots + options.mixedLevel} customers through the gateway`);
+    const customers = await createCustomers({
+      withCredit: slots,
+      withoutCredit: options.mixedLevel,
+    });
     const drivers = {
       gateway: gatewayDriver(customers),
       orchestrator: orchestratorDriver(customers, watcher),
