@@ -19,6 +19,7 @@ Options of the system mode:
   --smoke                  a few seconds of one level of everything: keeps the script working
   --out bench/results      where the run's folder goes (results.json, results.md, logs/)
   --keep-database          leave the bench's databases behind for a look
+  --note "..."             a line for the report: how quiet the machine was, what changed
 `;
 
 const PARTS = ['gateway', 'orchestrator', 'mixed', 'reference', 'micro'];
@@ -60,6 +61,7 @@ export function parseOptions(argv) {
       smoke: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench/results' },
       'keep-database': { type: 'boolean', default: false },
+      note: { type: 'string' },
       messages: { type: 'string', default: '3000' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -83,6 +85,7 @@ export function parseOptions(argv) {
     smoke: values.smoke,
     out: values.out,
     keepDatabase: values['keep-database'],
+    note: values.note,
     messages: positiveNumber('messages', values.messages),
   };
   return options.smoke ? { ...options, ...SMOKE } : options;

@@ -62,9 +62,10 @@ function statusesOf(result) {
     .join(', ');
 }
 
-function header({ run, smoke, machine, settings }) {
+function header({ run, smoke, note, machine, settings }) {
   return [
     `# Sagaflow whole-system bench: ${run}${smoke ? ' (smoke)' : ''}`,
+    ...(note ? [`> ${note}`] : []),
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB RAM, Linux ` +
       `${machine.kernel}; Node ${machine.node}, PostgreSQL ${machine.postgres}, RabbitMQ ` +
       `${machine.rabbitmq}. Load average (1 min): ${machine.loadAverage.start.toFixed(2)} at the ` +

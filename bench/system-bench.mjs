@@ -36,6 +36,7 @@ export async function runSystemBench(options) {
   const results = {
     run,
     smoke: options.smoke,
+    ...(options.note ? { note: options.note } : {}),
     startedAt: startedAt.toISOString(),
     settings: {
       levels: options.levels,
