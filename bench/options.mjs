@@ -39,9 +39,16 @@ const list = (value) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-function positiveNumber(name, value) {
+function seconds(name, value) {
   const number = Number(value);
   if (!Number.isFinite(number) || number < 0) throw new Error(`--${name} must be a number ≥ 0`);
+  return number;
+}
+
+function count(name, value) {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new Error(`--${name} must be whole numbers ≥ 1`);
   return number;
 }
 
@@ -74,19 +81,22 @@ export function parseOptions(argv) {
   const options = {
     mode,
     help: values.help,
-    levels: list(values.levels).map((level) => positiveNumber('levels', level)),
-    duration: positiveNumber('duration', values.duration),
-    warmup: positiveNumber('warmup', values.warmup),
-    prewarm: positiveNumber('prewarm', values.prewarm),
-    mixedLevel: positiveNumber('mixed-level', values['mixed-level']),
-    microDuration: positiveNumber('micro-duration', values['micro-duration']),
+    levels: list(values.levels).map((level) => count('levels', level)),
+    duration: seconds('duration', values.duration),
+    warmup: seconds('warmup', values.warmup),
+    prewarm: seconds('prewarm', values.prewarm),
+    mixedLevel: count('mixed-level', values['mixed-level']),
+    microDuration: seconds('micro-duration', values['micro-duration']),
     parts,
     profile: values.profile,
     smoke: values.smoke,
     out: values.out,
     keepDatabase: values['keep-database'],
     note: values.note,
-    messages: positiveNumber('messages', values.messages),
+    messages: count('messages', values.messages),
   };
+  if (options.duration === 0 || options.microDuration === 0) {
+    throw new Error('--duration and --micro-duration must be more than 0 s');
+  }
   return options.smoke ? { ...options, ...SMOKE } : options;
 }

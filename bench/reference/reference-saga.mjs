@@ -53,8 +53,13 @@ export class ReferenceSaga {
   /** The closed loop of `measureLevel`, run inside the orchestrator process. */
   drive({ concurrency, stopAt }) {
     const orchestrator = this.processes.orchestrator;
-    return new Promise((resolve) => {
-      orchestrator.once('message', ({ samples }) => resolve(samples));
+    return new Promise((resolve, reject) => {
+      const exited = (code) => reject(new Error(`the reference orchestrator exited ${code}`));
+      orchestrator.once('exit', exited);
+      orchestrator.once('message', ({ samples }) => {
+        orchestrator.off('exit', exited);
+        resolve(samples);
+      });
       orchestrator.send({ run: { concurrency, stopAt } });
     });
   }
