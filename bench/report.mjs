@@ -1,0 +1,260 @@
+// Turns a run's results into the ratios and the Markdown tables committed beside the JSON.
+import { round } from './stats.mjs';
+
+/** Sagaflow's place-order has 4 steps, the reference saga 3: they are compared per step. */
+export const STEPS = { sagaflow: 4, reference: 3 };
+
+const APP_NAMES = ['gateway', 'saga-orchestrator', 'order', 'credit', 'payment'];
+const CPU_COLUMNS = [...APP_NAMES, 'postgres', 'rabbitmq', 'driver'];
+const REFERENCE_CPU_COLUMNS = [
+  'orchestrator',
+  'order',
+  'credit',
+  'payment',
+  'postgres',
+  'rabbitmq',
+];
+
+const sum = (values) => values.reduce((total, value) => total + (value ?? 0), 0);
+
+/** Sagaflow's steps per second beside the reference's and the two micro-benchmarks'. */
+export function ratiosOf({ sagaflow, reference, micro }) {
+  const ratios = [];
+  for (const driver of ['gateway', 'orchestrator']) {
+    for (const result of sagaflow[driver] ?? []) {
+      const steps = result.perSecond * STEPS.sagaflow;
+      const ref = reference.find((r) => r.level === result.level);
+      const ratio = (other) => (other ? round(steps / other, 4) : null);
+      const cpuPerStep = sum(Object.values(result.cpuSecondsPerSaga)) / STEPS.sagaflow;
+      const refCpuPerStep = ref && sum(Object.values(ref.cpuSecondsPerSaga)) / STEPS.reference;
+      ratios.push({
+        driver,
+        level: result.level,
+        stepsPerSecond: round(steps, 1),
+        vsReference: ratio(ref && ref.perSecond * STEPS.reference),
+        vsPostgresTransactions: ratio(micro.postgres?.perSecond),
+        vsRabbitmqRoundTrips: ratio(micro.rabbitmq?.perSecond),
+        cpuPerStepVsReference: refCpuPerStep ? round(cpuPerStep / refCpuPerStep, 2) : null,
+      });
+    }
+  }
+  return ratios;
+}
+
+const ms = (value) => (value === null || value === undefined ? '–' : String(Math.round(value)));
+const triple = (p) => (p ? `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.p99)}` : '–');
+const cpuMs = (seconds) =>
+  seconds === null || seconds === undefined ? '–' : (seconds * 1000).toFixed(1);
+const times = (ratio) => (ratio ? `${(1 / ratio).toFixed(1)}×` : '–');
+const percent = (ratio) => (ratio ? `${(ratio * 100).toFixed(1)} %` : '–');
+
+function table(header, rows) {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+function statusesOf(result) {
+  return Object.entries(result.statuses ?? {})
+    .map(([status, count]) => `${status} ${count}`)
+    .join(', ');
+}
+
+function header({ run, smoke, note, machine, settings }) {
+  return [
+    `# Sagaflow whole-system bench: ${run}${smoke ? ' (smoke)' : ''}`,
+    ...(note ? [`> ${note}`] : []),
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB RAM, Linux ` +
+      `${machine.kernel}; Node ${machine.node}, PostgreSQL ${machine.postgres}, RabbitMQ ` +
+      `${machine.rabbitmq}. Load average (1 min): ${machine.loadAverage.start.toFixed(2)} at the ` +
+      `start, ${machine.loadAverage.end.toFixed(2)} at the end, and per level below.`,
+    `Each level: ${settings.warmupS} s warm-up, then ${settings.durationS} s measured, in a ` +
+      `closed loop (that many sagas in flight). Sagas/s and server latency come from the saga ` +
+      `rows (terminal status reached in the window; created → terminal); client latency from ` +
+      `the driver (request → terminal status seen: over SSE through the gateway, by polling the ` +
+      `rows every 20 ms straight at the orchestrator); "202" is the start request alone.`,
+  ];
+}
+
+function placeOrderSection(sagaflow, mixed) {
+  const lines = [
+    '## Place-order',
+    table(
+      [
+        'driver',
+        'in flight',
+        'sagas/s',
+        'server p50 / p95 / p99 ms',
+        'client p50 / p95 / p99 ms',
+        '202 p50 / p95 / p99 ms',
+        'errors',
+        'statuses',
+        'machine busy cores',
+        'load 1m',
+      ],
+      sagaflow.map(({ driver, result }) => [
+        driver,
+        result.level,
+        result.perSecond.toFixed(1),
+        triple(result.latencyMs.server),
+        triple(result.latencyMs.client),
+        triple(result.latencyMs.accepted),
+        result.errors,
+        statusesOf(result),
+        result.machine.busyCores.toFixed(2),
+        result.machine.loadAverage1m.toFixed(2),
+      ]),
+    ),
+  ];
+  const endedEarly = sagaflow.filter(({ result }) => result.streamsEndedEarly > 0);
+  if (endedEarly.length) {
+    const counts = endedEarly.map(
+      ({ driver, result }) => `${driver} at ${result.level}: ${result.streamsEndedEarly}`,
+    );
+    lines.push(
+      `Event streams that ended before the event of the terminal status (the driver then read ` +
+        `the saga's status): ${counts.join(', ')}.`,
+    );
+  }
+  if (mixed?.byPath) {
+    const paths = Object.entries(mixed.byPath).map(
+      ([path, counts]) => `${path}: ${statusesOf({ statuses: counts })}`,
+    );
+    lines.push(`Mixed run, as the client saw each path end: ${paths.join('; ')}.`);
+  }
+  return lines;
+}
+
+function cpuSection(sagaflow) {
+  return [
+    '## CPU ms per completed saga, by process',
+    table(
+      ['driver', 'in flight', ...CPU_COLUMNS, 'total'],
+      sagaflow.map(({ driver, result }) => [
+        driver,
+        result.level,
+        ...CPU_COLUMNS.map((name) => cpuMs(result.cpuSecondsPerSaga[name])),
+        cpuMs(sum(Object.values(result.cpuSecondsPerSaga))),
+      ]),
+    ),
+    'postgres: the backends of the bench database plus the server’s background processes ' +
+      '(shared with anything else running); rabbitmq: the whole broker (beam.smp); driver: the ' +
+      'bench process.',
+  ];
+}
+
+function memorySection(sagaflow, sinceStart) {
+  const lines = [
+    '## Peak resident memory (MB) during each level',
+    table(
+      ['driver', 'in flight', ...APP_NAMES],
+      sagaflow.map(({ driver, result }) => [
+        driver,
+        result.level,
+        ...APP_NAMES.map((name) => result.peakRssMb[name]?.toFixed(0) ?? '–'),
+      ]),
+    ),
+  ];
+  if (sinceStart) {
+    const peaks = APP_NAMES.map((name) => `${name} ${sinceStart[name]?.toFixed(0) ?? '–'} MB`);
+    lines.push(`Since start (VmHWM): ${peaks.join(', ')}.`);
+  }
+  return lines;
+}
+
+function referenceSection(reference) {
+  return [
+    '## Reference: minimal saga (3 steps, raw amqplib + pg)',
+    table(
+      [
+        'in flight',
+        'sagas/s',
+        'server p50 / p95 / p99 ms',
+        'client p50 / p95 / p99 ms',
+        'errors',
+        ...REFERENCE_CPU_COLUMNS.map((name) => `${name} CPU ms`),
+        'machine busy cores',
+        'load 1m',
+      ],
+      reference.map((result) => [
+        result.level,
+        result.perSecond.toFixed(1),
+        triple(result.latencyMs.server),
+        triple(result.latencyMs.client),
+        result.errors,
+        ...REFERENCE_CPU_COLUMNS.map((name) => cpuMs(result.cpuSecondsPerSaga[name])),
+        result.machine.busyCores.toFixed(2),
+        result.machine.loadAverage1m.toFixed(2),
+      ]),
+    ),
+  ];
+}
+
+function microSection({ postgres, rabbitmq }) {
+  const row = (name, unit, result) => [
+    name,
+    result.level,
+    `${result.perSecond.toFixed(0)} ${unit}/s`,
+    triple(result.latencyMs.client),
+    result.machine.busyCores.toFixed(2),
+  ];
+  return [
+    '## Micro-benchmarks',
+    table(
+      ['benchmark', 'in flight', 'rate', 'p50 / p95 / p99 ms', 'machine busy cores'],
+      [
+        ...(postgres ? [row('PostgreSQL two-statement transactions', 'tx', postgres)] : []),
+        ...(rabbitmq ? [row('RabbitMQ confirmed round trips, quorum queue', 'rt', rabbitmq)] : []),
+      ],
+    ),
+  ];
+}
+
+function ratiosSection(ratios) {
+  return [
+    '## Sagaflow per step (4 steps; the reference 3)',
+    table(
+      [
+        'driver',
+        'in flight',
+        'steps/s',
+        'reference is … faster',
+        'of PostgreSQL tx/s',
+        'of RabbitMQ round trips/s',
+        'CPU per step vs reference',
+      ],
+      ratios.map((r) => [
+        r.driver,
+        r.level,
+        r.stepsPerSecond.toFixed(1),
+        times(r.vsReference),
+        percent(r.vsPostgresTransactions),
+        percent(r.vsRabbitmqRoundTrips),
+        r.cpuPerStepVsReference ? `${r.cpuPerStepVsReference.toFixed(1)}×` : '–',
+      ]),
+    ),
+  ];
+}
+
+export function renderMarkdown(results) {
+  const { sagaflow: parts, reference, micro, ratios } = results;
+  const sagaflow = [
+    ...(parts.gateway ?? []).map((result) => ({ driver: 'gateway', result })),
+    ...(parts.orchestrator ?? []).map((result) => ({ driver: 'orchestrator', result })),
+    ...(parts.mixed ? [{ driver: 'mixed (gateway)', result: parts.mixed }] : []),
+  ];
+  const sections = [header(results)];
+  if (sagaflow.length) {
+    sections.push(
+      placeOrderSection(sagaflow, parts.mixed),
+      cpuSection(sagaflow),
+      memorySection(sagaflow, parts.peakRssSinceStartMb),
+    );
+  }
+  if (reference.length) sections.push(referenceSection(reference));
+  if (micro.postgres || micro.rabbitmq) sections.push(microSection(micro));
+  if (ratios.length) sections.push(ratiosSection(ratios));
+  return `${sections.flat().join('\n\n')}\n`;
+}

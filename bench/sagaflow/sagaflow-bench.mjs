@@ -1,0 +1,105 @@
+// Sagaflow's part of a run: the five apps, their customers, then every level through each driver
+// and the mixed run.
+import { basename, join, resolve } from 'node:path';
+import { epochNow, runClosedLoop } from '../closed-loop.mjs';
+import {
+  adminClient,
+  dropDatabase,
+  postgresPidsFor,
+  recreateDatabase,
+} from '../infrastructure.mjs';
+import { measureLevel } from '../level.mjs';
+import { memoryOf, pidsNamed } from '../process-stats.mjs';
+import { log, logLevel } from '../progress.mjs';
+import { endedBetween } from '../saga-rows.mjs';
+import { createCustomers } from './fixtures.mjs';
+import { gatewayDriver } from './gateway-driver.mjs';
+import { orchestratorDriver, SagaWatcher } from './orchestrator-driver.mjs';
+import { PATH_NAMES, TERMINAL_STATUSES } from './order-paths.mjs';
+import { DATABASE, deleteNamespace, startSystem, stopSystem } from './system.mjs';
+
+const PREWARM_LEVEL = 8;
+const SAGA_ROWS = { table: 'orchestrator.saga_instances', statuses: TERMINAL_STATUSES };
+
+/** A closed loop placing orders with `placeOrder` on the path `pathOf()` names each time. */
+const ordersOn =
+  (placeOrder, pathOf) =>
+  ({ concurrency, stopAt }) =>
+    runClosedLoop({ concurrency, stopAt, op: (slot) => placeOrder(slot, pathOf()) });
+const approvePath = () => 'approve';
+
+/** Approve, decline, insufficient credit, in turn. */
+function mixedPaths() {
+  let next = 0;
+  return () => PATH_NAMES[next++ % PATH_NAMES.length];
+}
+
+export async function benchSagaflow({ options, namespace, runDir }) {
+  const wants = (part) => options.parts.includes(part);
+  await recreateDatabase(DATABASE);
+  const profileDir = options.profile ? resolve('bench', 'profiles', basename(runDir)) : undefined;
+  const logDir = join(runDir, 'logs');
+  log(
+    `starting the five apps (logs in ${logDir}${profileDir ? `, profiles in ${profileDir}` : ''})`,
+  );
+  const apps = await startSystem({ namespace, logDir, profileDir });
+  const admin = await adminClient(DATABASE);
+  const watcher = new SagaWatcher(await adminClient(DATABASE));
+  try {
+    const slots = Math.max(...options.levels, options.mixedLevel, PREWARM_LEVEL);
+    log(`creating ${slots + options.mixedLevel} customers through the gateway`);
+    const customers = await createCustomers({
+      withCredit: slots,
+      withoutCredit: options.mixedLevel,
+    });
+    const drivers = {
+      gateway: gatewayDriver(customers),
+      orchestrator: orchestratorDriver(customers, watcher),
+    };
+    const measure = (level, drive) =>
+      measureLevel({
+        level,
+        drive,
+        warmupMs: options.warmup * 1000,
+        durationMs: options.duration * 1000,
+        cpuGroups: {
+          ...Object.fromEntries(apps.map((app) => [app.name, () => [app.pid]])),
+          postgres: () => postgresPidsFor(admin, [DATABASE]),
+          rabbitmq: () => pidsNamed('beam.smp'),
+          driver: () => [process.pid],
+        },
+        rssPids: Object.fromEntries(apps.map((app) => [app.name, app.pid])),
+        ended: (from, to) => endedBetween(admin, SAGA_ROWS, from, to),
+      });
+
+    if (options.prewarm > 0) {
+      log(`warming up: ${options.prewarm} s at ${PREWARM_LEVEL} in flight`);
+      const stopAt = epochNow() + options.prewarm * 1000;
+      await ordersOn(drivers.gateway, approvePath)({ concurrency: PREWARM_LEVEL, stopAt });
+    }
+    const results = {};
+    for (const driver of ['gateway', 'orchestrator'].filter(wants)) {
+      results[driver] = [];
+      for (const level of options.levels) {
+        const result = await measure(level, ordersOn(drivers[driver], approvePath));
+        results[driver].push(result);
+        logLevel(driver, result);
+      }
+    }
+    if (wants('mixed')) {
+      results.mixed = await measure(options.mixedLevel, ordersOn(drivers.gateway, mixedPaths()));
+      logLevel('mixed', results.mixed);
+    }
+    results.peakRssSinceStartMb = Object.fromEntries(
+      apps.map((app) => [app.name, memoryOf(app.pid)?.peakMb ?? null]),
+    );
+    return results;
+  } finally {
+    await watcher.close();
+    await watcher.client.end();
+    await admin.end();
+    await stopSystem(apps);
+    await deleteNamespace(namespace);
+    if (!options.keepDatabase) await dropDatabase(DATABASE);
+  }
+}

@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ROOT } from './support/app-process.js';
+
+/** The fields of one level that bench/report.mjs and a reader of the JSON rely on. */
+interface LevelResult {
+  level: number;
+  perSecond: number;
+  completed: number;
+  succeeded: number;
+  errors: number;
+  firstError?: string;
+  latencyMs: Record<string, { p50: number | null; p95: number | null; p99: number | null }>;
+  cpuSecondsPerSaga: Record<string, number | null>;
+  cpuCores: Record<string, number>;
+  peakRssMb: Record<string, number>;
+  machine: { busyCores: number; loadAverage1m: number };
+  byPath?: Record<string, Record<string, number>>;
+}
+
+interface BenchResults {
+  smoke: boolean;
+  machine: Record<string, unknown>;
+  sagaflow: {
+    gateway: LevelResult[];
+    orchestrator: LevelResult[];
+    mixed: LevelResult;
+    peakRssSinceStartMb: Record<string, number>;
+  };
+  reference: LevelResult[];
+  micro: { postgres: LevelResult; rabbitmq: LevelResult };
+  ratios: { driver: string; level: number; stepsPerSecond: number }[];
+}
+
+const APPS = ['gateway', 'saga-orchestrator', 'order', 'credit', 'payment'];
+/** A percentile is null when nothing ended inside the (short) window; the keys are always there. */
+function expectPercentiles(latency: Record<string, number | null> | undefined): void {
+  expect(Object.keys(latency ?? {})).toEqual(['p50', 'p95', 'p99']);
+  for (const value of Object.values(latency ?? {})) {
+    expect(value === null || typeof value === 'number').toBe(true);
+  }
+}
+
+function runBench(out: string): Promise<void> {
+  // The apps get an environment of the bench's own; jest's VM flag is not for them either.
+  const { NODE_OPTIONS: _jestFlags, ...env } = process.env;
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['scripts/bench.mjs', '--smoke', '--out', out],
+      { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`${error.message}\n${stdout.slice(-4000)}\n${stderr}`))
+          : resolve(),
+    );
+  });
+}
+
+/**
+ * The full bench is never a test (its figures depend on the machine); its smoke mode is, so the
+ * script keeps working as the apps change: every part runs one short level and writes its JSON.
+ */
+describe('the whole-system bench, in smoke mode', () => {
+  let out: string;
+  let results: BenchResults;
+  let markdown: string;
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'sagaflow-bench-'));
+    await runBench(out);
+    const [run] = await readdir(out);
+    results = JSON.parse(await readFile(join(out, run, 'results.json'), 'utf8')) as BenchResults;
+    markdown = await readFile(join(out, run, 'results.md'), 'utf8');
+  }, 150_000);
+
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('describes the machine it ran on', () => {
+    expect(results.smoke).toBe(true);
+    expect(results.machine).toMatchObject({
+      cpus: expect.any(Number),
+      memoryGb: expect.any(Number),
+      node: expect.any(String),
+      postgres: expect.any(String),
+      rabbitmq: expect.any(String),
+      loadAverage: { start: expect.any(Number), end: expect.any(Number) },
+    });
+  });
+
+  it('drives place-order through the gateway and straight at the orchestrator, without errors', () => {
+    const levels = [...results.sagaflow.gateway, ...results.sagaflow.orchestrator];
+    expect(levels).toHaveLength(2);
+    for (const level of levels) {
+      expect(level.firstError).toBeUndefined();
+      expect(level).toMatchObject({ level: 8, errors: 0 });
+      expect(level.succeeded).toBeGreaterThan(0);
+      expect(level.perSecond).toEqual(expect.any(Number));
+      expectPercentiles(level.latencyMs.server);
+      expectPercentiles(level.latencyMs.client);
+      expectPercentiles(level.latencyMs.accepted);
+    }
+  });
+
+  it('measures CPU per saga of every process and the memory of every app', () => {
+    for (const level of [...results.sagaflow.gateway, ...results.sagaflow.orchestrator]) {
+      expect(Object.keys(level.cpuCores).sort()).toEqual(
+        [...APPS, 'postgres', 'rabbitmq', 'driver'].sort(),
+      );
+      expect(Object.keys(level.cpuSecondsPerSaga).sort()).toEqual(
+        Object.keys(level.cpuCores).sort(),
+      );
+      expect(Object.keys(level.peakRssMb).sort()).toEqual([...APPS].sort());
+      expect(level.cpuCores['saga-orchestrator']).toBeGreaterThan(0);
+      expect(level.peakRssMb.gateway).toBeGreaterThan(0);
+    }
+    expect(Object.keys(results.sagaflow.peakRssSinceStartMb).sort()).toEqual([...APPS].sort());
+  });
+
+  it('ends each path of the mixed run as the saga says: approved, declined, no credit', () => {
+    const { byPath } = results.sagaflow.mixed;
+    expect(results.sagaflow.mixed.errors).toBe(0);
+    expect(Object.keys(byPath ?? {}).sort()).toEqual(['approve', 'decline', 'insufficient-credit']);
+    expect(Object.keys(byPath?.approve ?? {})).toEqual(['COMPLETED']);
+    expect(Object.keys(byPath?.decline ?? {})).toEqual(['COMPENSATED']);
+    expect(Object.keys(byPath?.['insufficient-credit'] ?? {})).toEqual(['COMPENSATED']);
+  });
+
+  it('runs the reference saga and both micro-benchmarks beside it, and compares per step', () => {
+    expect(results.reference).toHaveLength(1);
+    expect(results.reference[0]).toMatchObject({ level: 8, errors: 0 });
+    expect(results.reference[0].succeeded).toBeGreaterThan(0);
+    expect(results.micro.postgres.perSecond).toBeGreaterThan(0);
+    expect(results.micro.rabbitmq.perSecond).toBeGreaterThan(0);
+    expect(results.ratios.map(({ driver, level }) => `${driver} ${level}`)).toEqual([
+      'gateway 8',
+      'orchestrator 8',
+    ]);
+    expect(markdown).toContain('## Place-order');
+    expect(markdown).toContain('## Reference: minimal saga');
+  });
+});
