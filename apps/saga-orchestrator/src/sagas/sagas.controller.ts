@@ -84,10 +84,12 @@ export class SagasController {
       concatMap(() =>
         from(
           (async () => {
-            const steps = await this.queries.steps(id, seen);
+            // The status first: once it is terminal, the entries read after it include every
+            // one that led there, so the stream can end with them (read the other way round, a
+            // transition committing between the two reads ended the stream without its entries).
             const status = (await this.queries.find(id))?.status;
-            // Ends after the entries that led to a terminal status have been sent.
-            ended = steps.length === 0 && (!status || isTerminal(status));
+            const steps = await this.queries.steps(id, seen);
+            ended = !status || isTerminal(status);
             seen = steps.at(-1)?.id ?? seen;
             return steps;
           })(),
