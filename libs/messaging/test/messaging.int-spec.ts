@@ -20,8 +20,10 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import { SpanKind } from '@opentelemetry/api';
 import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import pg from 'pg';
+import { register } from 'prom-client';
 import { throwError, tap, type Observable } from 'rxjs';
 import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { credit } from '@app/contracts';
@@ -45,6 +47,7 @@ import { bootstrapDatabase, PersistenceModule } from '@app/persistence';
 import { eventually } from '../../../test/support/eventually.js';
 import { POSTGRES_ADMIN_URL, ScratchDatabase } from '../../../test/support/scratch-database.js';
 import { AMQP_URL, ScratchNamespace } from '../../../test/support/scratch-namespace.js';
+import { RecordingTracer } from './recording-tracer.js';
 
 const database = new ScratchDatabase('sagaflow_messaging_test');
 const APP_URL = database.urlFor('sagaflow_messaging_test');
@@ -194,6 +197,9 @@ function aReserveCredit(amount = 100) {
   };
 }
 
+const PUBLISHED_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const PUBLISHED_SPAN_ID = '00f067aa0ba902b7';
+
 /** Publishes a command the way another app's relay would, with raw AMQP. */
 function publishCommand(
   payload: unknown,
@@ -211,7 +217,7 @@ function publishCommand(
     persistent: true,
     headers: {
       [HEADERS.schemaVersion]: 1,
-      [HEADERS.traceparent]: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      [HEADERS.traceparent]: `00-${PUBLISHED_TRACE_ID}-${PUBLISHED_SPAN_ID}-01`,
       [HEADERS.occurredAt]: new Date().toISOString(),
       [HEADERS.sagaId]: randomUUID(),
     },
@@ -252,6 +258,29 @@ function bodyOf(message: GetMessage): unknown {
 
 function orderIdOf(message: GetMessage): string {
   return (bodyOf(message) as { orderId: string }).orderId;
+}
+
+/** The value of one series of the default registry (0 before its first count). */
+async function sampleOf(name: string, labels: Record<string, string>): Promise<number> {
+  const metricName = name.replace(/_count$/, '');
+  const metric = register.getSingleMetric(metricName);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  const sample = values.find(
+    (candidate: { metricName?: string; labels: Record<string, unknown> }) =>
+      (candidate.metricName ?? metricName) === name &&
+      Object.entries(labels).every(([key, value]) => candidate.labels[key] === value),
+  );
+  return sample?.value ?? 0;
+}
+
+async function sampleAll<K extends string>(
+  series: Record<K, () => Promise<number>>,
+): Promise<Record<K, number>> {
+  const entries = await Promise.all(
+    Object.entries<() => Promise<number>>(series).map(async ([name, read]) => [name, await read()]),
+  );
+  return Object.fromEntries(entries) as Record<K, number>;
 }
 
 function metricsOf(...apps: INestApplication[]): MessagingCounts {
@@ -417,6 +446,77 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
     expect(
       await count(`SELECT count(*) AS n FROM reservations WHERE order_id = ANY($1)`, [orderIds]),
     ).toBe(40);
+  });
+
+  it('handles each message in a consumer span, a child of its traceparent, which its reply continues', async () => {
+    const tracer = new RecordingTracer();
+    tracer.install();
+    try {
+      await startInstance();
+      const messageId = publishCommand(aReserveCredit());
+
+      const [reply] = await collect(topology.queue(REPLIES_QUEUE), 1);
+      const span = tracer.spans.find(
+        (candidate) => candidate.name === 'process credit.reserve-credit',
+      );
+      expect(span).toMatchObject({
+        kind: SpanKind.CONSUMER,
+        traceId: PUBLISHED_TRACE_ID,
+        parentSpanId: PUBLISHED_SPAN_ID,
+        ended: true,
+      });
+      expect(reply.properties.headers?.[HEADERS.causationId]).toBe(messageId);
+      expect(reply.properties.headers?.[HEADERS.traceparent]).toBe(
+        `00-${PUBLISHED_TRACE_ID}-${span?.spanId}-01`,
+      );
+    } finally {
+      tracer.uninstall();
+    }
+  });
+
+  it('counts what it handles, by message type, in the default Prometheus registry', async () => {
+    const type = credit.ReserveCredit.type;
+    const queue = 'credit.commands';
+    const series = {
+      handled: () => sampleOf('sagaflow_messages_handled_total', { type }),
+      failed: () => sampleOf('sagaflow_messages_failed_total', { type }),
+      duplicates: () => sampleOf('sagaflow_inbox_duplicates_total', { type }),
+      retries: () => sampleOf('sagaflow_message_retries_total', { type }),
+      deadLettered: () => sampleOf('sagaflow_messages_dead_lettered_total', { queue, type }),
+      deadLetteredUnknown: () =>
+        sampleOf('sagaflow_messages_dead_lettered_total', { queue, type: 'unknown' }),
+      timed: () => sampleOf('sagaflow_message_handler_duration_seconds_count', { type }),
+    };
+    const before = await sampleAll(series);
+    const app = await startInstance();
+    const accepted = aReserveCredit();
+    const messageId = publishCommand(accepted);
+    publishCommand(accepted, { messageId });
+    publishCommand(aReserveCredit(CREDIT_LIMIT + 1));
+    publishCommand(aReserveCredit(BROKEN_ONCE));
+    publishCommand(aReserveCredit(ALWAYS_BROKEN));
+    publishCommand(aReserveCredit(), { type: 'credit.launch-rocket' });
+
+    await eventually(() => {
+      const m = metricsOf(app);
+      return m.handled === 3 && m.duplicates === 1 && m.deadLettered === 2;
+    });
+    const after = await sampleAll(series);
+    const added = Object.fromEntries(
+      Object.entries(after).map(([name, value]) => [
+        name,
+        value - before[name as keyof typeof before],
+      ]),
+    );
+    expect(added).toEqual({
+      handled: 3,
+      failed: 1,
+      duplicates: 1,
+      retries: 1 + 2,
+      deadLettered: 1,
+      deadLetteredUnknown: 1,
+      timed: 3,
+    });
   });
 
   it('publishes a re-sent command again under the same message id', async () => {
