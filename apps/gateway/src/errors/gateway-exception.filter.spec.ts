@@ -15,8 +15,9 @@ class FakeResponse {
   }
 }
 
-function hostOf(request: object, response: FakeResponse): ArgumentsHost {
+function hostOf(request: object, response: FakeResponse, type = 'http'): ArgumentsHost {
   return {
+    getType: () => type,
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
   } as unknown as ArgumentsHost;
 }
@@ -43,6 +44,13 @@ describe(GatewayExceptionFilter.name, () => {
     filter.catch(new Error('entity.parse.failed'), hostOf(request, response));
     expect(response.headers['x-request-id']).toBe('from-caller');
     expect(JSON.parse(response.body ?? '')).toMatchObject({ requestId: 'from-caller' });
+  });
+
+  it("passes on, untouched, an error that is not an HTTP request's", () => {
+    const response = new FakeResponse();
+    const error = new Error('deadlock detected');
+    expect(() => filter.catch(error, hostOf({}, response, 'rpc'))).toThrow(error);
+    expect(response.body).toBeUndefined();
   });
 
   it('ends a stream whose headers are gone rather than writing a second answer', () => {
