@@ -1,7 +1,7 @@
 import type { DynamicModule, InjectionToken } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { BrokerConnection } from '@app/messaging';
+import { BrokerConnection, connectMessageTransport } from '@app/messaging';
 import { Logger } from 'nestjs-pino';
 import { adminToken, TEST_JWT_SECRET } from './dev-tokens.js';
 import { ScratchDatabase } from './scratch-database.js';
@@ -43,8 +43,8 @@ export interface AppInstance {
 }
 
 /**
- * An app booted in-process as startApp boots it (pino logs, our JSON body parser), on a random
- * port, against a database and a broker namespace of its own. Several instances may run at once.
+ * An app booted in-process as startApp boots it (pino logs, our JSON body parser, the message
+ * transport), on a random port, against a database and a broker namespace of its own. Several instances may run at once.
  */
 export class AppUnderTest {
   readonly database: ScratchDatabase;
@@ -84,7 +84,9 @@ export class AppUnderTest {
     });
     app.useLogger(app.get(Logger));
     app.useBodyParser('json', { limit: '100kb' });
+    connectMessageTransport(app);
     await app.listen(0, '127.0.0.1');
+    await app.startAllMicroservices();
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const instance: AppInstance = { app, url, request: (...args) => http(url, ...args) };
     this.instances.push(instance);

@@ -11,5 +11,6 @@ run('credit', async () => {
     name: 'credit',
     host: config.HOST,
     port: config.PORT,
+    messaging: true,
   });
 });

@@ -11,5 +11,6 @@ run('order', async () => {
     name: 'order',
     host: config.HOST,
     port: config.PORT,
+    messaging: true,
   });
 });

@@ -11,5 +11,6 @@ run('payment', async () => {
     name: 'payment',
     host: config.HOST,
     port: config.PORT,
+    messaging: true,
   });
 });

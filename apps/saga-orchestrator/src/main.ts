@@ -12,5 +12,6 @@ run('saga-orchestrator', async () => {
     name: 'saga-orchestrator',
     host: config.HOST,
     port: config.PORT,
+    messaging: true,
   });
 });

@@ -1,8 +1,7 @@
-import { SetMetadata } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import type { MessageDefinition, PayloadOf, ResultOf } from '@app/contracts';
 import type { MessageContext } from './message-context.js';
-
-export const HANDLES_METADATA = 'sagaflow:handles';
 
 /** A method that handles `D`: a command's handler returns its success reply's payload. */
 export type HandlerMethod<D extends MessageDefinition> = (
@@ -10,16 +9,47 @@ export type HandlerMethod<D extends MessageDefinition> = (
   context: MessageContext<PayloadOf<D>>,
 ) => ResultOf<D> | Promise<ResultOf<D>>;
 
+/** The pattern extras `@Handles` gives the transport: what each type is and who handles it. */
+export const HANDLER_EXTRAS = 'sagaflowHandler';
+
+export interface HandlerExtras {
+  /** `CreditController.reserve`, for logs and dead-letter reasons. */
+  name: string;
+  definitions: ReadonlyMap<string, MessageDefinition>;
+}
+
 /**
- * Marks a provider or controller method as the handler of a message type. Deliveries from the
- * queues the app consumes reach it inside one transaction with the inbox row and the reply.
+ * Marks a controller method as the Nest message handler (`@MessagePattern`) of one message type,
+ * or of several that share it (a saga engine's replies). Deliveries reach it through Nest's
+ * guards, interceptors, pipes and exception filters, inside one transaction with the inbox row
+ * and the reply. Without parameter decorators the method gets `(payload, context)`, as if they
+ * were `@Payload()` and `@Ctx()`; Nest alone would pass the payload only.
  */
-export function Handles<D extends MessageDefinition>(definition: D) {
-  return <M extends HandlerMethod<D>>(
+export function Handles<D extends MessageDefinition[]>(...definitions: D) {
+  return <M extends HandlerMethod<D[number]>>(
     target: object,
     key: string | symbol,
     descriptor: TypedPropertyDescriptor<M>,
   ): void => {
-    SetMetadata(HANDLES_METADATA, definition)(target, key, descriptor);
+    const extras: HandlerExtras = {
+      name: `${target.constructor.name}.${String(key)}`,
+      definitions: new Map(definitions.map((definition) => [definition.type, definition])),
+    };
+    MessagePattern(
+      definitions.map((definition) => definition.type),
+      { [HANDLER_EXTRAS]: extras },
+    )(target, key, descriptor);
+    // Parameter decorators run before method decorators: if there are none, add the defaults.
+    if (!Reflect.hasOwnMetadata(ROUTE_ARGS_METADATA, target.constructor, key)) {
+      Payload()(target, key, 0);
+      Ctx()(target, key, 1);
+    }
   };
+}
+
+/** What `@Handles` said about a handler, from the extras Nest hands the transport. */
+export function handlerExtrasOf(
+  extras: Record<string, unknown> | undefined,
+): HandlerExtras | undefined {
+  return extras?.[HANDLER_EXTRAS] as HandlerExtras | undefined;
 }

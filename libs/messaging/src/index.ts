@@ -1,13 +1,18 @@
 export { BrokerConnection } from './broker-connection.js';
+export { connectMessageTransport } from './connect-message-transport.js';
 export { DomainError, type DomainErrorOptions } from './domain.error.js';
 export { HEADERS, fromAmqp, toAmqp, type Envelope, type MessageMeta } from './envelope.js';
 export { PROCESS_KILLER, type ProcessKiller } from './fault-injector.js';
 export { Handles, type HandlerMethod } from './handles.decorator.js';
-export { HandlerRegistry } from './handler-registry.js';
 export { InvalidMessageError } from './invalid-message.error.js';
 export { MessageBus } from './message-bus.js';
-export type { MessageContext } from './message-context.js';
-export { MessagingMetrics } from './messaging-metrics.js';
+export { MessageContext } from './message-context.js';
+export {
+  MessageTransport,
+  type MessageTransportEvents,
+  type MessageTransportStatus,
+} from './message-transport.js';
+export { MessagingMetrics, type MessagingCounts } from './messaging-metrics.js';
 export { MessagingModule } from './messaging.module.js';
 export type {
   FaultInjection,

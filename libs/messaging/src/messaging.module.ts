@@ -1,14 +1,12 @@
 import { DynamicModule, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BrokerConnection } from './broker-connection.js';
 import { FaultInjector, killProcess, PROCESS_KILLER } from './fault-injector.js';
-import { HandlerRegistry } from './handler-registry.js';
 import { Inbox } from './inbox.js';
 import { MessageBus } from './message-bus.js';
-import { MessageConsumer } from './message-consumer.js';
 import { MessageDispatcher } from './message-dispatcher.js';
 import { MessagePublisher } from './message-publisher.js';
+import { MessageTransport } from './message-transport.js';
 import { MessagingMetrics } from './messaging-metrics.js';
 import {
   MESSAGING_OPTIONS,
@@ -23,7 +21,8 @@ import { Topology } from './topology.js';
 
 /**
  * RabbitMQ with an outbox and an inbox. Needs the app's DataSource (PersistenceModule) and the
- * outbox and inbox migrations among the app's migrations.
+ * outbox and inbox migrations among the app's migrations. The app consumes its queues once
+ * `connectMessageTransport(app)` has connected the `MessageTransport` and the app started it.
  */
 @Module({})
 export class MessagingModule implements NestModule {
@@ -36,7 +35,7 @@ export class MessagingModule implements NestModule {
     return {
       module: MessagingModule,
       global: true,
-      imports: [TerminusModule, DiscoveryModule],
+      imports: [TerminusModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: resolved },
         {
@@ -47,11 +46,10 @@ export class MessagingModule implements NestModule {
         { provide: PROCESS_KILLER, useValue: killProcess },
         BrokerConnection,
         MessagePublisher,
-        HandlerRegistry,
         Inbox,
         MessageBus,
         MessageDispatcher,
-        MessageConsumer,
+        MessageTransport,
         OutboxRelay,
         QueueProbe,
         FaultInjector,
@@ -59,8 +57,8 @@ export class MessagingModule implements NestModule {
       ],
       exports: [
         BrokerConnection,
-        HandlerRegistry,
         MessageBus,
+        MessageTransport,
         MessagingMetrics,
         Topology,
         OutboxRelay,

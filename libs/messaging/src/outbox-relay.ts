@@ -10,8 +10,8 @@ import { DataSource } from 'typeorm';
 import { toAmqp, type Envelope } from './envelope.js';
 import { Inbox } from './inbox.js';
 import type { Destination } from './message-bus.js';
-import { MessageConsumer } from './message-consumer.js';
 import { MessagePublisher, type Publication } from './message-publisher.js';
+import { MessageTransport } from './message-transport.js';
 import { MessagingMetrics } from './messaging-metrics.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
 import { Topology } from './topology.js';
@@ -41,7 +41,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly dataSource: DataSource,
     private readonly publisher: MessagePublisher,
     private readonly topology: Topology,
-    private readonly consumer: MessageConsumer,
+    private readonly transport: MessageTransport,
     private readonly inbox: Inbox,
     private readonly metrics: MessagingMetrics,
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
@@ -57,7 +57,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** After in-flight handlers finished, publishes what they wrote, then stops. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer.drain();
+    await this.transport.drain();
     this.running = false;
     clearInterval(this.purgeTimer);
     this.wake?.();
@@ -101,7 +101,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       await manager.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
         rows.map((row) => row.id),
       ]);
-      this.metrics.published += rows.length;
+      this.metrics.countPublished(rows.length);
       return rows.length;
     });
   }

@@ -2,29 +2,52 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Injectable } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
+import {
+  Catch,
+  Controller,
+  Injectable,
+  type ArgumentsHost,
+  type CallHandler,
+  type CanActivate,
+  type DynamicModule,
+  type ExceptionFilter,
+  type ExecutionContext,
+  type INestApplication,
+  type NestInterceptor,
+  type PipeTransform,
+  type Provider,
+  type RpcExceptionFilter,
+} from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { SpanKind } from '@opentelemetry/api';
 import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import pg from 'pg';
+import { register } from 'prom-client';
+import { throwError, tap, type Observable } from 'rxjs';
 import { DataSource, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { credit } from '@app/contracts';
+import { IdentityModule } from '@app/identity';
 import {
   BrokerConnection,
+  connectMessageTransport,
   DomainError,
   Handles,
   HEADERS,
   MessageBus,
+  MessageContext,
   MessagingMetrics,
   MessagingModule,
   messagingMigrations,
   REPLIES_QUEUE,
-  type MessageContext,
+  type MessagingCounts,
   type MessagingOptions,
 } from '@app/messaging';
 import { bootstrapDatabase, PersistenceModule } from '@app/persistence';
 import { eventually } from '../../../test/support/eventually.js';
 import { POSTGRES_ADMIN_URL, ScratchDatabase } from '../../../test/support/scratch-database.js';
 import { AMQP_URL, ScratchNamespace } from '../../../test/support/scratch-namespace.js';
+import { RecordingTracer } from './recording-tracer.js';
 
 const database = new ScratchDatabase('sagaflow_messaging_test');
 const APP_URL = database.urlFor('sagaflow_messaging_test');
@@ -39,6 +62,8 @@ const ALWAYS_BROKEN = 13;
 const BROKEN_ONCE = 14;
 /** An amount refused with a failure that keeps the handler's writes (a recorded refusal). */
 const REFUSED_ON_RECORD = 15;
+/** An amount the handler refuses with an error of its own, which a filter may translate. */
+const REFUSED_BY_BANK = 16;
 
 jestTimeout();
 
@@ -60,9 +85,17 @@ class InsufficientCreditError extends DomainError {
   }
 }
 
+/** An error that is not a DomainError: retried, unless an exception filter translates it. */
+class BankRefusedError extends Error {
+  constructor() {
+    super('the bank refused the reservation');
+    this.name = 'BankRefusedError';
+  }
+}
+
 const failedOnce = new Set<string>();
 
-@Injectable()
+@Controller()
 class CreditHandlers {
   @Handles(credit.ReserveCredit)
   async reserve(
@@ -80,6 +113,7 @@ class CreditHandlers {
       throw new InsufficientCreditError({ keepWrites: true });
     }
     if (command.total.amount === ALWAYS_BROKEN) throw new Error('connection reset');
+    if (command.total.amount === REFUSED_BY_BANK) throw new BankRefusedError();
     if (command.total.amount === BROKEN_ONCE && !failedOnce.has(command.orderId)) {
       failedOnce.add(command.orderId);
       throw new Error('deadlock detected');
@@ -96,9 +130,20 @@ class CreditHandlers {
 let amqp: ChannelModel;
 let channel: Channel;
 let admin: pg.Client;
-const instances: TestingModule[] = [];
+const instances: INestApplication[] = [];
 
-async function startInstance(overrides: Partial<MessagingOptions> = {}): Promise<TestingModule> {
+/** What a test adds around the handlers: global enhancers, as an app would register them. */
+interface Pipeline {
+  imports?: DynamicModule[];
+  providers?: Provider[];
+  /** Runs after the transport is connected and before the app starts, like `useGlobalFilters`. */
+  configure?: (app: INestApplication) => void;
+}
+
+async function startInstance(
+  overrides: Partial<MessagingOptions> = {},
+  pipeline: Pipeline = {},
+): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       PersistenceModule.forRoot({
@@ -125,18 +170,23 @@ async function startInstance(overrides: Partial<MessagingOptions> = {}): Promise
         outbox: { pollIntervalMs: 200, batchSize: 50 },
         ...overrides,
       }),
+      ...(pipeline.imports ?? []),
     ],
-    providers: [CreditHandlers],
+    controllers: [CreditHandlers],
+    providers: pipeline.providers ?? [],
   }).compile();
-  moduleRef.useLogger(['error', 'warn']);
-  await moduleRef.init();
-  instances.push(moduleRef);
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  connectMessageTransport(app);
+  pipeline.configure?.(app);
+  await app.init();
+  await app.startAllMicroservices();
+  instances.push(app);
   // The topology exists once the first connection is up; then wait for the consumer to attach.
-  await moduleRef.get(BrokerConnection).model.waitForConnect();
+  await app.get(BrokerConnection).model.waitForConnect();
   if (overrides.consume?.length !== 0) {
     await namespace.waitForConsumers('credit.commands', instances.length);
   }
-  return moduleRef;
+  return app;
 }
 
 function aReserveCredit(amount = 100) {
@@ -146,6 +196,9 @@ function aReserveCredit(amount = 100) {
     total: { amount, currency: 'EUR' },
   };
 }
+
+const PUBLISHED_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const PUBLISHED_SPAN_ID = '00f067aa0ba902b7';
 
 /** Publishes a command the way another app's relay would, with raw AMQP. */
 function publishCommand(
@@ -164,7 +217,7 @@ function publishCommand(
     persistent: true,
     headers: {
       [HEADERS.schemaVersion]: 1,
-      [HEADERS.traceparent]: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      [HEADERS.traceparent]: `00-${PUBLISHED_TRACE_ID}-${PUBLISHED_SPAN_ID}-01`,
       [HEADERS.occurredAt]: new Date().toISOString(),
       [HEADERS.sagaId]: randomUUID(),
     },
@@ -207,11 +260,41 @@ function orderIdOf(message: GetMessage): string {
   return (bodyOf(message) as { orderId: string }).orderId;
 }
 
-function metricsOf(...modules: TestingModule[]): MessagingMetrics {
-  const total = new MessagingMetrics();
-  for (const moduleRef of modules) {
-    const m = moduleRef.get(MessagingMetrics);
-    for (const key of Object.keys(total) as (keyof MessagingMetrics)[]) total[key] += m[key];
+/** The value of one series of the default registry (0 before its first count). */
+async function sampleOf(name: string, labels: Record<string, string>): Promise<number> {
+  const metricName = name.replace(/_count$/, '');
+  const metric = register.getSingleMetric(metricName);
+  if (!metric) return 0;
+  const { values } = await metric.get();
+  const sample = values.find(
+    (candidate: { metricName?: string; labels: Record<string, unknown> }) =>
+      (candidate.metricName ?? metricName) === name &&
+      Object.entries(labels).every(([key, value]) => candidate.labels[key] === value),
+  );
+  return sample?.value ?? 0;
+}
+
+async function sampleAll<K extends string>(
+  series: Record<K, () => Promise<number>>,
+): Promise<Record<K, number>> {
+  const entries = await Promise.all(
+    Object.entries<() => Promise<number>>(series).map(async ([name, read]) => [name, await read()]),
+  );
+  return Object.fromEntries(entries) as Record<K, number>;
+}
+
+function metricsOf(...apps: INestApplication[]): MessagingCounts {
+  const total: MessagingCounts = {
+    handled: 0,
+    duplicates: 0,
+    failureReplies: 0,
+    retries: 0,
+    deadLettered: 0,
+    published: 0,
+  };
+  for (const app of apps) {
+    const m = app.get(MessagingMetrics);
+    for (const key of Object.keys(total) as (keyof MessagingCounts)[]) total[key] += m[key];
   }
   return total;
 }
@@ -228,7 +311,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(instances.splice(0).map((moduleRef) => moduleRef.close()));
+  await Promise.all(instances.splice(0).map((app) => app.close()));
   for (const queue of topology.queues) {
     await channel.purgeQueue(topology.queue(queue)).catch(() => undefined);
     await channel.purgeQueue(topology.deadLetterQueue(queue)).catch(() => undefined);
@@ -365,6 +448,77 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
     ).toBe(40);
   });
 
+  it('handles each message in a consumer span, a child of its traceparent, which its reply continues', async () => {
+    const tracer = new RecordingTracer();
+    tracer.install();
+    try {
+      await startInstance();
+      const messageId = publishCommand(aReserveCredit());
+
+      const [reply] = await collect(topology.queue(REPLIES_QUEUE), 1);
+      const span = tracer.spans.find(
+        (candidate) => candidate.name === 'process credit.reserve-credit',
+      );
+      expect(span).toMatchObject({
+        kind: SpanKind.CONSUMER,
+        traceId: PUBLISHED_TRACE_ID,
+        parentSpanId: PUBLISHED_SPAN_ID,
+        ended: true,
+      });
+      expect(reply.properties.headers?.[HEADERS.causationId]).toBe(messageId);
+      expect(reply.properties.headers?.[HEADERS.traceparent]).toBe(
+        `00-${PUBLISHED_TRACE_ID}-${span?.spanId}-01`,
+      );
+    } finally {
+      tracer.uninstall();
+    }
+  });
+
+  it('counts what it handles, by message type, in the default Prometheus registry', async () => {
+    const type = credit.ReserveCredit.type;
+    const queue = 'credit.commands';
+    const series = {
+      handled: () => sampleOf('sagaflow_messages_handled_total', { type }),
+      failed: () => sampleOf('sagaflow_messages_failed_total', { type }),
+      duplicates: () => sampleOf('sagaflow_inbox_duplicates_total', { type }),
+      retries: () => sampleOf('sagaflow_message_retries_total', { type }),
+      deadLettered: () => sampleOf('sagaflow_messages_dead_lettered_total', { queue, type }),
+      deadLetteredUnknown: () =>
+        sampleOf('sagaflow_messages_dead_lettered_total', { queue, type: 'unknown' }),
+      timed: () => sampleOf('sagaflow_message_handler_duration_seconds_count', { type }),
+    };
+    const before = await sampleAll(series);
+    const app = await startInstance();
+    const accepted = aReserveCredit();
+    const messageId = publishCommand(accepted);
+    publishCommand(accepted, { messageId });
+    publishCommand(aReserveCredit(CREDIT_LIMIT + 1));
+    publishCommand(aReserveCredit(BROKEN_ONCE));
+    publishCommand(aReserveCredit(ALWAYS_BROKEN));
+    publishCommand(aReserveCredit(), { type: 'credit.launch-rocket' });
+
+    await eventually(() => {
+      const m = metricsOf(app);
+      return m.handled === 3 && m.duplicates === 1 && m.deadLettered === 2;
+    });
+    const after = await sampleAll(series);
+    const added = Object.fromEntries(
+      Object.entries(after).map(([name, value]) => [
+        name,
+        value - before[name as keyof typeof before],
+      ]),
+    );
+    expect(added).toEqual({
+      handled: 3,
+      failed: 1,
+      duplicates: 1,
+      retries: 1 + 2,
+      deadLettered: 1,
+      deadLetteredUnknown: 1,
+      timed: 3,
+    });
+  });
+
   it('publishes a re-sent command again under the same message id', async () => {
     const app = await startInstance({ consume: [] });
     const bus = app.get(MessageBus);
@@ -409,6 +563,197 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
     expect(bodyOf(delivered[0])).toEqual(committed);
     expect(delivered[0].properties.replyTo).toBe(REPLIES_QUEUE);
     expect(await count(`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL`)).toBe(0);
+  });
+});
+
+/** What a global interceptor saw of each message it wrapped. */
+interface Intercepted {
+  orderId: string;
+  handler: string;
+  inTransaction: boolean;
+  outcome: string;
+}
+
+@Injectable()
+class RecordingInterceptor implements NestInterceptor {
+  readonly seen: Intercepted[] = [];
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'rpc') return next.handle();
+    const { envelope, manager } = context.switchToRpc().getContext<MessageContext>();
+    const record = (outcome: string) =>
+      this.seen.push({
+        orderId: (envelope.payload as { orderId: string }).orderId,
+        handler: context.getHandler().name,
+        inTransaction: manager.queryRunner?.isTransactionActive ?? false,
+        outcome,
+      });
+    return next
+      .handle()
+      .pipe(tap({ next: () => record('replied'), error: (error: Error) => record(error.name) }));
+  }
+}
+
+const BLOCKED_CUSTOMER = randomUUID();
+const UNKNOWN_CUSTOMER = randomUUID();
+
+/** Refuses a blocked customer with a business failure, and an unknown one outright. */
+@Injectable()
+class CustomerGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const { customerId } = context.switchToRpc().getData<{ customerId?: string }>();
+    if (customerId === BLOCKED_CUSTOMER) throw new InsufficientCreditError();
+    return customerId !== UNKNOWN_CUSTOMER;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Writes every id of a payload in lower case, so the handler never sees two spellings of one. */
+@Injectable()
+class LowerCaseIdsPipe implements PipeTransform {
+  transform(value: unknown): unknown {
+    if (value instanceof MessageContext || typeof value !== 'object' || value === null) {
+      return value;
+    }
+    return Object.fromEntries(
+      Object.entries(value).map(([key, field]) => [
+        key,
+        typeof field === 'string' && UUID.test(field) ? field.toLowerCase() : field,
+      ]),
+    );
+  }
+}
+
+/** Reports every error it sees and answers nothing, as an error reporter would. */
+@Catch()
+class ReportingFilter implements ExceptionFilter {
+  readonly seen: string[] = [];
+
+  catch(exception: Error, host: ArgumentsHost): void {
+    this.seen.push(`${host.getType()} ${exception.name}`);
+  }
+}
+
+/** Translates the bank's refusal into the command's business failure. */
+@Catch(BankRefusedError)
+class BankRefusalFilter implements RpcExceptionFilter<BankRefusedError> {
+  catch(): Observable<never> {
+    return throwError(() => new InsufficientCreditError());
+  }
+}
+
+describe("Nest's pipeline around message handlers", () => {
+  it('runs a global interceptor around every command handled, inside its transaction', async () => {
+    const interceptor = new RecordingInterceptor();
+    const app = await startInstance(
+      {},
+      { providers: [{ provide: APP_INTERCEPTOR, useValue: interceptor }] },
+    );
+    const accepted = aReserveCredit();
+    const refused = aReserveCredit(CREDIT_LIMIT + 1);
+    const messageId = publishCommand(accepted);
+    publishCommand(refused);
+    publishCommand(accepted, { messageId });
+
+    await eventually(() => metricsOf(app).handled === 2 && metricsOf(app).duplicates === 1);
+    expect(interceptor.seen).toEqual(
+      expect.arrayContaining([
+        { orderId: accepted.orderId, handler: 'reserve', inTransaction: true, outcome: 'replied' },
+        {
+          orderId: refused.orderId,
+          handler: 'reserve',
+          inTransaction: true,
+          outcome: 'InsufficientCreditError',
+        },
+      ]),
+    );
+    // The duplicate is skipped by the inbox before the pipeline runs.
+    expect(interceptor.seen).toHaveLength(2);
+  });
+
+  it('lets a global guard refuse a message, beside the HTTP-only token check', async () => {
+    await startInstance(
+      {},
+      {
+        imports: [IdentityModule.forRoot({ devTokenSecret: 'a-test-secret-of-at-least-32-chars' })],
+        providers: [{ provide: APP_GUARD, useClass: CustomerGuard }],
+      },
+    );
+    const accepted = aReserveCredit();
+    const blocked = { ...aReserveCredit(), customerId: BLOCKED_CUSTOMER };
+    const unknown = { ...aReserveCredit(), customerId: UNKNOWN_CUSTOMER };
+    publishCommand(accepted);
+    publishCommand(blocked);
+    publishCommand(unknown);
+
+    const replies = await collect(topology.queue(REPLIES_QUEUE), 2);
+    const byOrder = new Map(replies.map((reply) => [orderIdOf(reply), reply]));
+    expect(replies).toHaveLength(2);
+    expect(byOrder.get(accepted.orderId)?.properties.type).toBe(credit.CreditReserved.type);
+    expect(replies.map((reply) => String(reply.properties.type))).toContain(
+      credit.CreditReservationFailed.type,
+    );
+    const [dead] = await collect(topology.deadLetterQueue('credit.commands'), 1);
+    expect(dead.properties.headers?.[HEADERS.deadLetterReason]).toBe(
+      'CreditHandlers.reserve failed: Forbidden resource',
+    );
+    expect(orderIdOf(dead)).toBe(unknown.orderId);
+    for (const { orderId } of [blocked, unknown]) {
+      expect(
+        await count(`SELECT count(*) AS n FROM reservations WHERE order_id = $1`, [orderId]),
+      ).toBe(0);
+    }
+  });
+
+  it('passes the payload through a global pipe before the handler sees it', async () => {
+    await startInstance({}, { providers: [{ provide: APP_PIPE, useClass: LowerCaseIdsPipe }] });
+    const command = aReserveCredit();
+    publishCommand({ ...command, orderId: command.orderId.toUpperCase() });
+
+    const [reply] = await collect(topology.queue(REPLIES_QUEUE), 1);
+    expect(orderIdOf(reply)).toBe(command.orderId);
+    expect(
+      await count(`SELECT count(*) AS n FROM reservations WHERE order_id::text = $1`, [
+        command.orderId,
+      ]),
+    ).toBe(1);
+  });
+
+  it('shows errors to global exception filters and keeps their outcome', async () => {
+    const reporter = new ReportingFilter();
+    await startInstance(
+      {},
+      { configure: (app) => app.useGlobalFilters(reporter, new BankRefusalFilter()) },
+    );
+    const overLimit = aReserveCredit(CREDIT_LIMIT + 1);
+    const refusedByBank = aReserveCredit(REFUSED_BY_BANK);
+    const broken = aReserveCredit(ALWAYS_BROKEN);
+    publishCommand(overLimit);
+    publishCommand(refusedByBank);
+    publishCommand(broken);
+
+    const replies = await collect(topology.queue(REPLIES_QUEUE), 2);
+    expect(replies.map((reply) => String(reply.properties.type))).toEqual([
+      credit.CreditReservationFailed.type,
+      credit.CreditReservationFailed.type,
+    ]);
+    expect(replies.map((reply) => bodyOf(reply))).toEqual([
+      expect.objectContaining({ code: 'credit.insufficient-credit' }),
+      expect.objectContaining({ code: 'credit.insufficient-credit' }),
+    ]);
+    const [dead] = await collect(topology.deadLetterQueue('credit.commands'), 1);
+    expect(dead.properties.headers?.[HEADERS.deadLetterReason]).toBe(
+      'CreditHandlers.reserve failed: connection reset',
+    );
+    // The reporter saw the business failure and each of the three attempts of the broken one;
+    // the bank's refusal went to the more specific filter.
+    expect([...reporter.seen].sort()).toEqual([
+      'rpc Error',
+      'rpc Error',
+      'rpc Error',
+      'rpc InsufficientCreditError',
+    ]);
   });
 });
 

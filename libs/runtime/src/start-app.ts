@@ -2,6 +2,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ConfigError } from '@app/config';
+import { connectMessageTransport } from '@app/messaging';
 import { Logger } from 'nestjs-pino';
 
 export interface StartOptions {
@@ -15,6 +16,11 @@ export interface StartOptions {
    * 400 or 413 it answers (security headers, CORS, request metrics).
    */
   beforeBodyParser?: (app: NestExpressApplication) => void;
+  /**
+   * Consume the app's queues: its `@Handles` methods run as Nest message handlers, under the same
+   * global guards, interceptors, pipes and filters as its routes. Needs MessagingModule.
+   */
+  messaging?: boolean;
 }
 
 /**
@@ -31,7 +37,10 @@ export function configOrExit<T>(name: string, load: () => T): T {
   }
 }
 
-/** Boots one app: structured logs, shutdown on SIGTERM/SIGINT with a drain, HTTP on host:port. */
+/**
+ * Boots one app: structured logs, shutdown on SIGTERM/SIGINT with a drain, HTTP on host:port, and
+ * the message transport when the app consumes messages.
+ */
 export async function startApp(rootModule: DynamicModule, options: StartOptions): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
     bufferLogs: true,
@@ -41,7 +50,9 @@ export async function startApp(rootModule: DynamicModule, options: StartOptions)
   app.useLogger(logger);
   options.beforeBodyParser?.(app);
   app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
+  if (options.messaging) connectMessageTransport(app);
   await app.listen(options.port, options.host);
+  await app.startAllMicroservices();
   closeOnSignal(app, logger);
   logger.log(`${options.name} listening on http://${displayHost(options.host)}:${options.port}`);
 }

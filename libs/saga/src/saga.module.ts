@@ -4,7 +4,7 @@ import { SagaEngine } from './saga-engine.js';
 import { SagaMetrics } from './saga-metrics.js';
 import { SagaQueries } from './saga-queries.js';
 import { SagaRegistry } from './saga-registry.js';
-import { SagaReplyHandlers } from './saga-reply-handlers.js';
+import { sagaRepliesController } from './saga-replies.controller.js';
 import { SagaStore } from './saga-store.js';
 import { SAGA_OPTIONS, type SagaModuleOptions } from './saga.options.js';
 
@@ -18,6 +18,8 @@ export class SagaModule {
   static forRoot(options: SagaModuleOptions): DynamicModule {
     return {
       module: SagaModule,
+      // The replies reach the engine through the app's message transport and Nest's pipeline.
+      controllers: [sagaRepliesController(options.definitions)],
       providers: [
         { provide: SAGA_OPTIONS, useValue: options },
         { provide: SagaRegistry, useValue: new SagaRegistry(options.definitions) },
@@ -25,7 +27,6 @@ export class SagaModule {
         SagaEngine,
         SagaQueries,
         SagaMetrics,
-        SagaReplyHandlers,
         DeadlineScanner,
       ],
       exports: [SagaEngine, SagaQueries, SagaMetrics, SagaRegistry, DeadlineScanner],

@@ -16,8 +16,9 @@ class FakeResponse {
   }
 }
 
-function hostOf(request: object, response: FakeResponse): ArgumentsHost {
+function hostOf(request: object, response: FakeResponse, type = 'http'): ArgumentsHost {
   return {
+    getType: () => type,
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
   } as unknown as ArgumentsHost;
 }
@@ -58,6 +59,13 @@ describe(GatewayExceptionFilter.name, () => {
       message: 'The credit service is unavailable: it has no healthy instance; try again later',
       requestId: 'r-9',
     });
+  });
+
+  it("passes on, untouched, an error that is not an HTTP request's", () => {
+    const response = new FakeResponse();
+    const error = new Error('deadlock detected');
+    expect(() => filter.catch(error, hostOf({}, response, 'rpc'))).toThrow(error);
+    expect(response.body).toBeUndefined();
   });
 
   it('ends a stream whose headers are gone rather than writing a second answer', () => {

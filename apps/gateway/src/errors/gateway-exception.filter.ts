@@ -20,6 +20,8 @@ export class GatewayExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(GatewayExceptionFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // Not a request (a message handler's error, say): passed on untouched to whoever handles it.
+    if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
     const request = http.getRequest<RequestWithId>();
     const response = http.getResponse<ServerResponse>();

@@ -1,7 +1,7 @@
 import { Gauge, Registry } from 'prom-client';
-import type { MessagingMetrics } from '@app/messaging';
+import type { MessagingCounts } from '@app/messaging';
 
-const COUNTERS: Record<keyof MessagingMetrics, string> = {
+const COUNTERS: Record<keyof MessagingCounts, string> = {
   handled: 'Messages handled (replies applied or ignored by the engine)',
   duplicates: 'Deliveries skipped by the inbox as duplicates',
   failureReplies: 'Failure replies sent',
@@ -11,9 +11,9 @@ const COUNTERS: Record<keyof MessagingMetrics, string> = {
 };
 
 /** The messaging layer's counters as Prometheus series, read at scrape time. */
-export function messagingGauges(metrics: MessagingMetrics): Registry {
+export function messagingGauges(metrics: MessagingCounts): Registry {
   const registry = new Registry();
-  for (const [key, help] of Object.entries(COUNTERS) as [keyof MessagingMetrics, string][]) {
+  for (const [key, help] of Object.entries(COUNTERS) as [keyof MessagingCounts, string][]) {
     new Gauge({
       name: `sagaflow_messaging_${key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}`,
       help: `${help}, since the process started`,

@@ -1,41 +1,69 @@
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
-  OnApplicationBootstrap,
   OnModuleDestroy,
   Optional,
 } from '@nestjs/common';
-import { context as otelContext, trace } from '@opentelemetry/api';
+import {
+  Server,
+  type CustomTransportStrategy,
+  type MessageHandler,
+  type MsPattern,
+} from '@nestjs/microservices';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import { PinoLogger } from 'nestjs-pino';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { BrokerConnection } from './broker-connection.js';
 import { describeIssues, fromAmqp, HEADERS, type Envelope } from './envelope.js';
 import { FaultInjector } from './fault-injector.js';
-import { HandlerRegistry, type RegisteredHandler } from './handler-registry.js';
+import { handlerExtrasOf } from './handles.decorator.js';
 import { InvalidMessageError } from './invalid-message.error.js';
-import { MessageDispatcher, type DispatchOutcome } from './message-dispatcher.js';
+import type { MessageContext } from './message-context.js';
+import {
+  MessageDispatcher,
+  type DispatchOutcome,
+  type MessageRoute,
+} from './message-dispatcher.js';
 import { MessagePublisher } from './message-publisher.js';
 import { messageScope } from './message-scope.js';
 import { MessagingMetrics } from './messaging-metrics.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
+import { failureOf } from './pipeline-errors.js';
 import { backoffDelay } from './retry-policy.js';
 import { Topology } from './topology.js';
 import { parseTraceparent } from './traceparent.js';
 
 const REATTACH_DELAY_MS = 500;
+const tracer = trace.getTracer('@app/messaging');
+
+/** The broker connection's events, for `microservice.on(...)`. */
+export type MessageTransportEvents = {
+  connect: () => void;
+  disconnect: (error: Error) => void;
+};
+
+export type MessageTransportStatus = 'connected' | 'disconnected';
 
 /**
- * Consumes the app's queues with manual acks: a message is acked only after its transaction
- * committed, or after it was moved to its dead-letter queue. Re-attaches after every reconnect.
+ * A Nest custom transport over RabbitMQ: consumes the app's queues with manual acks and hands each
+ * delivery to its `@Handles` method through Nest's pipeline (guards, interceptors, pipes,
+ * exception filters), inside the dispatcher's transaction. A message is acked only after that
+ * transaction committed, or after it was moved to its dead-letter queue. Re-attaches after every
+ * reconnect. Connected by `connectMessageTransport`; a Nest provider, so shutdown can stop
+ * consuming and drain before the outbox relay's last flush.
  */
 @Injectable()
-export class MessageConsumer
-  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
+export class MessageTransport
+  extends Server<MessageTransportEvents, MessageTransportStatus>
+  implements CustomTransportStrategy, OnModuleDestroy, BeforeApplicationShutdown
 {
-  private readonly logger = new Logger(MessageConsumer.name);
+  protected override readonly logger = new Logger(MessageTransport.name);
+  private readonly routes = new Map<string, MessageRoute>();
   private channel?: Channel;
   private consumerTags: string[] = [];
   private stopping = false;
@@ -44,17 +72,50 @@ export class MessageConsumer
   constructor(
     private readonly broker: BrokerConnection,
     private readonly topology: Topology,
-    private readonly registry: HandlerRegistry,
     private readonly dispatcher: MessageDispatcher,
     private readonly publisher: MessagePublisher,
     private readonly faults: FaultInjector,
     private readonly metrics: MessagingMetrics,
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
     @Optional() private readonly pino?: PinoLogger,
-  ) {}
+  ) {
+    super();
+  }
 
-  onApplicationBootstrap(): void {
+  /** Nest registers each `@Handles` method here, its pipeline wrapped around it. */
+  override addHandler(
+    pattern: MsPattern,
+    callback: MessageHandler,
+    isEventHandler = false,
+    extras: Record<string, unknown> = {},
+  ): void {
+    const type = this.normalizePattern(pattern);
+    const handler = handlerExtrasOf(extras);
+    const definition = handler?.definitions.get(type);
+    if (!handler || !definition) {
+      throw new Error(`${type} needs @Handles(definition), which knows its payload's schema`);
+    }
+    const existing = this.routes.get(type);
+    if (existing) throw new Error(`${type} has two handlers: ${existing.name} and ${handler.name}`);
+    super.addHandler(pattern, callback, isEventHandler, extras);
+    this.routes.set(type, {
+      definition,
+      name: handler.name,
+      invoke: (payload, context) => this.invoke(callback, payload, context),
+    });
+    this.logger.log(`${handler.name} handles ${type}`);
+  }
+
+  /** Starts consuming; the broker connection (re)attaches in the background. */
+  listen(callback: () => void): void {
     if (this.options.consume.length > 0) void this.attach();
+    callback();
+  }
+
+  /** Stops taking deliveries, lets those taken finish, then closes the channel. */
+  async close(): Promise<void> {
+    await this.onModuleDestroy();
+    await this.beforeApplicationShutdown();
   }
 
   /** Stops taking deliveries; those already taken finish (see `drain`). */
@@ -67,12 +128,42 @@ export class MessageConsumer
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.drain();
-    await this.channel?.close().catch(() => undefined);
+    const channel = this.channel;
+    this.channel = undefined;
+    await channel?.close().catch(() => undefined);
   }
 
   /** Resolves when no delivery is being handled. */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  on<
+    EventKey extends keyof MessageTransportEvents = keyof MessageTransportEvents,
+    EventCallback extends MessageTransportEvents[EventKey] = MessageTransportEvents[EventKey],
+  >(event: EventKey, callback: EventCallback): void {
+    this.broker.model.on(event, callback as unknown as (...args: unknown[]) => void);
+  }
+
+  /** The amqplib connection (it reconnects by itself). */
+  unwrap<T>(): T {
+    return this.broker.model as T;
+  }
+
+  /** Runs a handler's Nest pipeline: its result, or the error the delivery failed with. */
+  private async invoke(
+    handler: MessageHandler,
+    payload: unknown,
+    context: MessageContext,
+  ): Promise<unknown> {
+    try {
+      const result: unknown = await handler(payload, context);
+      return isObservable(result)
+        ? await lastValueFrom(result, { defaultValue: undefined })
+        : result;
+    } catch (emitted) {
+      throw failureOf(context, emitted);
+    }
   }
 
   private async attach(): Promise<void> {
@@ -86,6 +177,7 @@ export class MessageConsumer
       channel.on('close', () => {
         if (this.channel !== channel) return;
         this.channel = undefined;
+        this._status$.next('disconnected');
         if (!this.stopping) setTimeout(() => void this.attach(), REATTACH_DELAY_MS).unref();
       });
       await channel.prefetch(this.options.prefetch);
@@ -98,6 +190,7 @@ export class MessageConsumer
       }
       this.channel = channel;
       this.consumerTags = tags;
+      this._status$.next('connected');
       this.logger.log(`Consuming ${this.options.consume.join(', ')} as ${this.options.consumer}`);
     } catch (error) {
       this.logger.warn(`Cannot consume yet (${(error as Error).message}); retrying`);
@@ -119,32 +212,28 @@ export class MessageConsumer
   ): Promise<void> {
     const decoded = fromAmqp(message);
     if (!decoded.ok) return this.deadLetter(channel, queue, message, decoded.reason);
-    await this.inContext(decoded.envelope, async () => {
+    await this.inContext(decoded.envelope, queue, async (span) => {
       const envelope = decoded.envelope;
-      const handler = this.registry.get(envelope.type);
-      if (!handler) {
-        return this.deadLetter(
-          channel,
-          queue,
-          message,
-          `unknown message type ${envelope.type} for ${this.options.consumer}`,
-        );
+      const route = this.routes.get(envelope.type);
+      if (!route) {
+        const reason = `unknown message type ${envelope.type} for ${this.options.consumer}`;
+        return this.deadLetter(channel, queue, message, reason, span);
       }
-      const payload = handler.definition.schema.safeParse(envelope.payload);
+      const payload = route.definition.schema.safeParse(envelope.payload);
       if (!payload.success) {
         const reason = `invalid ${envelope.type} payload: ${describeIssues(payload.error)}`;
-        return this.deadLetter(channel, queue, message, reason);
+        return this.deadLetter(channel, queue, message, reason, span);
       }
       try {
-        const outcome = await this.dispatchWithRetries(handler, {
+        const outcome = await this.dispatchWithRetries(route, {
           ...envelope,
           payload: payload.data,
         });
         if (outcome === 'duplicate') {
-          this.metrics.duplicates += 1;
+          this.metrics.countDuplicate(envelope.type);
+          span.setAttribute('sagaflow.inbox.duplicate', true);
           this.logger.debug(`Skipped duplicate ${envelope.type}`);
         } else {
-          this.metrics.handled += 1;
           this.faults.afterHandlerCommit(envelope.messageId);
         }
         this.settle(channel, message, 'ack');
@@ -153,32 +242,34 @@ export class MessageConsumer
           // Shutting down mid-retry: another instance (or this one, restarted) takes it over.
           return this.settle(channel, message, 'requeue');
         }
-        await this.deadLetter(
-          channel,
-          queue,
-          message,
-          `${handler.name} failed: ${(error as Error).message}`,
-        );
+        const reason = `${route.name} failed: ${(error as Error).message}`;
+        await this.deadLetter(channel, queue, message, reason, span);
       }
     });
   }
 
   /** Infrastructure errors are retried with backoff; a message that can never succeed is not. */
   private async dispatchWithRetries(
-    handler: RegisteredHandler,
+    route: MessageRoute,
     envelope: Envelope,
   ): Promise<DispatchOutcome> {
     const { retry } = this.options;
     for (let attempt = 1; ; attempt += 1) {
+      const started = performance.now();
       try {
-        return await this.dispatcher.dispatch(handler, envelope);
+        const outcome = await this.dispatcher.dispatch(route, envelope);
+        if (outcome === 'handled') {
+          this.metrics.countHandled(envelope.type, (performance.now() - started) / 1000);
+        }
+        return outcome;
       } catch (error) {
+        trace.getActiveSpan()?.recordException(error as Error);
         if (error instanceof InvalidMessageError || attempt >= retry.maxAttempts || this.stopping)
           throw error;
         const delay = backoffDelay(attempt, retry);
-        this.metrics.retries += 1;
+        this.metrics.countRetry(envelope.type);
         this.logger.warn(
-          `${handler.name} failed (attempt ${attempt}/${retry.maxAttempts}), retrying in ${delay} ms: ${(error as Error).message}`,
+          `${route.name} failed (attempt ${attempt}/${retry.maxAttempts}), retrying in ${delay} ms: ${(error as Error).message}`,
         );
         await sleep(delay);
       }
@@ -191,11 +282,13 @@ export class MessageConsumer
     queue: string,
     message: ConsumeMessage,
     reason: string,
+    span?: Span,
   ): Promise<void> {
     const { properties } = message;
     this.logger.error(
       `Dead-lettering ${properties.type ?? 'a message'} ${properties.messageId ?? '(no id)'} from ${queue}: ${reason}`,
     );
+    span?.setStatus({ code: SpanStatusCode.ERROR, message: reason });
     const options: Options.Publish = {
       headers: {
         ...properties.headers,
@@ -224,7 +317,7 @@ export class MessageConsumer
           options,
         },
       ]);
-      this.metrics.deadLettered += 1;
+      this.metrics.countDeadLetter(queue, this.knownType(properties.type));
       this.settle(channel, message, 'ack');
     } catch (error) {
       this.logger.warn(
@@ -232,6 +325,11 @@ export class MessageConsumer
       );
       this.settle(channel, message, 'requeue');
     }
+  }
+
+  /** A type this app handles, as a metric label; anything else is `unknown`. */
+  private knownType(type: unknown): string {
+    return typeof type === 'string' && this.routes.has(type) ? type : 'unknown';
   }
 
   /** A channel lost meanwhile cannot ack: the broker redelivers, and the inbox skips the duplicate. */
@@ -244,13 +342,40 @@ export class MessageConsumer
     }
   }
 
-  /** Every log line, and every message sent, while handling carries the envelope's ids and trace. */
-  private inContext(envelope: Envelope, work: () => Promise<void>): Promise<void> {
+  /**
+   * Handles a delivery in a `process <type>` consumer span, a child of the envelope's
+   * `traceparent` and active meanwhile, so what the handler sends continues it. Every log line
+   * written meanwhile carries the envelope's ids. With no OpenTelemetry SDK the span is a no-op.
+   */
+  private inContext(
+    envelope: Envelope,
+    queue: string,
+    work: (span: Span) => Promise<void>,
+  ): Promise<void> {
     const parent = parseTraceparent(envelope.traceparent);
-    const active = parent
-      ? trace.setSpanContext(otelContext.active(), parent)
-      : otelContext.active();
-    const run = () => otelContext.with(active, () => messageScope.run(envelope, work));
+    const parentContext = parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
+    const run = () =>
+      tracer.startActiveSpan(
+        `process ${envelope.type}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'rabbitmq',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': queue,
+            'messaging.message.id': envelope.messageId,
+            'messaging.message.conversation_id': envelope.correlationId,
+          },
+        },
+        parentContext,
+        async (span) => {
+          try {
+            await messageScope.run(envelope, () => work(span));
+          } finally {
+            span.end();
+          }
+        },
+      );
     if (!this.pino) return run();
     const bindings = {
       messageId: envelope.messageId,
