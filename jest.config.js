@@ -23,6 +23,7 @@ const libs = [
   'persistence',
   'runtime',
   'saga',
+  'tracing',
 ];
 
 const shared = {

@@ -1,6 +1,6 @@
 import { env } from '@app/config';
 import { z } from 'zod';
-import { SERVICE_NAMES } from '../upstream/service-directory.js';
+import { SERVICE_NAMES } from '../upstream/service-names.js';
 
 /**
  * The services' addresses: one URL, or several separated by commas (static discovery spreads
