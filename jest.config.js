@@ -20,6 +20,7 @@ const libs = [
   'identity',
   'logging',
   'messaging',
+  'metrics',
   'persistence',
   'runtime',
   'saga',

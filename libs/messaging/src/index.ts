@@ -1,4 +1,5 @@
 export { BrokerConnection } from './broker-connection.js';
+export { DeadLetterMetrics } from './dead-letter-metrics.js';
 export { DomainError, type DomainErrorOptions } from './domain.error.js';
 export { HEADERS, fromAmqp, toAmqp, type Envelope, type MessageMeta } from './envelope.js';
 export { PROCESS_KILLER, type ProcessKiller } from './fault-injector.js';
@@ -18,5 +19,6 @@ export type {
 export { CreateInbox1795654000001 } from './migrations/1795654000001-create-inbox.js';
 export { CreateOutbox1795654000000 } from './migrations/1795654000000-create-outbox.js';
 export { messagingMigrations } from './migrations/messaging-migrations.js';
+export { OutboxMetrics } from './outbox-metrics.js';
 export { OutboxRelay } from './outbox-relay.js';
 export { REPLIES_QUEUE, Topology } from './topology.js';

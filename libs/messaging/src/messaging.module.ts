@@ -2,6 +2,7 @@ import { DynamicModule, Module, type MiddlewareConsumer, type NestModule } from 
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BrokerConnection } from './broker-connection.js';
+import { DeadLetterMetrics } from './dead-letter-metrics.js';
 import { FaultInjector, killProcess, PROCESS_KILLER } from './fault-injector.js';
 import { HandlerRegistry } from './handler-registry.js';
 import { Inbox } from './inbox.js';
@@ -16,6 +17,7 @@ import {
   type MessagingOptions,
   type ResolvedMessagingOptions,
 } from './messaging.options.js';
+import { OutboxMetrics } from './outbox-metrics.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { RequestTraceMiddleware } from './request-trace.middleware.js';
 import { Topology } from './topology.js';
@@ -54,6 +56,8 @@ export class MessagingModule implements NestModule {
         OutboxRelay,
         FaultInjector,
         MessagingMetrics,
+        OutboxMetrics,
+        DeadLetterMetrics,
       ],
       exports: [
         BrokerConnection,

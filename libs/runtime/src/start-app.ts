@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { HttpMetrics } from '@app/metrics';
 import { stopTracing } from '@app/tracing';
 import { Logger } from 'nestjs-pino';
 
@@ -12,12 +13,15 @@ export interface StartOptions {
   bodyLimit?: string;
   /**
    * Express middleware and routes that must come before the body parser, so they also cover the
-   * 400 or 413 it answers (security headers, CORS, request metrics).
+   * 400 or 413 it answers (security headers, CORS). Request metrics come first, in every app.
    */
   beforeBodyParser?: (app: NestExpressApplication) => void;
 }
 
-/** Boots one app: structured logs, shutdown on SIGTERM/SIGINT with a drain, HTTP on host:port. */
+/**
+ * Boots one app: structured logs, request metrics, shutdown on SIGTERM/SIGINT with a drain, HTTP
+ * on host:port.
+ */
 export async function startApp(rootModule: DynamicModule, options: StartOptions): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
     bufferLogs: true,
@@ -25,6 +29,7 @@ export async function startApp(rootModule: DynamicModule, options: StartOptions)
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  app.use(app.get(HttpMetrics).middleware);
   options.beforeBodyParser?.(app);
   app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
   await app.listen(options.port, options.host);
