@@ -1,6 +1,7 @@
 import type { SchemaDefinition } from '@app/runtime';
 import { CreateSagaInstances1795653838246 } from './migrations/1795653838246-create-saga-instances.js';
 import { AddSagaEngineState1795655100000 } from './migrations/1795655100000-add-saga-engine-state.js';
+import { AddSagaTraceAndStepClock1795680000000 } from './migrations/1795680000000-add-saga-trace-and-step-clock.js';
 
 /**
  * The `orchestrator` schema: owned by saga-orchestrator alone, changed only by these migrations.
@@ -10,5 +11,9 @@ import { AddSagaEngineState1795655100000 } from './migrations/1795655100000-add-
 export const sagaOrchestratorSchema: SchemaDefinition = {
   schema: 'orchestrator',
   entities: [],
-  migrations: [CreateSagaInstances1795653838246, AddSagaEngineState1795655100000],
+  migrations: [
+    CreateSagaInstances1795653838246,
+    AddSagaEngineState1795655100000,
+    AddSagaTraceAndStepClock1795680000000,
+  ],
 };

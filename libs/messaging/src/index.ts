@@ -8,6 +8,7 @@ export { HandlerRegistry } from './handler-registry.js';
 export { InvalidMessageError } from './invalid-message.error.js';
 export { MessageBus } from './message-bus.js';
 export type { MessageContext } from './message-context.js';
+export { continuingTrace } from './message-scope.js';
 export { MessagingMetrics } from './messaging-metrics.js';
 export { MessagingModule } from './messaging.module.js';
 export type {
@@ -22,3 +23,4 @@ export { messagingMigrations } from './migrations/messaging-migrations.js';
 export { OutboxMetrics } from './outbox-metrics.js';
 export { OutboxRelay } from './outbox-relay.js';
 export { REPLIES_QUEUE, Topology } from './topology.js';
+export { parseTraceparent } from './traceparent.js';
