@@ -8,7 +8,7 @@ import {
   OnModuleDestroy,
   Optional,
 } from '@nestjs/common';
-import { context as otelContext, trace } from '@opentelemetry/api';
+import { context as otelContext, SpanKind, trace } from '@opentelemetry/api';
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import { PinoLogger } from 'nestjs-pino';
 import { BrokerConnection } from './broker-connection.js';
@@ -247,10 +247,16 @@ export class MessageConsumer
   /** Every log line, and every message sent, while handling carries the envelope's ids and trace. */
   private inContext(envelope: Envelope, work: () => Promise<void>): Promise<void> {
     const parent = parseTraceparent(envelope.traceparent);
-    const active = parent
+    const received = parent
       ? trace.setSpanContext(otelContext.active(), parent)
       : otelContext.active();
-    const run = () => otelContext.with(active, () => messageScope.run(envelope, work));
+    // TEMPORARY, superseded by the transport branch: a CONSUMER span per handled message.
+    const span = trace
+      .getTracer('sagaflow-messaging')
+      .startSpan(`process ${envelope.type}`, { kind: SpanKind.CONSUMER }, received);
+    const active = trace.setSpan(received, span);
+    const run = () =>
+      otelContext.with(active, () => messageScope.run(envelope, work)).finally(() => span.end());
     if (!this.pino) return run();
     const bindings = {
       messageId: envelope.messageId,
