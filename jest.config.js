@@ -20,9 +20,11 @@ const libs = [
   'identity',
   'logging',
   'messaging',
+  'metrics',
   'persistence',
   'runtime',
   'saga',
+  'tracing',
 ];
 
 const shared = {

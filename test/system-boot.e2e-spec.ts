@@ -18,6 +18,7 @@ import {
 
 describe('the system', () => {
   let apps: RunningApp[];
+  const appUrl = (name: string) => apps.find((app) => app.name === name)!.url;
 
   beforeAll(async () => {
     apps = await startSystem();
@@ -77,6 +78,55 @@ describe('the system', () => {
     }
   });
 
+  it('serves Prometheus metrics on every app, open like the probes', async () => {
+    const shared = ['http_request_duration_seconds', 'process_cpu_user_seconds_total'];
+    const dataOwner = [
+      'sagaflow_outbox_backlog',
+      'sagaflow_outbox_lag_seconds',
+      'sagaflow_dead_letter_queue_depth',
+    ];
+    const own: Record<string, string[]> = {
+      gateway: ['gateway_upstream_instances'],
+      'saga-orchestrator': [
+        'sagaflow_sagas',
+        'sagaflow_sagas_started_total',
+        'sagaflow_sagas_failed_total',
+        'sagaflow_saga_duration_seconds',
+        'sagaflow_saga_step_duration_seconds',
+      ],
+    };
+    for (const app of SYSTEM) {
+      const response = await fetch(`http://127.0.0.1:${app.port}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      const text = await response.text();
+      const names = [...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]);
+      const expected = [...shared, ...('role' in app ? dataOwner : []), ...(own[app.name] ?? [])];
+      expect({ app: app.name, names }).toEqual({
+        app: app.name,
+        names: expect.arrayContaining(expected),
+      });
+      // The probes the suite polled at start-up, by route pattern.
+      expect(text).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="\/health\/ready",status_code="200"\} [1-9]/,
+      );
+      if ('role' in app) {
+        const consumed =
+          app.name === 'saga-orchestrator' ? app.name + '.replies' : `${app.name}.commands`;
+        expect(text).toContain(
+          `sagaflow_dead_letter_queue_depth{queue="e2e.${consumed}.dead-letter"}`,
+        );
+        expect(text).toMatch(/^sagaflow_outbox_lag_seconds [\d.]+$/m);
+      }
+    }
+    const orchestrator = await (await fetch(`${appUrl('saga-orchestrator')}/metrics`)).text();
+    expect(orchestrator).toMatch(
+      /^sagaflow_sagas\{saga_type="place-order",status="FAILED"\} \d+$/m,
+    );
+    const gateway = await (await fetch(`${appUrl('gateway')}/metrics`)).text();
+    expect(gateway).toContain('gateway_upstream_instances{service="credit",status="UP"} 1');
+  });
+
   it('creates tables only through migrations, recorded per schema', async () => {
     for (const owner of DATA_OWNERS) {
       const client = new pg.Client({ connectionString: databaseUrlFor(owner.role) });
@@ -123,6 +173,23 @@ describe('start-up configuration', () => {
     },
     30_000,
   );
+
+  it('refuses the test-only span file in production, in one line', async () => {
+    const app = launchApp('gateway', {
+      PORT: '4115',
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: 'a-production-secret-of-at-least-32-chars',
+      AUTH_ISSUER: 'https://id.example',
+      AUTH_AUDIENCE: 'sagaflow-api',
+      AUTH_JWKS_URL: 'https://id.example/jwks',
+      OTEL_TRACES_EXPORTER: 'file',
+      OTEL_TRACES_FILE: '/tmp/spans.jsonl',
+    });
+    expect(await app.exited).toBe(1);
+    expect(app.output().trim().split('\n')).toEqual([
+      'gateway: Invalid configuration: OTEL_TRACES_EXPORTER=file is for tests only and must not be set in production',
+    ]);
+  });
 
   it('refuses to start in production without its secrets', async () => {
     const app = launchApp('credit', { PORT: '4114', NODE_ENV: 'production' });

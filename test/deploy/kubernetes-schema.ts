@@ -108,7 +108,8 @@ export function unknownFields(value: unknown, declaration: string, at = ''): str
 
 /**
  * Custom resources have no schema here: the fields we use, checked against the operators' API
- * (CloudNativePG `Cluster` postgresql.cnpg.io/v1, RabbitMQ `RabbitmqCluster` rabbitmq.com/v1beta1).
+ * (CloudNativePG `Cluster` postgresql.cnpg.io/v1, RabbitMQ `RabbitmqCluster` rabbitmq.com/v1beta1,
+ * the Prometheus operator's `PodMonitor` and `PrometheusRule` monitoring.coreos.com/v1).
  */
 export const CUSTOM_RESOURCE_SPEC_FIELDS: Record<string, readonly string[]> = {
   'postgresql.cnpg.io/v1/Cluster': [
@@ -149,4 +150,13 @@ export const CUSTOM_RESOURCE_SPEC_FIELDS: Record<string, readonly string[]> = {
     'delayStartSeconds',
     'secretBackend',
   ],
+  'monitoring.coreos.com/v1/PodMonitor': [
+    'jobLabel',
+    'podTargetLabels',
+    'selector',
+    'namespaceSelector',
+    'podMetricsEndpoints',
+    'sampleLimit',
+  ],
+  'monitoring.coreos.com/v1/PrometheusRule': ['groups'],
 };

@@ -260,8 +260,9 @@ describe.each(overlays)('the %s overlay', (variant) => {
         appContainer(objects, app),
       );
       const provided = new Set([...Object.keys(values), ...Object.keys(secretRefs)]);
-      // The admin connection belongs to the migration Job alone; fault injection to crash tests.
-      const notDeployed = ['DATABASE_ADMIN_URL', 'FAULT_INJECTION'];
+      // The admin connection belongs to the migration Job alone; fault injection and the span
+      // file to system tests.
+      const notDeployed = ['DATABASE_ADMIN_URL', 'FAULT_INJECTION', 'OTEL_TRACES_FILE'];
       const expected = app.variables.filter((name) => !notDeployed.includes(name));
       expect(expected.filter((name) => !provided.has(name))).toEqual([]);
       expect([...provided].filter((name) => !app.variables.includes(name))).toEqual([]);
@@ -551,6 +552,14 @@ describe.each(overlays)('the %s overlay', (variant) => {
       labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
     };
     const dns: Pod = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+    const prometheus: Pod = {
+      namespace: 'monitoring',
+      labels: { 'app.kubernetes.io/name': 'prometheus' },
+    };
+    const collector: Pod = {
+      namespace: 'monitoring',
+      labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' },
+    };
     const elsewhere: Pod = { namespace: 'default', labels: { app: 'anything' } };
 
     /** The database and broker pods as this overlay runs them (operators label theirs). */
@@ -618,6 +627,21 @@ describe.each(overlays)('the %s overlay', (variant) => {
       }
       for (const app of dataApps)
         expect(canConnect(policies, migrationPod(app.name), elsewhere, 443)).toBe(false);
+    });
+
+    it('lets Prometheus scrape every app, and every app, no Job, send spans to the collector', () => {
+      for (const app of APPS) {
+        expect(canConnect(policies, prometheus, appPod(app.name), app.port)).toBe(true);
+        expect(canConnect(policies, elsewhere, appPod(app.name), app.port)).toBe(false);
+        for (const otlp of [4317, 4318]) {
+          expect(canConnect(policies, appPod(app.name), collector, otlp)).toBe(true);
+          expect(canConnect(policies, appPod(app.name), elsewhere, otlp)).toBe(false);
+        }
+      }
+      for (const app of dataApps) {
+        expect(canConnect(policies, migrationPod(app.name), collector, 4318)).toBe(false);
+      }
+      expect(canConnect(policies, prometheus, infraPod('postgres'), 5432)).toBe(false);
     });
 
     it('keeps the gateway away from the database and the broker', () => {

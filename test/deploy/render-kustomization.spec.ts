@@ -131,6 +131,32 @@ secretGenerator:
     });
   });
 
+  it('generates a ConfigMap from files, keyed by file name, with its labels', () => {
+    const root = tree({
+      'k/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+generatorOptions:
+  disableNameSuffixHash: true
+configMapGenerator:
+  - name: dashboards
+    files: [board.json, renamed.json=other.json]
+    options:
+      labels:
+        grafana_dashboard: '1'
+`,
+      'k/board.json': '{"title":"a"}',
+      'k/other.json': '{"title":"b"}',
+    });
+    expect(renderKustomization(path.join(root, 'k'))).toEqual([
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'dashboards', labels: { grafana_dashboard: '1' } },
+        data: { 'board.json': '{"title":"a"}', 'renamed.json': '{"title":"b"}' },
+      },
+    ]);
+  });
+
   it('refuses what it cannot render instead of ignoring it', () => {
     const kustomization = (extra: string) =>
       tree({

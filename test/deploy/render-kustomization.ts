@@ -9,7 +9,8 @@ import { parseAllDocuments } from 'yaml';
  * - `resources` (files, or directories with a kustomization.yaml), `namespace`
  * - `patches` with a `path` to a strategic merge patch, optionally with a `target` (kind, name)
  * - `images` (newName, newTag, digest)
- * - `secretGenerator` with `literals`, only with `generatorOptions.disableNameSuffixHash: true`
+ * - `secretGenerator` with `literals`, `configMapGenerator` with `files` (and `options.labels`),
+ *   both only with `generatorOptions.disableNameSuffixHash: true`
  */
 
 export type KubeObject = Record<string, unknown> & {
@@ -26,6 +27,7 @@ const SUPPORTED_FIELDS = new Set([
   'patches',
   'images',
   'secretGenerator',
+  'configMapGenerator',
   'generatorOptions',
 ]);
 
@@ -56,6 +58,11 @@ interface Kustomization {
   patches?: { path?: string; target?: Record<string, unknown> }[];
   images?: { name: string; newName?: string; newTag?: string; digest?: string }[];
   secretGenerator?: { name: string; literals?: string[]; type?: string }[];
+  configMapGenerator?: {
+    name: string;
+    files?: string[];
+    options?: { labels?: Record<string, string> };
+  }[];
   generatorOptions?: { disableNameSuffixHash?: boolean };
 }
 
@@ -75,6 +82,9 @@ export function renderKustomization(dir: string): KubeObject[] {
   }
   for (const generator of kustomization.secretGenerator ?? []) {
     objects.push(generateSecret(generator, kustomization.generatorOptions));
+  }
+  for (const generator of kustomization.configMapGenerator ?? []) {
+    objects.push(generateConfigMap(dir, generator, kustomization.generatorOptions));
   }
   let rendered = objects;
   for (const patch of kustomization.patches ?? []) rendered = applyPatch(rendered, dir, patch);
@@ -148,6 +158,35 @@ function generateSecret(
     kind: 'Secret',
     metadata: { name: generator.name },
     type: generator.type ?? 'Opaque',
+    data,
+  };
+}
+
+function generateConfigMap(
+  dir: string,
+  generator: NonNullable<Kustomization['configMapGenerator']>[number],
+  options: Kustomization['generatorOptions'],
+): KubeObject {
+  if (!options?.disableNameSuffixHash) {
+    throw new Error(
+      'configMapGenerator: only generatorOptions.disableNameSuffixHash: true is supported',
+    );
+  }
+  for (const key of Object.keys(generator)) {
+    if (!['name', 'files', 'options'].includes(key))
+      throw new Error(`configMapGenerator ${generator.name}: "${key}" is not supported here`);
+  }
+  const data: Record<string, string> = {};
+  for (const file of generator.files ?? []) {
+    // `key=path`, or the file's own name as the key.
+    const [key, source] = file.includes('=') ? file.split('=', 2) : [path.basename(file), file];
+    data[key] = readFileSync(path.resolve(dir, source), 'utf8');
+  }
+  const labels = generator.options?.labels;
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: generator.name, ...(labels ? { labels } : {}) },
     data,
   };
 }

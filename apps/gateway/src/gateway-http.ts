@@ -2,17 +2,15 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { serveApiDocs } from './docs/openapi.document.js';
 import type { GatewayConfig } from './gateway.config.js';
-import { HttpMetrics } from './metrics/http-metrics.js';
 import { CorsMiddleware } from './security/cors.middleware.js';
 
 /**
- * What runs in front of the body parser, so a malformed or oversized body is answered with the
- * same security headers and CORS and is counted too; then the API docs.
+ * What runs in front of the body parser (after startApp's request metrics), so a malformed or
+ * oversized body is answered with the same security headers and CORS; then the API docs.
  */
 export function prepareGatewayHttp(app: NestExpressApplication, config: GatewayConfig): void {
   // The client's address for rate limits is the one the trusted proxies in front report.
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
-  app.use(app.get(HttpMetrics).middleware);
   app.use(
     helmet({
       contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } },

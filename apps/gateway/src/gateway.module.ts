@@ -7,9 +7,7 @@ import { CustomersController } from './customers/customers.controller.js';
 import { CustomersService } from './customers/customers.service.js';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
-import { HttpMetrics } from './metrics/http-metrics.js';
 import { UpstreamMetrics } from './metrics/upstream-metrics.js';
-import { MetricsController } from './metrics/metrics.controller.js';
 import { OrdersController } from './orders/orders.controller.js';
 import { OrdersService } from './orders/orders.service.js';
 import { RegistryModule } from './registry/registry.module.js';
@@ -46,7 +44,6 @@ export class GatewayModule {
         CustomersController,
         OrdersController,
         SagasController,
-        MetricsController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -55,7 +52,6 @@ export class GatewayModule {
         CorsMiddleware,
         CustomersService,
         DevTokenIssuer,
-        HttpMetrics,
         OrdersService,
         SagasService,
         UpstreamClient,

@@ -1,16 +1,5 @@
-import 'reflect-metadata';
-import { configOrExit, isMigrateCommand, migrateAndExit, run, startApp } from '@app/runtime';
+import { launch } from '@app/tracing';
 import { loadOrderConfig } from './order.config.js';
-import { OrderModule } from './order.module.js';
-import { orderSchema } from './order.schema.js';
 
-run('order', async () => {
-  const config = configOrExit('order', () => loadOrderConfig());
-  if (isMigrateCommand()) return migrateAndExit('order', config, orderSchema);
-  await startApp(OrderModule.register(config), {
-    name: 'order',
-    host: config.HOST,
-    port: config.PORT,
-    messaging: true,
-  });
-});
+// The app's modules are imported only once tracing runs, so its instrumentations see them load.
+launch('order', loadOrderConfig, () => import('./order.app.js'));

@@ -1,16 +1,5 @@
-import 'reflect-metadata';
-import { configOrExit, isMigrateCommand, migrateAndExit, run, startApp } from '@app/runtime';
+import { launch } from '@app/tracing';
 import { loadPaymentConfig } from './payment.config.js';
-import { PaymentModule } from './payment.module.js';
-import { paymentSchema } from './payment.schema.js';
 
-run('payment', async () => {
-  const config = configOrExit('payment', () => loadPaymentConfig());
-  if (isMigrateCommand()) return migrateAndExit('payment', config, paymentSchema);
-  await startApp(PaymentModule.register(config), {
-    name: 'payment',
-    host: config.HOST,
-    port: config.PORT,
-    messaging: true,
-  });
-});
+// The app's modules are imported only once tracing runs, so its instrumentations see them load.
+launch('payment', loadPaymentConfig, () => import('./payment.app.js'));

@@ -1,17 +1,5 @@
-import 'reflect-metadata';
-import { configOrExit, isMigrateCommand, migrateAndExit, run, startApp } from '@app/runtime';
+import { launch } from '@app/tracing';
 import { loadSagaOrchestratorConfig } from './saga-orchestrator.config.js';
-import { SagaOrchestratorModule } from './saga-orchestrator.module.js';
-import { sagaOrchestratorSchema } from './saga-orchestrator.schema.js';
 
-run('saga-orchestrator', async () => {
-  const config = configOrExit('saga-orchestrator', () => loadSagaOrchestratorConfig());
-  if (isMigrateCommand())
-    return migrateAndExit('saga-orchestrator', config, sagaOrchestratorSchema);
-  await startApp(SagaOrchestratorModule.register(config), {
-    name: 'saga-orchestrator',
-    host: config.HOST,
-    port: config.PORT,
-    messaging: true,
-  });
-});
+// The app's modules are imported only once tracing runs, so its instrumentations see them load.
+launch('saga-orchestrator', loadSagaOrchestratorConfig, () => import('./saga-orchestrator.app.js'));

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { REPLIES_QUEUE } from '@app/messaging';
 import { infrastructureModules } from '@app/runtime';
 import { SagaModule } from '@app/saga';
-import { MetricsController } from './metrics/metrics.controller.js';
+import { MessagingGauges } from './metrics/messaging-gauges.js';
 import { PLACE_ORDER_SAGA, PlaceOrderController } from './place-order/place-order.controller.js';
 import { placeOrderSaga } from './place-order/place-order.saga.js';
 import type { SagaOrchestratorConfig } from './saga-orchestrator.config.js';
@@ -36,8 +36,8 @@ export class SagaOrchestratorModule {
           deadlineScanIntervalMs: config.SAGA_DEADLINE_SCAN_INTERVAL_MS,
         }),
       ],
-      controllers: [PlaceOrderController, SagasController, MetricsController],
-      providers: [{ provide: PLACE_ORDER_SAGA, useValue: placeOrder }],
+      controllers: [PlaceOrderController, SagasController],
+      providers: [{ provide: PLACE_ORDER_SAGA, useValue: placeOrder }, MessagingGauges],
     };
   }
 }

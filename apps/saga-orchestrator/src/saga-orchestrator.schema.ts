@@ -1,7 +1,8 @@
 import type { SchemaDefinition } from '@app/runtime';
 import { CreateSagaInstances1795653838246 } from './migrations/1795653838246-create-saga-instances.js';
 import { AddSagaEngineState1795655100000 } from './migrations/1795655100000-add-saga-engine-state.js';
-import { AddStepStartedAt1795680000000 } from './migrations/1795680000000-add-step-started-at.js';
+import { AddSagaTraceAndStepClock1795680000000 } from './migrations/1795680000000-add-saga-trace-and-step-clock.js';
+import { AddStepStartedAt1795680000001 } from './migrations/1795680000001-add-step-started-at.js';
 
 /**
  * The `orchestrator` schema: owned by saga-orchestrator alone, changed only by these migrations.
@@ -14,6 +15,7 @@ export const sagaOrchestratorSchema: SchemaDefinition = {
   migrations: [
     CreateSagaInstances1795653838246,
     AddSagaEngineState1795655100000,
-    AddStepStartedAt1795680000000,
+    AddSagaTraceAndStepClock1795680000000,
+    AddStepStartedAt1795680000001,
   ],
 };

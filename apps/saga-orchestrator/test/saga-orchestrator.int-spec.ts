@@ -1,12 +1,12 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { credit, order, payment, type CommandDefinition } from '@app/contracts';
 import { HEADERS } from '@app/messaging';
 import { AppUnderTest, http } from '../../../test/support/app-under-test.js';
-import { customerToken } from '../../../test/support/dev-tokens.js';
+import { adminToken, customerToken } from '../../../test/support/dev-tokens.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { AMQP_URL, PARTICIPANTS } from '../../../test/support/scratch-namespace.js';
 import { loadSagaOrchestratorConfig } from '../src/saga-orchestrator.config.js';
@@ -37,6 +37,7 @@ interface ReceivedCommand {
   sagaId: string;
   type: string;
   messageId: string;
+  traceparent: string;
   payload: Record<string, unknown>;
 }
 
@@ -92,6 +93,7 @@ function onCommand(message: ConsumeMessage): void {
     sagaId: String(headers[HEADERS.sagaId]),
     type: String(message.properties.type),
     messageId: String(message.properties.messageId),
+    traceparent: String(headers[HEADERS.traceparent]),
     payload: JSON.parse(message.content.toString()) as Record<string, unknown>,
   };
   received.push(command);
@@ -360,6 +362,38 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
     }
   });
 
+  it('continues the trace of the request that started a saga in what its deadlines send', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const request = aPlaceOrder({ [payment.ChargePayment.type]: () => 'ignore' });
+    const response = await fetch(`${baseUrl}/sagas/place-order`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await adminToken()}`,
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      },
+      body: JSON.stringify(request),
+    });
+    const { sagaId } = (await response.json()) as { sagaId: string };
+    await settled(baseUrl, sagaId, 'COMPENSATED');
+
+    // The re-sent charge, the cancel, the release and the reject come from the deadline scanner,
+    // long after the request ended.
+    const commands = received.filter((command) => command.sagaId === sagaId);
+    expect(commands.map((command) => command.type)).toEqual([
+      order.CreatePendingOrder.type,
+      credit.ReserveCredit.type,
+      payment.ChargePayment.type,
+      payment.ChargePayment.type,
+      payment.CancelPayment.type,
+      credit.ReleaseCredit.type,
+      order.RejectOrder.type,
+    ]);
+    expect(commands.map((command) => command.traceparent.split('-')[1])).toEqual(
+      commands.map(() => traceId),
+    );
+  });
+
   it('goes to FAILED when a compensation keeps failing, and retries it on request', async () => {
     let releaseRefused = true;
     const started = await start(
@@ -453,6 +487,20 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
     expect(metrics).toMatch(/sagaflow_sagas_completed_total\{saga_type="place-order"\} \d+/);
     expect(metrics).toContain('sagaflow_saga_duration_seconds_bucket');
     expect(metrics).toMatch(/sagaflow_messaging_handled [1-9]\d*/);
+    // Read from the saga table: every instance's sagas, with a series for each status.
+    const completed = /sagaflow_sagas\{saga_type="place-order",status="COMPLETED"\} (\d+)/.exec(
+      metrics,
+    );
+    expect(Number(completed?.[1])).toBeGreaterThanOrEqual(2);
+    expect(metrics).toMatch(/sagaflow_sagas\{saga_type="place-order",status="FAILED"\} \d+/);
+    expect(metrics).toMatch(
+      /sagaflow_saga_step_duration_seconds_count\{saga_type="place-order",step="reserve credit",direction="forward",outcome="succeeded"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/sagaflow_outbox_backlog \d+/);
+    expect(metrics).toMatch(/sagaflow_outbox_lag_seconds [\d.]+/);
+    expect(metrics).toContain(
+      'sagaflow_dead_letter_queue_depth{queue="it-saga.saga-orchestrator.replies.dead-letter"} 0',
+    );
   });
 
   it('moves each saga once when two orchestrators share replies and deadlines', async () => {

@@ -28,3 +28,9 @@ export {
   type DiscoverySettings,
   type ServiceEnv,
 } from './service.config.js';
+export {
+  tracingEnv,
+  tracingSettingsOf,
+  type TracingEnv,
+  type TracingSettings,
+} from './tracing.config.js';

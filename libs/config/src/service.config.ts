@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { ConfigError } from './config.error.js';
 import { env } from './env-fields.js';
+import { tracingEnv } from './tracing.config.js';
 
-/** Settings every app shares: how it runs, where it listens, how it logs, how it shuts down. */
+/**
+ * Settings every app shares: how it runs, where it listens, how it logs and traces, how it shuts
+ * down.
+ */
 export const serviceEnv = (defaultPort: number) => ({
   NODE_ENV: env.oneOf(['development', 'test', 'production'], 'development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -14,6 +18,7 @@ export const serviceEnv = (defaultPort: number) => ({
   SHUTDOWN_GRACE_MS: env.milliseconds(1000),
   HEALTH_CHECK_TIMEOUT_MS: env.milliseconds(1000),
   ...discoveryEnv(),
+  ...tracingEnv(),
 });
 
 export const DISCOVERY_PROVIDERS = ['static', 'self-registration', 'dns'] as const;

@@ -1,5 +1,6 @@
 export { BrokerConnection } from './broker-connection.js';
 export { connectMessageTransport } from './connect-message-transport.js';
+export { DeadLetterMetrics } from './dead-letter-metrics.js';
 export { DomainError, type DomainErrorOptions } from './domain.error.js';
 export { HEADERS, fromAmqp, toAmqp, type Envelope, type MessageMeta } from './envelope.js';
 export { PROCESS_KILLER, type ProcessKiller } from './fault-injector.js';
@@ -7,6 +8,7 @@ export { Handles, type HandlerMethod } from './handles.decorator.js';
 export { InvalidMessageError } from './invalid-message.error.js';
 export { MessageBus } from './message-bus.js';
 export { MessageContext } from './message-context.js';
+export { continuingTrace } from './message-scope.js';
 export {
   MessageTransport,
   type MessageTransportEvents,
@@ -23,6 +25,8 @@ export type {
 export { CreateInbox1795654000001 } from './migrations/1795654000001-create-inbox.js';
 export { CreateOutbox1795654000000 } from './migrations/1795654000000-create-outbox.js';
 export { messagingMigrations } from './migrations/messaging-migrations.js';
+export { OutboxMetrics } from './outbox-metrics.js';
 export { OutboxRelay } from './outbox-relay.js';
 export { QueueProbe, type QueueLoad } from './queue-probe.js';
 export { REPLIES_QUEUE, Topology } from './topology.js';
+export { parseTraceparent } from './traceparent.js';

@@ -37,7 +37,8 @@ export class MessageBus {
   /**
    * Sends the command `meta.messageId` again (a deadline passed without a reply): the same
    * message, so a participant that did receive it skips it in its inbox. The outbox row is
-   * published once more; if it was purged meanwhile, it is written afresh.
+   * published once more, as a child of the current trace context (the deadline's); if it was
+   * purged meanwhile, it is written afresh.
    */
   resend<D extends CommandDefinition>(
     command: D,
@@ -85,11 +86,25 @@ export class MessageBus {
     const envelope = this.envelopeOf(definition, parsed.data as PayloadOf<D>, meta);
     await manager.query(
       `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, $2, $3, $4)${
-        resend ? ' ON CONFLICT (message_id) DO UPDATE SET sent_at = NULL' : ''
+        resend
+          ? ` ON CONFLICT (message_id) DO UPDATE SET sent_at = NULL,
+               envelope = jsonb_set(outbox.envelope, '{traceparent}', EXCLUDED.envelope->'traceparent')`
+          : ''
       }`,
       [envelope.messageId, destination, routingKey, JSON.stringify(envelope)],
     );
     return envelope;
+  }
+
+  /**
+   * The `traceparent` a message sent now carries: the active span's when tracing runs, else a new
+   * hop of the trace of the message or request being handled, else a new trace.
+   */
+  traceparent(): string {
+    return outgoingTraceparent(
+      trace.getSpanContext(otelContext.active()),
+      messageScope.getStore()?.traceparent ?? requestTrace.getStore(),
+    );
   }
 
   private envelopeOf<P>(definition: MessageDefinition, payload: P, meta: MessageMeta): Envelope<P> {
@@ -100,10 +115,7 @@ export class MessageBus {
       type: definition.type,
       schemaVersion: definition.schemaVersion,
       correlationId: meta.correlationId ?? handled?.correlationId ?? messageId,
-      traceparent: outgoingTraceparent(
-        trace.getSpanContext(otelContext.active()),
-        handled?.traceparent ?? requestTrace.getStore(),
-      ),
+      traceparent: this.traceparent(),
       occurredAt: new Date().toISOString(),
       payload,
     };

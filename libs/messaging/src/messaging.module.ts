@@ -1,6 +1,7 @@
 import { DynamicModule, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { BrokerConnection } from './broker-connection.js';
+import { DeadLetterMetrics } from './dead-letter-metrics.js';
 import { FaultInjector, killProcess, PROCESS_KILLER } from './fault-injector.js';
 import { Inbox } from './inbox.js';
 import { MessageBus } from './message-bus.js';
@@ -14,6 +15,7 @@ import {
   type MessagingOptions,
   type ResolvedMessagingOptions,
 } from './messaging.options.js';
+import { OutboxMetrics } from './outbox-metrics.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { QueueProbe } from './queue-probe.js';
 import { RequestTraceMiddleware } from './request-trace.middleware.js';
@@ -54,6 +56,8 @@ export class MessagingModule implements NestModule {
         QueueProbe,
         FaultInjector,
         MessagingMetrics,
+        OutboxMetrics,
+        DeadLetterMetrics,
       ],
       exports: [
         BrokerConnection,

@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { toAmqp, type Envelope } from './envelope.js';
@@ -15,6 +16,9 @@ import { MessageTransport } from './message-transport.js';
 import { MessagingMetrics } from './messaging-metrics.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
 import { Topology } from './topology.js';
+import { parseTraceparent } from './traceparent.js';
+
+const tracer = trace.getTracer('sagaflow-messaging');
 
 interface OutboxRow {
   id: string;
@@ -97,7 +101,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         [this.options.outbox.batchSize],
       );
       if (rows.length === 0) return 0;
-      await this.publisher.publishAll(rows.map((row) => this.publicationOf(row)));
+      const publications = rows.map((row) => this.publicationOf(row));
+      const spans = publications.map((publication, index) =>
+        publishSpan(rows[index].envelope, publication),
+      );
+      try {
+        await this.publisher.publishAll(publications);
+      } catch (error) {
+        for (const span of spans) endSpan(span, error as Error);
+        throw error;
+      }
+      for (const span of spans) endSpan(span);
       await manager.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
         rows.map((row) => row.id),
       ]);
@@ -185,4 +199,35 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.warn(`Purging the outbox failed: ${(error as Error).message}`);
     }
   }
+}
+
+/**
+ * A PRODUCER span per message, from the relay's publish to the broker's confirm, in the trace of
+ * whoever wrote the row. The envelope keeps the writer's traceparent: its consumer is a sibling.
+ */
+function publishSpan(envelope: Envelope, publication: Publication): Span {
+  const parent = parseTraceparent(envelope.traceparent);
+  return tracer.startSpan(
+    `publish ${envelope.type}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': publication.exchange,
+        'messaging.rabbitmq.destination.routing_key': publication.routingKey,
+        'messaging.message.id': envelope.messageId,
+        'messaging.message.conversation_id': envelope.correlationId,
+      },
+    },
+    parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT,
+  );
+}
+
+function endSpan(span: Span, error?: Error): void {
+  if (error) {
+    span.recordException(error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  }
+  span.end();
 }

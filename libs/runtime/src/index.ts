@@ -5,4 +5,4 @@ export {
   type SchemaDefinition,
 } from './infrastructure-modules.js';
 export { isMigrateCommand, migrateAndExit } from './migrate-command.js';
-export { configOrExit, run, startApp, type StartOptions } from './start-app.js';
+export { startApp, type StartOptions } from './start-app.js';

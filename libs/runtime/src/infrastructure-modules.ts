@@ -19,6 +19,7 @@ import {
   messagingMigrations,
   type MessagingOptions,
 } from '@app/messaging';
+import { MetricsModule } from '@app/metrics';
 import {
   DatabaseHealthIndicator,
   PersistenceModule,
@@ -47,14 +48,15 @@ export interface InfrastructureOptions {
 }
 
 /**
- * The modules every app stands on: logs, the caller's token checked on every route, its database,
- * its broker connection, health probes.
+ * The modules every app stands on: logs, the caller's token checked on every route, metrics, its
+ * database, its broker connection, health probes.
  */
 export function infrastructureModules(options: InfrastructureOptions): DynamicModule[] {
   const { config, service } = options;
   const modules: DynamicModule[] = [
     LoggingModule.forRoot({ service, level: config.LOG_LEVEL, format: logFormatOf(config) }),
     IdentityModule.forRoot(identitySettingsOf(config)),
+    MetricsModule.forRoot(),
   ];
   const readiness: Type<ReadinessIndicator>[] = [];
   if (options.database) {

@@ -1,8 +1,9 @@
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ConfigError } from '@app/config';
 import { connectMessageTransport } from '@app/messaging';
+import { HttpMetrics } from '@app/metrics';
+import { stopTracing } from '@app/tracing';
 import { Logger } from 'nestjs-pino';
 
 export interface StartOptions {
@@ -13,7 +14,7 @@ export interface StartOptions {
   bodyLimit?: string;
   /**
    * Express middleware and routes that must come before the body parser, so they also cover the
-   * 400 or 413 it answers (security headers, CORS, request metrics).
+   * 400 or 413 it answers (security headers, CORS). Request metrics come first, in every app.
    */
   beforeBodyParser?: (app: NestExpressApplication) => void;
   /**
@@ -24,22 +25,8 @@ export interface StartOptions {
 }
 
 /**
- * Loads config before anything else, so a bad variable stops the process with one clear line
- * rather than a stack trace from deep inside a module.
- */
-export function configOrExit<T>(name: string, load: () => T): T {
-  try {
-    return load();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${name}: ${error.message}\n`);
-    process.exit(1);
-  }
-}
-
-/**
- * Boots one app: structured logs, shutdown on SIGTERM/SIGINT with a drain, HTTP on host:port, and
- * the message transport when the app consumes messages.
+ * Boots one app: structured logs, request metrics, shutdown on SIGTERM/SIGINT with a drain, HTTP
+ * on host:port, and the message transport when the app consumes messages.
  */
 export async function startApp(rootModule: DynamicModule, options: StartOptions): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
@@ -48,6 +35,7 @@ export async function startApp(rootModule: DynamicModule, options: StartOptions)
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  app.use(app.get(HttpMetrics).middleware);
   options.beforeBodyParser?.(app);
   app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
   if (options.messaging) connectMessageTransport(app);
@@ -57,25 +45,17 @@ export async function startApp(rootModule: DynamicModule, options: StartOptions)
   logger.log(`${options.name} listening on http://${displayHost(options.host)}:${options.port}`);
 }
 
-/** Runs `main` and turns a start-up failure into one fatal log line and a non-zero exit. */
-export function run(name: string, main: () => Promise<void>): void {
-  main().catch((error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${name}: failed to start: ${reason}\n`);
-    process.exit(1);
-  });
-}
-
 /**
- * SIGTERM or SIGINT: readiness fails, the app drains, connections close, the process exits 0.
- * A second signal falls through to Node's default and ends the process at once.
+ * SIGTERM or SIGINT: readiness fails, the app drains, connections close, the last spans are
+ * exported, the process exits 0. A second signal falls through to Node's default and ends the
+ * process at once.
  */
 function closeOnSignal(app: NestExpressApplication, logger: Logger): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.log(`Received ${signal}; shutting down`);
       app.close().then(
-        () => process.exit(0),
+        () => stopTracing().then(() => process.exit(0)),
         (error: unknown) => {
           logger.error(`Shutdown failed: ${String(error)}`);
           process.exit(1);

@@ -16,6 +16,7 @@ import {
   type Transition,
 } from './saga-state-machine.js';
 import { SagaStore } from './saga-store.js';
+import { inSagaTrace } from './saga-trace.js';
 
 export interface StartOptions {
   /** Generated when omitted. */
@@ -92,6 +93,9 @@ export class SagaEngine {
         customerId: options.customerId ?? null,
         idempotencyKey: idempotency?.key ?? null,
         requestFingerprint: idempotency?.fingerprint ?? null,
+        // The request's trace: deadlines and retries continue it long after the request ended.
+        traceparent: this.bus.traceparent(),
+        awaitingSince: snapshot.awaitingMessageId ? now : null,
         createdAt: now,
         updatedAt: now,
       };
@@ -132,21 +136,28 @@ export class SagaEngine {
     throw new Error(`Saga ${envelope.sagaId} kept moving under ${envelope.type}; retrying later`);
   }
 
-  /** Handles one saga whose deadline passed, if there is one; false when none is due. */
+  /**
+   * Handles one saga whose deadline passed, if there is one; false when none is due. What it
+   * sends continues the trace the saga started in.
+   */
   async expireNext(): Promise<boolean> {
     let due: SagaRecord | undefined;
     try {
       return await this.dataSource.transaction(async (manager) => {
         due = await this.store.lockNextExpired(manager, this.clock.now());
         if (!due) return false;
-        const machine = this.machineOf(due);
-        const snapshot = snapshotOf(due);
+        const record = due;
+        const machine = this.machineOf(record);
+        const step = machine.definition.steps[record.currentStep]?.name ?? '';
+        const snapshot = snapshotOf(record);
         const participant = await this.observe(machine, snapshot);
-        const transition = machine.deadline(snapshot, participant);
-        if (!(await this.apply(manager, due, transition))) {
-          throw new Error(`Saga ${due.id} changed although it was locked`);
-        }
-        return true;
+        return inSagaTrace(record, { event: 'deadline', step }, async () => {
+          const transition = machine.deadline(snapshot, participant);
+          if (!(await this.apply(manager, record, transition))) {
+            throw new Error(`Saga ${record.id} changed although it was locked`);
+          }
+          return true;
+        });
       });
     } catch (error) {
       if (!due) throw error;
@@ -217,13 +228,32 @@ export class SagaEngine {
     const now = this.clock.now();
     const { snapshot } = transition;
     if (transition.changed) {
-      if (!(await this.store.update(manager, record.id, record.version, snapshot, now))) {
+      const awaitingSince = awaitingSinceAfter(record, snapshot, now);
+      if (
+        !(await this.store.update(manager, record.id, record.version, snapshot, awaitingSince, now))
+      ) {
         return false;
       }
     }
     await this.effects(manager, record, transition, now);
+    this.observeAnsweredSteps(record, transition, now);
     if (snapshot.status !== record.status) this.logTransition(record, transition);
     return true;
+  }
+
+  /** A reply applied ends its step's wait: its latency runs from the command's first send. */
+  private observeAnsweredSteps(
+    record: SagaRecord,
+    transition: Transition<object>,
+    now: Date,
+  ): void {
+    if (!record.awaitingSince) return;
+    const seconds = (now.getTime() - record.awaitingSince.getTime()) / 1000;
+    for (const entry of transition.log) {
+      if (entry.event !== 'succeeded' && entry.event !== 'failed') continue;
+      const step = { sagaType: record.sagaType, name: entry.stepName, direction: entry.direction };
+      this.metrics.stepAnswered(step, entry.event, seconds);
+    }
   }
 
   /** The commands the transition sends (through the outbox) and its timeline rows. */
@@ -263,4 +293,14 @@ export class SagaEngine {
     const definition = this.registry.get(record.sagaType, record.definitionVersion);
     return new SagaStateMachine(definition, this.clock);
   }
+}
+
+/** A new awaited command starts the clock; a re-send of the same one keeps it. */
+function awaitingSinceAfter(
+  record: SagaRecord,
+  next: SagaSnapshot<object>,
+  now: Date,
+): Date | null {
+  if (!next.awaitingMessageId) return null;
+  return next.awaitingMessageId === record.awaitingMessageId ? record.awaitingSince : now;
 }

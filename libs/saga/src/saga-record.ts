@@ -19,6 +19,10 @@ export interface SagaRecord {
   customerId: string | null;
   idempotencyKey: string | null;
   requestFingerprint: string | null;
+  /** The trace the saga started in: commands sent later (deadlines, retries) continue it. */
+  traceparent: string | null;
+  /** When the awaited command was first sent (re-sends keep it): a step's latency starts here. */
+  awaitingSince: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

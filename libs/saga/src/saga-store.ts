@@ -21,6 +21,8 @@ interface InstanceRow {
   customer_id: string | null;
   idempotency_key: string | null;
   request_fingerprint: string | null;
+  traceparent: string | null;
+  awaiting_since: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -57,8 +59,10 @@ export class SagaStore {
     const rows: unknown[] = await manager.query(
       `INSERT INTO saga_instances (id, saga_type, definition_version, status, direction, current_step,
          data, attempt, awaiting_message_id, deadline, last_error, version, customer_id,
-         idempotency_key, request_fingerprint, created_at, updated_at, step_started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
+         idempotency_key, request_fingerprint, traceparent, awaiting_since, created_at, updated_at,
+         step_started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18,
+         $19)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
       [
         record.id,
@@ -76,6 +80,8 @@ export class SagaStore {
         record.customerId,
         record.idempotencyKey,
         record.requestFingerprint,
+        record.traceparent,
+        record.awaitingSince,
         record.createdAt,
         record.stepStartedAt,
       ],
@@ -105,13 +111,14 @@ export class SagaStore {
     id: string,
     expectedVersion: number,
     snapshot: SagaSnapshot<object>,
+    awaitingSince: Date | null,
     now: Date,
   ): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `WITH moved AS (
          UPDATE saga_instances SET status = $3, direction = $4, current_step = $5, data = $6,
            attempt = $7, awaiting_message_id = $8, deadline = $9, last_error = $10,
-           version = version + 1, updated_at = $11, step_started_at = $12
+           awaiting_since = $12, version = version + 1, updated_at = $11, step_started_at = $13
          WHERE id = $1 AND version = $2 RETURNING id)
        SELECT id FROM moved`,
       [
@@ -126,6 +133,7 @@ export class SagaStore {
         snapshot.deadline,
         snapshot.lastError,
         now,
+        awaitingSince,
         snapshot.stepStartedAt,
       ],
     );
@@ -177,6 +185,21 @@ export class SagaStore {
       deadline,
       error,
     ]);
+  }
+
+  /** Sagas by type and status right now, for the metrics. */
+  async countByStatus(
+    manager: EntityManager,
+  ): Promise<{ sagaType: string; status: SagaStatus; count: number }[]> {
+    const rows: { saga_type: string; status: SagaStatus; count: number }[] = await manager.query(
+      `SELECT saga_type, status, count(*)::int AS count FROM saga_instances
+       GROUP BY saga_type, status`,
+    );
+    return rows.map((row) => ({
+      sagaType: row.saga_type,
+      status: row.status,
+      count: Number(row.count),
+    }));
   }
 
   async steps(manager: EntityManager, sagaId: string, afterId = 0): Promise<SagaStepRecord[]> {
@@ -236,6 +259,8 @@ function recordOf(row: InstanceRow): SagaRecord {
     customerId: row.customer_id,
     idempotencyKey: row.idempotency_key,
     requestFingerprint: row.request_fingerprint,
+    traceparent: row.traceparent,
+    awaitingSince: row.awaiting_since,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InstanceRegistry } from '@app/discovery';
-import { HttpMetrics } from './http-metrics.js';
+import { register } from 'prom-client';
 import { UpstreamMetrics } from './upstream-metrics.js';
 
 describe(UpstreamMetrics.name, () => {
@@ -10,13 +10,15 @@ describe(UpstreamMetrics.name, () => {
     registry.sync('static', 'order', ['http://a:3002']);
     registry.recordCheck('credit@a:3003', true);
     registry.recordCheck('credit@b:3003', false);
-    const metrics = new HttpMetrics();
-    new UpstreamMetrics(registry, metrics);
+    const metrics = new UpstreamMetrics(registry);
 
-    const text = await metrics.registry.metrics();
+    const text = await register.metrics();
     expect(text).toContain('gateway_upstream_instances{service="credit",status="UP"} 1');
     expect(text).toContain('gateway_upstream_instances{service="credit",status="DOWN"} 1');
     expect(text).toContain('gateway_upstream_instances{service="order",status="UNKNOWN"} 1');
     expect(text).toContain('gateway_upstream_instances{service="order",status="UP"} 0');
+
+    metrics.onModuleDestroy();
+    expect(await register.metrics()).not.toContain('gateway_upstream_instances{');
   });
 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DiscoveryLifecycle, InstanceRegistry } from '@app/discovery';
 import type { ReadinessIndicator } from '@app/health';
-import { SERVICE_NAMES } from '../upstream/service-directory.js';
+import { SERVICE_NAMES } from '../upstream/service-names.js';
 
 /**
  * The gateway is ready when it can serve: discovery runs. The services' health is reported

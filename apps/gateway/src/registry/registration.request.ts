@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SERVICE_NAMES } from '../upstream/service-directory.js';
+import { SERVICE_NAMES } from '../upstream/service-names.js';
 
 /** What an instance announces when it registers or renews its lease. */
 export const RegistrationRequest = z.strictObject({

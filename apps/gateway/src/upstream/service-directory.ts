@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InstanceRegistry, LeastPendingBalancer } from '@app/discovery';
+import type { ServiceName } from './service-names.js';
 
-export const SERVICE_NAMES = ['saga-orchestrator', 'order', 'credit', 'payment'] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export type { ServiceName } from './service-names.js';
 
 /** One reachable instance of a service, chosen for one attempt of a request. */
 export interface ServiceInstance {

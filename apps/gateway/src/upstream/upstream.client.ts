@@ -8,6 +8,7 @@ import {
   handleWhen,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+import { isTracing } from '@app/tracing';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import {
   UpstreamResponseError,
@@ -180,7 +181,9 @@ export class UpstreamClient {
       accept: 'application/json',
       ...request.headers,
       'x-request-id': context.requestId,
-      traceparent: context.traceparent,
+      // With tracing on, the fetch instrumentation writes its client span's traceparent: a second
+      // header would break the chain. Off, the caller's trace is passed on as it came.
+      ...(isTracing() ? {} : { traceparent: context.traceparent }),
       ...(context.authorization ? { authorization: context.authorization } : {}),
     };
     if (request.body !== undefined) headers['content-type'] = 'application/json';

@@ -1,5 +1,6 @@
-import { Gauge, Registry } from 'prom-client';
-import type { MessagingCounts } from '@app/messaging';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { MessagingMetrics, type MessagingCounts } from '@app/messaging';
+import { scrapedGauge } from '@app/metrics';
 
 const COUNTERS: Record<keyof MessagingCounts, string> = {
   handled: 'Messages handled (replies applied or ignored by the engine)',
@@ -10,18 +11,24 @@ const COUNTERS: Record<keyof MessagingCounts, string> = {
   published: 'Outbox rows published (commands sent and re-sent)',
 };
 
+const gauges = Object.entries(COUNTERS).map(([key, help]) => ({
+  key: key as keyof MessagingCounts,
+  gauge: scrapedGauge({
+    name: `sagaflow_messaging_${key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}`,
+    help: `${help}, since the process started`,
+  }),
+}));
+
 /** The messaging layer's counters as Prometheus series, read at scrape time. */
-export function messagingGauges(metrics: MessagingCounts): Registry {
-  const registry = new Registry();
-  for (const [key, help] of Object.entries(COUNTERS) as [keyof MessagingCounts, string][]) {
-    new Gauge({
-      name: `sagaflow_messaging_${key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}`,
-      help: `${help}, since the process started`,
-      registers: [registry],
-      collect() {
-        this.set(metrics[key]);
-      },
-    });
+@Injectable()
+export class MessagingGauges implements OnModuleDestroy {
+  private readonly stops: (() => void)[];
+
+  constructor(metrics: MessagingMetrics) {
+    this.stops = gauges.map(({ key, gauge }) => gauge.read((series) => series.set(metrics[key])));
   }
-  return registry;
+
+  onModuleDestroy(): void {
+    for (const stop of this.stops) stop();
+  }
 }

@@ -1,25 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { registerHistogram } from './metric-registration.js';
 
 /** Answers that matched no route (a 404, or a body refused before routing) share one label. */
 const UNMATCHED = 'unmatched';
 
-/** The gateway's Prometheus metrics: request latency by route and status, and the process's. */
+/** Request latency by route pattern and status, for every app. */
 @Injectable()
 export class HttpMetrics {
-  readonly registry = new Registry();
-  private readonly latency = new Histogram({
+  private readonly latency = registerHistogram({
     name: 'http_request_duration_seconds',
     help: 'Time from a request’s arrival to the end of its answer, by route pattern and status',
     labelNames: ['method', 'route', 'status_code'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
   });
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
-  }
 
   /** Express middleware timing every request, including those the body parser refuses. */
   readonly middleware = (

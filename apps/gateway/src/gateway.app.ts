@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { startApp } from '@app/runtime';
+import type { GatewayConfig } from './gateway.config.js';
+import { prepareGatewayHttp } from './gateway-http.js';
+import { GatewayModule } from './gateway.module.js';
+import { rateLimits } from './security/rate-limits.js';
+
+/** The gateway process: the public door, with the rate limits only the real process has. */
+export async function start(config: GatewayConfig): Promise<void> {
+  await startApp(GatewayModule.register(config, rateLimits(config)), {
+    name: 'gateway',
+    host: config.HOST,
+    port: config.PORT,
+    bodyLimit: config.BODY_LIMIT,
+    beforeBodyParser: (app) => prepareGatewayHttp(app, config),
+  });
+}

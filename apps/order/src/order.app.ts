@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { isMigrateCommand, migrateAndExit, startApp } from '@app/runtime';
+import type { OrderConfig } from './order.config.js';
+import { OrderModule } from './order.module.js';
+import { orderSchema } from './order.schema.js';
+
+/** The order process: `main.js migrate` migrates its schema and exits; otherwise it serves. */
+export async function start(config: OrderConfig): Promise<void> {
+  if (isMigrateCommand()) return migrateAndExit('order', config, orderSchema);
+  await startApp(OrderModule.register(config), {
+    name: 'order',
+    host: config.HOST,
+    port: config.PORT,
+    messaging: true,
+  });
+}

@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { HttpMetrics } from './http-metrics.js';
+import { MetricsController } from './metrics.controller.js';
+import { registerProcessMetrics } from './metric-registration.js';
+
+/**
+ * `GET /metrics` over prom-client's default registry, where every lib and app registers its
+ * metrics, plus HTTP latency and the process's own. startApp puts `HttpMetrics.middleware` in
+ * front of the body parser.
+ */
+@Module({})
+export class MetricsModule {
+  static forRoot(): DynamicModule {
+    registerProcessMetrics();
+    return {
+      module: MetricsModule,
+      controllers: [MetricsController],
+      providers: [HttpMetrics],
+      exports: [HttpMetrics],
+    };
+  }
+}

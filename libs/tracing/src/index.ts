@@ -1,0 +1,3 @@
+export type { SpanRecord } from './file-span-exporter.js';
+export { launch, type AppEntry } from './launch.js';
+export { isTracing, startTracing, stopTracing } from './tracing.js';
