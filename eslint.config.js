@@ -40,5 +40,18 @@ export default tseslint.config(
     files: ['scripts/**', 'test/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // The chaos harness is a Node program run from a terminal (npm run chaos).
+    files: ['chaos/**'],
+    languageOptions: {
+      globals: {
+        AbortSignal: 'readonly',
+        clearInterval: 'readonly',
+        setInterval: 'readonly',
+        globalThis: 'readonly',
+      },
+    },
+    rules: { 'no-console': 'off' },
+  },
   prettier,
 );
