@@ -48,7 +48,6 @@ export default tseslint.config(
         AbortSignal: 'readonly',
         clearInterval: 'readonly',
         setInterval: 'readonly',
-        globalThis: 'readonly',
       },
     },
     rules: { 'no-console': 'off' },
