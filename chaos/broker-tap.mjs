@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'amqplib';
 import { AMQP_ADMIN_URL, EXCHANGES, TAP_QUEUES } from './layout.mjs';
 
@@ -56,11 +57,24 @@ export async function redeliver(source, count, rng) {
 }
 
 async function withChannel(work) {
-  const model = await connect(AMQP_ADMIN_URL, { noDelay: true });
+  const model = await connectSoon();
   try {
     const channel = await model.createConfirmChannel();
     return await work(channel);
   } finally {
     await model.close().catch(() => undefined);
+  }
+}
+
+/** The broker may be restarting (another fault): wait for it a little, as the apps do. */
+async function connectSoon(timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await connect(AMQP_ADMIN_URL, { noDelay: true });
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(500);
+    }
   }
 }

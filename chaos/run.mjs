@@ -51,6 +51,7 @@ async function main() {
   for (const fault of schedule) log(`  ${describeFault(fault)}`);
 
   await ChaosSystem.preflight();
+  if (ChaosSystem.bundlesAreStale()) log('WARNING: apps/ or libs/ changed since `npm run build`');
   const release = await holdSharedLock(log);
   const support = messagingChaosSupport(options.messagingChaos);
   log(`messaging chaos (${options.messagingChaos.join(',') || 'off'}): ${support.summary}`);

@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -56,9 +64,10 @@ export class ChaosSystem {
     }
   }
 
-  /** True when some source file is newer than the app bundles: the run would test old code. */
-  static bundlesOlderThan(newestSourceMs) {
-    return PROCESSES.some((p) => statSync(bundleOf(p.app)).mtimeMs < newestSourceMs);
+  /** True when a source file changed after the bundles were built: the run would test old code. */
+  static bundlesAreStale() {
+    const built = Math.min(...PROCESSES.map((p) => statSync(bundleOf(p.app)).mtimeMs));
+    return ['apps', 'libs'].some((dir) => newestFileMs(join(ROOT, dir)) > built);
   }
 
   /** A clean slate: the chaos database and the namespace's queues from an earlier run go. */
@@ -93,15 +102,14 @@ export class ChaosSystem {
       proc === GATEWAY
         ? gatewayEnv({ logLevel: this.logLevel })
         : instanceEnv(proc, { logLevel: this.logLevel, extra: this.instanceExtraEnv(proc) });
-    const log = createWriteStream(join(this.logDir, `${proc.name}.log`), { flags: 'a' });
+    // The child writes its log file itself: nothing of it passes through the harness.
+    const log = openSync(join(this.logDir, `${proc.name}.log`), 'a');
     const child = spawn(process.execPath, [bundleOf(proc.app)], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', log, log],
     });
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
-    child.once('close', () => log.end());
+    closeSync(log);
     const entry = { child, expectedExit: false };
     entry.exited = new Promise((resolve) => child.once('exit', resolve));
     void entry.exited.then(() => this.onExit(proc, entry));
@@ -183,6 +191,16 @@ export class ChaosSystem {
     const file = join(this.logDir, `${name}.log`);
     return existsSync(file) ? readFileSync(file, 'utf8') : '';
   }
+}
+
+function newestFileMs(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestFileMs(path));
+    else if (/(?<!spec)\.ts$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
 }
 
 function listening(port) {
