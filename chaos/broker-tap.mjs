@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { connect } from 'amqplib';
-import { AMQP_ADMIN_URL, EXCHANGES, TAP_QUEUES } from './layout.mjs';
+import { withBroker } from './broker-connection.mjs';
+import { EXCHANGES, TAP_QUEUES } from './layout.mjs';
 
 /** How many recent copies each tap keeps: the oldest go first (a few seconds' worth of traffic). */
 const TAP_LENGTH = 500;
@@ -12,7 +11,8 @@ const TAP_LENGTH = 500;
  * and headers. The consumers must recognise them (inbox) or ignore them (replies not awaited).
  */
 export async function installTaps() {
-  await withChannel(async (channel) => {
+  await withBroker(async (broker) => {
+    const channel = await broker.channel();
     for (const queue of Object.values(TAP_QUEUES)) {
       await channel.assertQueue(queue, {
         durable: true,
@@ -26,7 +26,8 @@ export async function installTaps() {
 
 /** Re-publishes up to `count` tapped copies of `source` (commands or replies), shuffled. */
 export async function redeliver(source, count, rng) {
-  return withChannel(async (channel) => {
+  return withBroker(async (broker) => {
+    const channel = await broker.confirmChannel();
     const copies = [];
     for (let i = 0; i < count; i += 1) {
       const message = await channel.get(TAP_QUEUES[source], { noAck: true });
@@ -54,27 +55,4 @@ export async function redeliver(source, count, rng) {
     await channel.waitForConfirms();
     return copies.map((copy) => copy.properties.type);
   });
-}
-
-async function withChannel(work) {
-  const model = await connectSoon();
-  try {
-    const channel = await model.createConfirmChannel();
-    return await work(channel);
-  } finally {
-    await model.close().catch(() => undefined);
-  }
-}
-
-/** The broker may be restarting (another fault): wait for it a little, as the apps do. */
-async function connectSoon(timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await connect(AMQP_ADMIN_URL, { noDelay: true });
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(500);
-    }
-  }
 }

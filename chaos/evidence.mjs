@@ -1,14 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { connect } from 'amqplib';
 import pg from 'pg';
-import {
-  AMQP_ADMIN_URL,
-  DEAD_LETTER_QUEUES,
-  POSTGRES_ADMIN_URL,
-  SCHEMAS,
-  WORK_QUEUES,
-} from './layout.mjs';
+import { withBroker } from './broker-connection.mjs';
+import { DEAD_LETTER_QUEUES, POSTGRES_ADMIN_URL, SCHEMAS, WORK_QUEUES } from './layout.mjs';
 
 const run = promisify(execFile);
 
@@ -18,6 +12,7 @@ export async function withDatabase(work) {
     connectionString: POSTGRES_ADMIN_URL,
     connectionTimeoutMillis: 5000,
   });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await work(client);
@@ -113,11 +108,10 @@ export async function queueDepths() {
  * back to its queue when the channel closes, so the queue is as it was.
  */
 export async function deadLetters(limitPerQueue = 2000) {
-  const model = await connect(AMQP_ADMIN_URL);
   const letters = [];
-  try {
+  await withBroker(async (broker) => {
     for (const queue of DEAD_LETTER_QUEUES) {
-      const channel = await model.createChannel();
+      const channel = await broker.channel();
       for (let i = 0; i < limitPerQueue; i += 1) {
         const message = await channel.get(queue, { noAck: false });
         if (!message) break;
@@ -125,9 +119,7 @@ export async function deadLetters(limitPerQueue = 2000) {
       }
       await channel.close();
     }
-  } finally {
-    await model.close();
-  }
+  });
   return letters;
 }
 

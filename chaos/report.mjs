@@ -11,6 +11,10 @@ export function faultsByKind(schedule, results) {
         scheduled: schedule.filter((f) => f.kind === kind).length,
         applied: results.filter((f) => f.kind === kind && f.outcome === 'applied').length,
         failed: results.filter((f) => f.kind === kind && f.outcome === 'failed').length,
+        /** From the first command to the last: a restart's whole outage, a cut's refusal time. */
+        totalMs: results
+          .filter((f) => f.kind === kind)
+          .reduce((ms, f) => ms + f.endedAt - f.startedAt, 0),
       },
     ]),
   );
@@ -89,10 +93,11 @@ export function toMarkdown(report) {
     '',
     '## Faults',
     '',
-    '| kind | scheduled | applied | failed |',
-    '|---|---:|---:|---:|',
+    '| kind | scheduled | applied | failed | lasted in all |',
+    '|---|---:|---:|---:|---:|',
     ...Object.entries(report.faults.byKind).map(
-      ([kind, f]) => `| ${kind} | ${f.scheduled} | ${f.applied} | ${f.failed} |`,
+      ([kind, f]) =>
+        `| ${kind} | ${f.scheduled} | ${f.applied} | ${f.failed} | ${seconds(f.totalMs)} (${pct(f.totalMs / report.load.durationMs)} of the load) |`,
     ),
     '',
     `Messaging chaos (${run.messagingChaos.join(',') || 'off'}): ${report.messagingChaos.summary}`,

@@ -17,8 +17,9 @@ import { Random } from './random.mjs';
 import { faultsByKind, toMarkdown, writeReport } from './report.mjs';
 import { buildSchedule, describeFault } from './schedule.mjs';
 import { settle } from './settle.mjs';
-import { holdSharedLock } from './shared-lock.mjs';
+import { lockState, rerunUnderLock } from './shared-lock.mjs';
 import { ChaosSystem, deleteNamespace } from './system.mjs';
+import { Watchdog } from './watchdog-link.mjs';
 
 const began = Date.now();
 const log = (message) =>
@@ -34,6 +35,8 @@ async function main() {
     console.log(USAGE);
     return 0;
   }
+  const lock = lockState();
+  if (lock.held === 'none') return rerunUnderLock(log);
   const startedAt = new Date();
   const id = `${startedAt.toISOString().replace(/[:.]/g, '-')}-seed-${options.seed}`;
   const rng = new Random(options.seed);
@@ -52,7 +55,7 @@ async function main() {
 
   await ChaosSystem.preflight();
   if (ChaosSystem.bundlesAreStale()) log('WARNING: apps/ or libs/ changed since `npm run build`');
-  const release = await holdSharedLock(log);
+  const watchdog = new Watchdog(lock.fd);
   const support = messagingChaosSupport(options.messagingChaos);
   log(`messaging chaos (${options.messagingChaos.join(',') || 'off'}): ${support.summary}`);
   const logs = join(options.outDir, id, 'logs');
@@ -68,6 +71,7 @@ async function main() {
             instance,
           )
         : {},
+    onSpawn: (pids) => watchdog.watch(pids),
   });
   const cleanUp = once(async () => {
     await system.stop().catch((error) => log(`stopping the apps: ${error.message}`));
@@ -75,12 +79,20 @@ async function main() {
       log(`RESTORING POSTGRESQL/RABBITMQ FAILED: ${error.message}`),
     );
     if (!options.keepQueues) await deleteNamespace().catch(() => undefined);
-    release();
+    await watchdog.release();
   });
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
       log(`${signal}: stopping the apps and restoring PostgreSQL and RabbitMQ`);
       void cleanUp().finally(() => process.exit(130));
+    });
+  }
+  for (const event of ['uncaughtException', 'unhandledRejection']) {
+    process.once(event, (error) => {
+      log(
+        `${event}: ${error?.stack ?? error}; stopping the apps and restoring PostgreSQL and RabbitMQ`,
+      );
+      void cleanUp().finally(() => process.exit(2));
     });
   }
 

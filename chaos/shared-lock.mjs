@@ -1,34 +1,49 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import process from 'node:process';
 
 /** The lock every helper and suite takes before it uses the shared PostgreSQL and RabbitMQ. */
 export const LOCK_FILE = '/tmp/sagaflow-db.lock';
 
 /**
- * Makes sure this run holds the shared lock for its whole life, since it stops PostgreSQL and
- * RabbitMQ for everyone: either an ancestor holds it (`flock /tmp/sagaflow-db.lock npm run chaos`,
- * or a suite run under flock), or the harness takes it itself, waiting for whoever has it.
- * Returns a release function (a no-op when an ancestor holds the lock).
+ * How this process stands with the shared lock: `fd` when it holds it through an inherited file
+ * descriptor (run as `flock /tmp/sagaflow-db.lock npm run chaos`), `ancestor` when a process
+ * above it holds it without passing the descriptor on (a test runner started under flock), or
+ * `none`.
  */
-export async function holdSharedLock(log) {
-  if (ancestorHoldsLock()) return () => undefined;
-  log(`waiting for ${LOCK_FILE} ...`);
-  // `flock FILE cat` holds the lock while cat reads our pipe: if this process dies, even by
-  // SIGKILL, the pipe closes, cat exits and the lock is released.
-  const holder = spawn('flock', [LOCK_FILE, 'sh', '-c', 'echo locked; exec cat'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
+export function lockState() {
+  if (spawnSync('flock', ['-n', LOCK_FILE, 'true']).status === 0) return { held: 'none' };
+  const fd = inheritedLockFd();
+  if (fd !== undefined && ancestorHoldsLock()) return { held: 'fd', fd };
+  return { held: ancestorHoldsLock() ? 'ancestor' : 'none' };
+}
+
+/**
+ * Runs this same command again under `flock`, waiting for whoever holds the lock, and resolves
+ * with its exit code. Ctrl-C reaches the child through the terminal; SIGTERM is passed on.
+ */
+export function rerunUnderLock(log) {
+  log(`taking ${LOCK_FILE} (waiting for whoever holds it) ...`);
+  const child = spawn('flock', [LOCK_FILE, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
   });
-  await new Promise((resolve, reject) => {
-    holder.stdout.once('data', resolve);
-    holder.once('exit', (code) => reject(new Error(`flock exited (${code})`)));
-  });
-  log(`holding ${LOCK_FILE}`);
-  return () => holder.stdin.end();
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+function inheritedLockFd() {
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === LOCK_FILE) return Number(fd);
+    } catch {
+      // A descriptor closed while we looked.
+    }
+  }
+  return undefined;
 }
 
 function ancestorHoldsLock() {
-  if (spawnSync('flock', ['-n', LOCK_FILE, 'true']).status === 0) return false;
   for (let pid = process.ppid; pid > 1; pid = parentOf(pid)) {
     const args = commandLineOf(pid);
     if (args[0]?.endsWith('flock') && args.includes(LOCK_FILE)) return true;

@@ -12,7 +12,6 @@ import { connect as connectTcp } from 'node:net';
 import { join } from 'node:path';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connect as connectAmqp } from 'amqplib';
 import pg from 'pg';
 import {
   DATABASE,
@@ -25,10 +24,10 @@ import {
   RABBITMQ,
   TAP_QUEUES,
   WORK_QUEUES,
-  AMQP_ADMIN_URL,
   gatewayEnv,
   instanceEnv,
 } from './layout.mjs';
+import { withBroker } from './broker-connection.mjs';
 import { Proxies } from './proxies.mjs';
 
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -40,10 +39,11 @@ const bundleOf = (app) => join(ROOT, 'dist', 'apps', app, 'main.js');
  * instance's PostgreSQL and RabbitMQ traffic through its own proxies. Kills and restarts them.
  */
 export class ChaosSystem {
-  constructor({ logDir, logLevel, instanceExtraEnv = () => ({}) }) {
+  constructor({ logDir, logLevel, instanceExtraEnv = () => ({}), onSpawn = () => undefined }) {
     this.logDir = logDir;
     this.logLevel = logLevel;
     this.instanceExtraEnv = instanceExtraEnv;
+    this.onSpawn = onSpawn;
     this.running = new Map();
     this.restarts = new Map(PROCESSES.map((p) => [p.name, 0]));
     this.proxies = undefined;
@@ -75,6 +75,7 @@ export class ChaosSystem {
     const admin = new pg.Client({
       connectionString: `postgres://postgres@${POSTGRES.host}:${POSTGRES.port}/postgres`,
     });
+    admin.on('error', () => undefined);
     await admin.connect();
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(DATABASE)} WITH (FORCE)`);
@@ -114,6 +115,7 @@ export class ChaosSystem {
     entry.exited = new Promise((resolve) => child.once('exit', resolve));
     void entry.exited.then(() => this.onExit(proc, entry));
     this.running.set(proc.name, entry);
+    this.onSpawn(this.pids());
     return child;
   }
 
@@ -142,6 +144,13 @@ export class ChaosSystem {
       await sleep(250);
     }
     throw new Error(`${proc.name} was not ready within ${timeoutMs} ms`);
+  }
+
+  /** Every process the harness started that may still run, the proxies' host included. */
+  pids() {
+    const children = [...this.running.values()].map((entry) => entry.child);
+    if (this.proxies) children.push(this.proxies.host);
+    return children.filter((child) => child.exitCode === null).map((child) => child.pid);
   }
 
   isRunning(name) {
@@ -216,14 +225,11 @@ function listening(port) {
 
 /** Removes the namespace's queues and exchanges, as libs/messaging's Topology names them. */
 export async function deleteNamespace() {
-  const model = await connectAmqp(AMQP_ADMIN_URL);
-  try {
-    const channel = await model.createChannel();
+  await withBroker(async (broker) => {
+    const channel = await broker.channel();
     for (const queue of [...WORK_QUEUES, ...DEAD_LETTER_QUEUES, ...Object.values(TAP_QUEUES)]) {
       await channel.deleteQueue(queue);
     }
     for (const exchange of Object.values(EXCHANGES)) await channel.deleteExchange(exchange);
-  } finally {
-    await model.close();
-  }
+  });
 }
