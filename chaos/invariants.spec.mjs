@@ -39,6 +39,13 @@ describe('the invariants', () => {
     ['sagas-terminal', (run) => (run.db.sagas[1].status = 'COMPENSATING')],
     ['sagas-terminal', (run) => (run.db.sagas[1].status = 'FAILED')],
     ['saga-and-order-agree', (run) => (run.db.sagas[0].status = 'COMPENSATED')],
+    [
+      'saga-and-order-agree',
+      (run) => {
+        run.db.sagas[1].status = 'RUNNING';
+        run.db.orders[1].status = 'PENDING';
+      },
+    ],
     ['approved-charged-once', (run) => (run.db.payments[0].status = 'VOIDED')],
     ['rejected-not-charged', (run) => (run.db.payments[1].status = 'CHARGED')],
     [

@@ -30,7 +30,13 @@ const FAULTS_FROM_MS = 3_000;
 const FAULTS_END_BEFORE_MS = 3_000;
 
 async function main() {
-  const options = parseOptions(process.argv.slice(2));
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
   if (options.help) {
     console.log(USAGE);
     return 0;
