@@ -49,5 +49,17 @@ export default tseslint.config(
     ],
     rules: { 'no-console': 'off' },
   },
+  {
+    // The chaos harness is a Node program run from a terminal (npm run chaos).
+    files: ['chaos/**'],
+    languageOptions: {
+      globals: {
+        AbortSignal: 'readonly',
+        clearInterval: 'readonly',
+        setInterval: 'readonly',
+      },
+    },
+    rules: { 'no-console': 'off' },
+  },
   prettier,
 );
