@@ -140,8 +140,8 @@ describe('one part down does not take the API down', () => {
   afterAll(async () => {
     // Whatever happened above, leave the machine's services running.
     try {
-      postgres.start();
-      rabbitmq.start();
+      await postgres.start();
+      await rabbitmq.start();
     } finally {
       await stopSystem(apps);
     }
@@ -191,7 +191,7 @@ describe('one part down does not take the API down', () => {
 
   it('while PostgreSQL is down: data apps unready, their routes 503, the gateway ready and its own routes 200', async () => {
     watch = new GatewayWatch();
-    postgres.stop();
+    await postgres.stop();
     try {
       await Promise.all(DATA_OWNERS.map((app) => waitForStatus(readyUrl(app), 503, 10_000)));
       await eventually(async () => (await upInGateway('order')) === 0, {
@@ -201,7 +201,7 @@ describe('one part down does not take the API down', () => {
       expect((await get('/api/registry', admin)).status).toBe(200);
       expect((await api.request('GET', '/docs-json')).status).toBe(200);
     } finally {
-      postgres.start();
+      await postgres.start();
     }
     await Promise.all(DATA_OWNERS.map((app) => waitForStatus(readyUrl(app), 200, 30_000)));
     await eventually(async () => (await get(`/api/orders/${placed.orderId}`)).status === 200, {
@@ -212,12 +212,12 @@ describe('one part down does not take the API down', () => {
 
   it('while RabbitMQ is down: data apps unready, the gateway ready, and all back once they reconnect', async () => {
     watch = new GatewayWatch();
-    rabbitmq.stop();
+    await rabbitmq.stop();
     try {
       await Promise.all(DATA_OWNERS.map((app) => waitForStatus(readyUrl(app), 503, 10_000)));
       expect((await api.request('GET', '/docs-json')).status).toBe(200);
     } finally {
-      rabbitmq.start();
+      await rabbitmq.start();
     }
     await Promise.all(DATA_OWNERS.map((app) => waitForStatus(readyUrl(app), 200, 30_000)));
     expect(apps.every((app) => app.process.exitCode === null)).toBe(true);

@@ -101,9 +101,9 @@ describe('delivery guarantees of a participant running as a process', () => {
     })();
 
     while (published < 300) await sleep(20);
-    rabbitmq.stop();
+    await rabbitmq.stop();
     await sleep(10_000);
-    rabbitmq.start();
+    await rabbitmq.start();
     await producer;
 
     await client.waitForReplies(sentIds, 90_000);
