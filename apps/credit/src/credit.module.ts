@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { DomainEventMetrics } from '@app/metrics';
 import { infrastructureModules } from '@app/runtime';
 import { CreateCustomerHandler } from './commands/create-customer.handler.js';
 import { ReleaseCreditHandler } from './commands/release-credit.handler.js';
@@ -29,6 +30,7 @@ export class CreditModule {
       ],
       controllers: [CreditController],
       providers: [
+        DomainEventMetrics,
         ReserveCreditHandler,
         ReleaseCreditHandler,
         CreateCustomerHandler,

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { DomainEventMetrics } from '@app/metrics';
 import { infrastructureModules } from '@app/runtime';
 import { ApproveOrderHandler } from './commands/approve-order.handler.js';
 import { CreatePendingOrderHandler } from './commands/create-pending-order.handler.js';
@@ -31,6 +32,7 @@ export class OrderModule {
       ],
       controllers: [OrderController, OrderMessagesController],
       providers: [
+        DomainEventMetrics,
         CreatePendingOrderHandler,
         ApproveOrderHandler,
         RejectOrderHandler,

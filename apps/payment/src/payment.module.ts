@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { DomainEventMetrics } from '@app/metrics';
 import { infrastructureModules } from '@app/runtime';
 import { CancelPaymentHandler } from './commands/cancel-payment.handler.js';
 import { ChargePaymentHandler } from './commands/charge-payment.handler.js';
@@ -30,6 +31,7 @@ export class PaymentModule {
       ],
       controllers: [PaymentController],
       providers: [
+        DomainEventMetrics,
         ChargePaymentHandler,
         CancelPaymentHandler,
         GetPaymentHandler,

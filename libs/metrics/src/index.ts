@@ -1,3 +1,4 @@
+export { DomainEventMetrics } from './domain-event-metrics.js';
 export { HttpMetrics } from './http-metrics.js';
 export {
   registerCounter,
