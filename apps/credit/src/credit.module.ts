@@ -9,7 +9,7 @@ import type { CreditConfig } from './credit.config.js';
 import { CreditController } from './credit.controller.js';
 import { CreditRepository } from './credit.repository.js';
 import { creditSchema } from './credit.schema.js';
-import { AfterCommitPublisher } from './events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import { LogCreditEventsHandler } from './events/log-credit-events.handler.js';
 import { GetCustomerCreditHandler } from './queries/get-customer-credit.handler.js';
 import { TypeOrmCreditRepository } from './typeorm-credit.repository.js';

@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CreditRepository } from './credit.repository.js';
 import { Customer } from './customer.entity.js';
-import { AfterCommitPublisher } from './events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import { InMemoryCreditRepository } from './in-memory-credit.repository.js';
 
 /** Credit's handlers on the real @nestjs/cqrs buses over the in-memory repository: no broker, no database. */

@@ -10,7 +10,7 @@ import { customerToken } from '../../../test/support/dev-tokens.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { ParticipantUnderTest } from '../../../test/support/participant-under-test.js';
 import { loadCreditConfig } from '../src/credit.config.js';
-import { AfterCommitPublisher } from '../src/events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import {
   CreditFencedEvent,
   CreditReservedEvent,

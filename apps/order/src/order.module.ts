@@ -5,7 +5,7 @@ import { infrastructureModules } from '@app/runtime';
 import { ApproveOrderHandler } from './commands/approve-order.handler.js';
 import { CreatePendingOrderHandler } from './commands/create-pending-order.handler.js';
 import { RejectOrderHandler } from './commands/reject-order.handler.js';
-import { AfterCommitPublisher } from './events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import { LogOrderEventsHandler } from './events/log-order-events.handler.js';
 import { OrderMessagesController } from './order-messages.controller.js';
 import type { OrderConfig } from './order.config.js';

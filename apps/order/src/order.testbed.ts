@@ -3,7 +3,7 @@ import type { LoggerService, Type } from '@nestjs/common';
 import { CommandBus, CqrsModule, EventBus, QueryBus, type IEvent } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AfterCommitPublisher } from './events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import { InMemoryOrderRepository } from './in-memory-order.repository.js';
 import { Order } from './order.entity.js';
 import { OrderRepository } from './order.repository.js';

@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { customerToken } from '../../../test/support/dev-tokens.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { ParticipantUnderTest } from '../../../test/support/participant-under-test.js';
-import { AfterCommitPublisher } from '../src/events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import { OrderApprovedEvent, OrderCreatedEvent } from '../src/events/order.events.js';
 import { loadOrderConfig } from '../src/order.config.js';
 import { OrderModule } from '../src/order.module.js';

@@ -4,7 +4,7 @@ import { DomainEventMetrics } from '@app/metrics';
 import { infrastructureModules } from '@app/runtime';
 import { CancelPaymentHandler } from './commands/cancel-payment.handler.js';
 import { ChargePaymentHandler } from './commands/charge-payment.handler.js';
-import { AfterCommitPublisher } from './events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import { LogPaymentEventsHandler } from './events/log-payment-events.handler.js';
 import { PaymentController } from './payment.controller.js';
 import type { PaymentConfig } from './payment.config.js';

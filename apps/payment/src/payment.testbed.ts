@@ -3,7 +3,7 @@ import type { LoggerService, Type } from '@nestjs/common';
 import { CommandBus, CqrsModule, EventBus, QueryBus, type IEvent } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AfterCommitPublisher } from './events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import { InMemoryPaymentRepository } from './in-memory-payment.repository.js';
 import {
   PAYMENT_PROVIDER,

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { customerToken } from '../../../test/support/dev-tokens.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { ParticipantUnderTest } from '../../../test/support/participant-under-test.js';
-import { AfterCommitPublisher } from '../src/events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import {
   PaymentChargedEvent,
   PaymentDeclinedEvent,

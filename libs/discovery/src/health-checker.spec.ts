@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '../../../test/support/eventually.js';
 import { HealthChecker } from './health-checker.js';
 import { InstanceRegistry } from './instance-registry.js';
 
@@ -14,14 +14,6 @@ async function aStartingInstance(failing: number): Promise<{ url: string; server
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(20);
-  }
 }
 
 describe(HealthChecker.name, () => {
@@ -41,7 +33,10 @@ describe(HealthChecker.name, () => {
     checker = new HealthChecker(registry, { intervalMs: 3_600_000, timeoutMs: 1000 });
     registry.sync('static', 'credit', [instance.url]);
     checker.start();
-    await until(() => registry.healthy('credit').length === 1, 10_000, 'credit seen ready');
+    await eventually(() => registry.healthy('credit').length === 1, {
+      timeoutMs: 10_000,
+      what: 'credit seen ready',
+    });
     expect(registry.instancesOf('credit')[0]).toMatchObject({ status: 'UP', failures: 0 });
   });
 });

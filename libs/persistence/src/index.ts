@@ -1,3 +1,4 @@
+export { AfterCommitPublisher } from './after-commit.publisher.js';
 export { bigintAsNumber } from './bigint-number.transformer.js';
 export { bootstrapDatabase, type DatabaseBootstrapOptions } from './database-bootstrap.js';
 export { DatabaseHealthIndicator } from './database-health.indicator.js';

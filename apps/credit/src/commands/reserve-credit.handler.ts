@@ -3,7 +3,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { credit } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
 import { CreditRepository } from '../credit.repository.js';
-import { AfterCommitPublisher } from '../events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import { CreditReservedEvent } from '../events/credit.events.js';
 import { UnknownCustomerError } from '../unknown-customer.error.js';
 

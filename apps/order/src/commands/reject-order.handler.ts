@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { order } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
-import { AfterCommitPublisher } from '../events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import { OrderRejectedEvent } from '../events/order.events.js';
 import { OrderNotPendingError } from '../order-not-pending.error.js';
 import { Order } from '../order.entity.js';

@@ -3,7 +3,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { payment } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
-import { AfterCommitPublisher } from '../events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import { PaymentFencedEvent, PaymentVoidedEvent } from '../events/payment.events.js';
 import { PAYMENT_PROVIDER, type PaymentProvider } from '../payment-provider.js';
 import type { Payment } from '../payment.entity.js';

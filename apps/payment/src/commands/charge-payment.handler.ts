@@ -5,7 +5,7 @@ import type { Money, payment } from '@app/contracts';
 import type { DomainError } from '@app/messaging';
 import type { EntityManager } from 'typeorm';
 import { CardDeclinedError } from '../card-declined.error.js';
-import { AfterCommitPublisher } from '../events/after-commit.publisher.js';
+import { AfterCommitPublisher } from '@app/persistence';
 import { PaymentChargedEvent, PaymentDeclinedEvent } from '../events/payment.events.js';
 import { InsufficientFundsError } from '../insufficient-funds.error.js';
 import { PaymentFencedError } from '../payment-fenced.error.js';
