@@ -82,6 +82,7 @@ export async function startSystem({ namespace, logDir, profileDir }) {
   });
   try {
     await Promise.all(running.map((app) => waitUntilReady(app)));
+    await waitUntilGatewaySeesEveryService();
   } catch (error) {
     await stopSystem(running);
     throw new Error(`${error.message}; see the logs in ${logDir}`);
@@ -101,6 +102,25 @@ async function waitUntilReady(app, timeoutMs = 90_000) {
     await sleep(250);
   }
   throw new Error(`${app.name} was not ready within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * The gateway is ready as soon as its discovery runs; a service it has not yet checked answers 503.
+ * Its readiness details count each service's healthy instances: wait until none is at zero.
+ */
+async function waitUntilGatewaySeesEveryService(timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await requestJson(`${GATEWAY_URL}/health/ready`, { timeoutMs: 2000 }).catch(
+      () => undefined,
+    );
+    const upstreams = Object.values(response?.body?.details?.discovery?.upstreams ?? {});
+    if (upstreams.length > 0 && upstreams.every((upstream) => upstream.healthy > 0)) return;
+    await sleep(250);
+  }
+  throw new Error(
+    `the gateway did not see a healthy instance of every service within ${timeoutMs / 1000} s`,
+  );
 }
 
 /** SIGTERM (a graceful stop, which also writes CPU profiles), SIGKILL if it hangs. */
