@@ -31,10 +31,10 @@ describe('sagas through orchestrator crashes and with several orchestrators', ()
     await stopSystem(apps);
   });
 
-  function orchestratorOn(port: number): RunningApp {
+  function orchestratorOn(port: number, extra: Record<string, string> = {}): RunningApp {
     return launchApp(
       'saga-orchestrator',
-      envFor({ ...ORCHESTRATOR, port }, { LOG_LEVEL: 'debug' }),
+      envFor({ ...ORCHESTRATOR, port }, { LOG_LEVEL: 'debug', ...extra }),
     );
   }
 
@@ -166,4 +166,34 @@ describe('sagas through orchestrator crashes and with several orchestrators', ()
       expect([name, logs.includes(traceId)]).toEqual([name, true]);
     }
   }, 60_000);
+
+  it('finishes a saga whose every first reply is dead-lettered at the orchestrator, through the re-sends', async () => {
+    // Only this orchestrator runs: it loses the first delivery of every reply.
+    const orchestrators = apps.filter((app) => app.name === 'saga-orchestrator');
+    await Promise.all(orchestrators.map((app) => stopApp(app)));
+    apps = apps.filter((app) => !orchestrators.includes(app));
+    const losing = orchestratorOn(ORCHESTRATOR.port, {
+      FAULT_INJECTION: 'dead-letter-first-replies',
+      PLACE_ORDER_STEP_TIMEOUT_MS: '1000',
+      PLACE_ORDER_PAYMENT_TIMEOUT_MS: '1000',
+    });
+    apps.push(losing);
+    await waitForStatus(`${losing.url}/health/ready`, 200, 60_000);
+    const [buyer] = await customers(1, 10_000);
+
+    let placed = await api.placeOrder(buyer.token, eur(250), 'tok_approve');
+    await eventually(
+      async () => {
+        if (placed.status !== 202)
+          placed = await api.placeOrder(buyer.token, eur(250), 'tok_approve');
+        return placed.status === 202;
+      },
+      { timeoutMs: 30_000, what: 'the gateway routes to the restarted orchestrator' },
+    );
+    const saga = await api.settledSaga(admin, placed.body.sagaId, 60_000);
+    // Each participant answered the re-sent command with the reply it had kept.
+    expect(saga.status).toBe('COMPLETED');
+    expect(await paymentStatusOf(placed.body.orderId, admin)).toBe('CHARGED');
+    expect(losing.output()).toContain('fault injection: the first delivery of every reply');
+  }, 120_000);
 });

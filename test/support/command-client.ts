@@ -31,6 +31,7 @@ export class CommandClient {
   private model?: ChannelModel;
   private channel?: ConfirmChannel;
   private readonly scratch: ScratchNamespace;
+  private closed = false;
 
   constructor(readonly namespace: string) {
     this.scratch = new ScratchNamespace(namespace);
@@ -38,6 +39,9 @@ export class CommandClient {
 
   async open(): Promise<void> {
     this.model = await connect(AMQP_URL, { noDelay: true });
+    // A broker restart or a missed heartbeat fails the calls that follow; an unhandled 'error'
+    // event would instead end the whole jest process.
+    this.model.on('error', () => undefined);
     await this.scratch.topology.declare(this.model);
     this.channel = await this.model.createConfirmChannel();
     await this.channel.consume(this.scratch.topology.queue(REPLIES_QUEUE), (message) => {
@@ -97,7 +101,8 @@ export class CommandClient {
     for (;;) {
       try {
         return await this.send(command, payload, sent);
-      } catch {
+      } catch (error) {
+        if (this.closed) throw error;
         await this.reopen();
       }
     }
@@ -133,8 +138,10 @@ export class CommandClient {
     });
   }
 
+  /** Closes for good: a producer still re-sending (a test that timed out) stops too. */
   async close(): Promise<void> {
-    await this.model?.close().catch(() => undefined);
+    this.closed = true;
+    await this.disconnect();
   }
 
   /** Removes the namespace's exchanges and queues: a test run leaves nothing on the broker. */
@@ -142,11 +149,15 @@ export class CommandClient {
     return this.scratch.delete();
   }
 
-  private async reopen(): Promise<void> {
-    await this.close();
+  private async disconnect(): Promise<void> {
+    await this.model?.close().catch(() => undefined);
     this.model = undefined;
     this.channel = undefined;
-    for (;;) {
+  }
+
+  private async reopen(): Promise<void> {
+    await this.disconnect();
+    while (!this.closed) {
       try {
         await this.open();
         return;

@@ -25,6 +25,7 @@ export class ScratchNamespace {
   async waitForConsumers(logicalQueue: string, count = 1, timeoutMs = 10_000): Promise<void> {
     const queue = this.topology.queue(logicalQueue);
     const model = await connect(AMQP_URL);
+    model.on('error', () => undefined); // a failure surfaces through the calls below
     try {
       const channel = await model.createChannel();
       const deadline = Date.now() + timeoutMs;
@@ -33,13 +34,14 @@ export class ScratchNamespace {
         await sleep(50);
       }
     } finally {
-      await model.close();
+      await model.close().catch(() => undefined);
     }
   }
 
   /** Removes the namespace's exchanges and queues: a test run leaves nothing on the broker. */
   async delete(): Promise<void> {
     const model = await connect(AMQP_URL);
+    model.on('error', () => undefined); // a failure surfaces through the calls below
     try {
       const channel = await model.createChannel();
       for (const logical of this.topology.queues) {
@@ -54,7 +56,7 @@ export class ScratchNamespace {
         await channel.deleteExchange(exchange);
       }
     } finally {
-      await model.close();
+      await model.close().catch(() => undefined);
     }
   }
 }

@@ -17,6 +17,8 @@ export class InMemoryPaymentRepository implements PaymentRepository {
       providerReference: null,
       failureCode: null,
       failureReason: null,
+      cancelReplies: [],
+      settleAttempts: 0,
       createdAt: now,
       updatedAt: now,
     });
@@ -31,14 +33,32 @@ export class InMemoryPaymentRepository implements PaymentRepository {
   }
 
   update(id: string, changes: PaymentChanges): Promise<void> {
-    for (const row of this.rows.values()) {
-      if (row.id === id) Object.assign(row, changes, { updatedAt: new Date() });
-    }
+    const row = this.byId(id);
+    if (row) Object.assign(row, changes, { updatedAt: new Date() });
     return Promise.resolve();
   }
 
   findByOrderId(orderId: string): Promise<Payment | null> {
     const row = this.rows.get(orderId);
     return Promise.resolve(row ? { ...row } : null);
+  }
+
+  claimDue(now: Date, leaseUntil: Date, limit: number): Promise<Payment[]> {
+    const due = [...this.rows.values()]
+      .filter((row) => row.settleAt !== null && row.settleAt <= now)
+      .sort((a, b) => Number(a.settleAt) - Number(b.settleAt))
+      .slice(0, limit);
+    for (const row of due) row.settleAt = leaseUntil;
+    return Promise.resolve(due.map((row) => ({ ...row })));
+  }
+
+  postpone(id: string, settleAt: Date): Promise<void> {
+    const row = this.byId(id);
+    if (row?.settleAt) Object.assign(row, { settleAt, settleAttempts: row.settleAttempts + 1 });
+    return Promise.resolve();
+  }
+
+  private byId(id: string): Payment | undefined {
+    return [...this.rows.values()].find((row) => row.id === id);
   }
 }

@@ -28,17 +28,20 @@ export interface PaymentSimulatorOptions {
  */
 export class PaymentSimulatorProvider implements PaymentProvider {
   private readonly logger = new Logger(PaymentSimulatorProvider.name);
-  private readonly answers = new Map<string, ChargeResult>();
+  /** By key, from the first call on: a repeat while the first is slow waits for the same answer. */
+  private readonly answers = new Map<string, Promise<ChargeResult>>();
   private readonly flakyOrders = new Set<string>();
 
   constructor(private readonly options: PaymentSimulatorOptions) {}
 
-  async charge(request: ChargeRequest): Promise<ChargeResult> {
+  charge(request: ChargeRequest): Promise<ChargeResult> {
     const earlier = this.answers.get(request.idempotencyKey);
     if (earlier) return earlier;
-    const result = await this.answer(request);
-    this.answers.set(request.idempotencyKey, result);
-    return result;
+    const answer = this.answer(request);
+    this.answers.set(request.idempotencyKey, answer);
+    // An unavailable provider gave no answer: the next call with the key is a new attempt.
+    answer.catch(() => this.answers.delete(request.idempotencyKey));
+    return answer;
   }
 
   void(reference: string): Promise<void> {

@@ -22,8 +22,23 @@ export const paymentConfigSchema = z
     ...identityEnv(),
     /** How long the simulator sits on a `tok_slow` charge: longer than the saga's step timeout. */
     PAYMENT_SIMULATOR_SLOW_MS: env.milliseconds(15_000),
+    /** A provider call that has not answered by then counts as unavailable and is asked again. */
+    PAYMENT_PROVIDER_TIMEOUT_MS: env.milliseconds(30_000),
+    /** How long an instance owns a payment it settles; after a crash, another takes it then. */
+    PAYMENT_SETTLE_LEASE_MS: env.milliseconds(60_000),
+    /** How often each instance looks for payments whose settlement is due. */
+    PAYMENT_SETTLE_INTERVAL_MS: env.milliseconds(1000),
   })
-  .superRefine(checkIdentityEnv);
+  .superRefine(checkIdentityEnv)
+  .superRefine((config, context) => {
+    if (config.PAYMENT_SETTLE_LEASE_MS <= config.PAYMENT_PROVIDER_TIMEOUT_MS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['PAYMENT_SETTLE_LEASE_MS'],
+        message: `must be longer than PAYMENT_PROVIDER_TIMEOUT_MS (${config.PAYMENT_PROVIDER_TIMEOUT_MS}), or two instances may call the provider at once`,
+      });
+    }
+  });
 
 export type PaymentConfig = z.infer<typeof paymentConfigSchema>;
 

@@ -12,7 +12,8 @@ import { GetPaymentQuery } from './queries/get-payment.handler.js';
 const OrderIdQuery = z.uuid();
 
 /**
- * The payment commands, each run by its handler in the message's transaction, and an operator's
+ * The payment commands, each recorded by its handler in the message's transaction (the provider
+ * is called after the commit, by PaymentSettlement, which then replies), and an operator's
  * read of an order's payment (no public route).
  */
 @Controller('payments')
@@ -25,17 +26,17 @@ export class PaymentController {
   @Handles(payment.ChargePayment)
   charge(
     command: payment.ChargePayment,
-    { manager }: MessageContext,
-  ): Promise<payment.PaymentCharged> {
-    return this.commandBus.execute(new ChargePaymentCommand(command, manager));
+    context: MessageContext,
+  ): Promise<payment.PaymentCharged | undefined> {
+    return this.commandBus.execute(new ChargePaymentCommand(command, context));
   }
 
   @Handles(payment.CancelPayment)
   cancel(
     command: payment.CancelPayment,
-    { manager }: MessageContext,
-  ): Promise<payment.PaymentCancelled> {
-    return this.commandBus.execute(new CancelPaymentCommand(command, manager));
+    context: MessageContext,
+  ): Promise<payment.PaymentCancelled | undefined> {
+    return this.commandBus.execute(new CancelPaymentCommand(command, context));
   }
 
   @Get()

@@ -1,15 +1,21 @@
+import type { DeferredReply } from '@app/messaging';
 import { bigintAsNumber } from '@app/persistence';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /**
- * PENDING only inside the transaction that charges (it holds the order's row lock);
+ * PENDING: the charge is asked of the provider, its outcome not yet recorded;
+ * CHARGED: the provider charged it;
  * DECLINED: refused by the provider for good, with its failure;
+ * VOIDING: cancelled after the charge: the provider is asked to void it;
+ * VOIDED: the charge was voided;
  * FENCED: cancelled before any charge, so a late charge is refused.
+ * PENDING and VOIDING are settled by `PaymentSettlement`, outside any message's transaction.
  */
-export type PaymentStatus = 'PENDING' | 'CHARGED' | 'DECLINED' | 'VOIDED' | 'FENCED';
+export type PaymentStatus = 'PENDING' | 'CHARGED' | 'DECLINED' | 'VOIDING' | 'VOIDED' | 'FENCED';
 
-/** The contract's failure codes a decline is recorded with. */
-export type DeclineCode = 'payment.card-declined' | 'payment.insufficient-funds';
+/** The contract's failure codes a refusal is recorded with. */
+export type DeclineCode =
+  'payment.card-declined' | 'payment.insufficient-funds' | 'payment.provider-error';
 
 /** At most one payment per order: the unique order id is what makes a charge happen once. */
 @Entity({ name: 'payments' })
@@ -39,6 +45,26 @@ export class Payment {
 
   @Column('text', { name: 'failure_reason', nullable: true })
   failureReason!: string | null;
+
+  /** The card token, kept only while the charge is PENDING (to ask the provider again). */
+  @Column('text', { name: 'payment_token', nullable: true })
+  paymentToken!: string | null;
+
+  /** The ChargePayment commands waiting for the outcome of a PENDING charge. */
+  @Column('jsonb', { name: 'charge_replies', default: () => `'[]'` })
+  chargeReplies!: DeferredReply[];
+
+  /** The CancelPayment commands waiting while a charge is PENDING or its void is VOIDING. */
+  @Column('jsonb', { name: 'cancel_replies', default: () => `'[]'` })
+  cancelReplies!: DeferredReply[];
+
+  /** Provider calls that failed for now; the next one waits longer. */
+  @Column('int', { name: 'settle_attempts', default: 0 })
+  settleAttempts!: number;
+
+  /** When a PENDING or VOIDING payment is next settled: a lease while one instance works on it. */
+  @Column('timestamptz', { name: 'settle_at', nullable: true })
+  settleAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -6,10 +6,12 @@ import { CancelPaymentHandler } from './commands/cancel-payment.handler.js';
 import { ChargePaymentHandler } from './commands/charge-payment.handler.js';
 import { AfterCommitPublisher } from '@app/persistence';
 import { LogPaymentEventsHandler } from './events/log-payment-events.handler.js';
+import { SettlePaymentHandler } from './events/settle-payment.handler.js';
 import { PaymentController } from './payment.controller.js';
 import type { PaymentConfig } from './payment.config.js';
 import { PAYMENT_PROVIDER } from './payment-provider.js';
 import { PaymentRepository } from './payment.repository.js';
+import { PAYMENT_SETTLEMENT_OPTIONS, PaymentSettlement } from './payment-settlement.js';
 import { paymentSchema } from './payment.schema.js';
 import { PaymentSimulatorProvider } from './payment-simulator.provider.js';
 import { GetPaymentHandler } from './queries/get-payment.handler.js';
@@ -36,6 +38,16 @@ export class PaymentModule {
         CancelPaymentHandler,
         GetPaymentHandler,
         LogPaymentEventsHandler,
+        SettlePaymentHandler,
+        PaymentSettlement,
+        {
+          provide: PAYMENT_SETTLEMENT_OPTIONS,
+          useValue: {
+            providerTimeoutMs: config.PAYMENT_PROVIDER_TIMEOUT_MS,
+            leaseMs: config.PAYMENT_SETTLE_LEASE_MS,
+            intervalMs: config.PAYMENT_SETTLE_INTERVAL_MS,
+          },
+        },
         AfterCommitPublisher,
         { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
         {

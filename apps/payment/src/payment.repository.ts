@@ -1,10 +1,30 @@
 import type { EntityManager } from 'typeorm';
 import type { Payment } from './payment.entity.js';
 
-export type NewPayment = Pick<Payment, 'id' | 'orderId' | 'amount' | 'currency' | 'status'>;
+export type NewPayment = Pick<
+  Payment,
+  | 'id'
+  | 'orderId'
+  | 'amount'
+  | 'currency'
+  | 'status'
+  | 'paymentToken'
+  | 'chargeReplies'
+  | 'settleAt'
+>;
 
 export type PaymentChanges = Partial<
-  Pick<Payment, 'status' | 'providerReference' | 'failureCode' | 'failureReason'>
+  Pick<
+    Payment,
+    | 'status'
+    | 'providerReference'
+    | 'failureCode'
+    | 'failureReason'
+    | 'paymentToken'
+    | 'chargeReplies'
+    | 'cancelReplies'
+    | 'settleAt'
+  >
 >;
 
 /**
@@ -25,4 +45,13 @@ export abstract class PaymentRepository {
   abstract update(id: string, changes: PaymentChanges, manager: EntityManager): Promise<void>;
 
   abstract findByOrderId(orderId: string): Promise<Payment | null>;
+
+  /**
+   * Takes up to `limit` payments whose settlement is due (`settleAt` passed) for this instance:
+   * each one's `settleAt` moves to `leaseUntil`, so no other instance takes it meanwhile.
+   */
+  abstract claimDue(now: Date, leaseUntil: Date, limit: number): Promise<Payment[]>;
+
+  /** A settlement failed for now: counts it and settles again at `settleAt`. */
+  abstract postpone(id: string, settleAt: Date): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { Payment } from './payment.entity.js';
 import { CreatePayments1795653838246 } from './migrations/1795653838246-create-payments.js';
 import { FenceAndVoidPayments1795655100000 } from './migrations/1795655100000-fence-and-void-payments.js';
 import { RecordDeclinedPayments1795670000000 } from './migrations/1795670000000-record-declined-payments.js';
+import { SettlePaymentsOutsideTransactions1795690000000 } from './migrations/1795690000000-settle-payments-outside-transactions.js';
 
 /** The `payments` schema: owned by payment alone, changed only by these migrations. */
 export const paymentSchema: SchemaDefinition = {
@@ -12,5 +13,6 @@ export const paymentSchema: SchemaDefinition = {
     CreatePayments1795653838246,
     FenceAndVoidPayments1795655100000,
     RecordDeclinedPayments1795670000000,
+    SettlePaymentsOutsideTransactions1795690000000,
   ],
 };

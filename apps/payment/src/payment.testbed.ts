@@ -2,8 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { LoggerService, Type } from '@nestjs/common';
 import { CommandBus, CqrsModule, EventBus, QueryBus, type IEvent } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { CommandDefinition } from '@app/contracts';
+import {
+  CommandReplies,
+  MessageContext,
+  type CommandOutcome,
+  type DeferredReply,
+  type Envelope,
+} from '@app/messaging';
 import { AfterCommitPublisher } from '@app/persistence';
+import { DataSource, type EntityManager } from 'typeorm';
+import { SettlePaymentHandler } from './events/settle-payment.handler.js';
 import { InMemoryPaymentRepository } from './in-memory-payment.repository.js';
 import {
   PAYMENT_PROVIDER,
@@ -11,6 +20,11 @@ import {
   type ChargeResult,
   type PaymentProvider,
 } from './payment-provider.js';
+import {
+  PAYMENT_SETTLEMENT_OPTIONS,
+  PaymentSettlement,
+  type PaymentSettlementOptions,
+} from './payment-settlement.js';
 import type { Payment } from './payment.entity.js';
 import { PaymentRepository } from './payment.repository.js';
 
@@ -33,6 +47,34 @@ export class FakeProvider implements PaymentProvider {
   }
 }
 
+/** A late answer to a command whose handler deferred its reply. */
+export interface Answer {
+  command: string;
+  /** The message id of the command answered. */
+  to: string;
+  outcome: unknown;
+}
+
+/** Records the late answers instead of writing them to an outbox. */
+export class RecordingReplies {
+  readonly answers: Answer[] = [];
+
+  answer<C extends CommandDefinition>(
+    command: C,
+    to: DeferredReply,
+    outcome: CommandOutcome<C>,
+  ): Promise<void> {
+    this.answers.push({ command: command.type, to: to.messageId, outcome });
+    return Promise.resolve();
+  }
+
+  to(context: MessageContext): unknown[] {
+    return this.answers
+      .filter((answer) => answer.to === context.envelope.messageId)
+      .map((answer) => answer.outcome);
+  }
+}
+
 /** Payment's handlers on the real @nestjs/cqrs buses over the in-memory repository: no broker, no database. */
 export interface PaymentTestbed {
   commandBus: CommandBus;
@@ -40,11 +82,19 @@ export interface PaymentTestbed {
   eventBus: EventBus;
   payments: InMemoryPaymentRepository;
   provider: FakeProvider;
+  settlement: PaymentSettlement;
+  replies: RecordingReplies;
   /** Every event published on the EventBus, in order. */
   published: IEvent[];
-  /** Stands for the message's transaction. It has none, so events are published at once. */
-  manager: EntityManager;
+  /** A command's delivery context. Its transaction is none, so events are published at once. */
+  context(type?: string): MessageContext;
 }
+
+export const SETTLEMENT_OPTIONS: PaymentSettlementOptions = {
+  providerTimeoutMs: 1000,
+  leaseMs: 60_000,
+  intervalMs: 60_000,
+};
 
 /** For unit specs only: boots `handlers` with what they need; logs go to `logger` or nowhere. */
 export async function paymentTestbed(
@@ -53,14 +103,26 @@ export async function paymentTestbed(
 ): Promise<PaymentTestbed> {
   const payments = new InMemoryPaymentRepository();
   const provider = new FakeProvider();
+  const replies = new RecordingReplies();
+  const manager = {} as EntityManager;
   const moduleRef = await Test.createTestingModule({
     imports: [CqrsModule.forRoot()],
     providers: [
       ...handlers,
+      SettlePaymentHandler,
+      PaymentSettlement,
       AfterCommitPublisher,
       { provide: PaymentRepository, useValue: payments },
       { provide: PAYMENT_PROVIDER, useValue: provider },
-      { provide: DataSource, useValue: { subscribers: [] } },
+      { provide: PAYMENT_SETTLEMENT_OPTIONS, useValue: SETTLEMENT_OPTIONS },
+      { provide: CommandReplies, useValue: replies },
+      {
+        provide: DataSource,
+        useValue: {
+          subscribers: [],
+          transaction: <T>(work: (m: EntityManager) => Promise<T>) => work(manager),
+        },
+      },
     ],
   }).compile();
   moduleRef.useLogger(logger);
@@ -74,8 +136,24 @@ export async function paymentTestbed(
     eventBus,
     payments,
     provider,
+    settlement: moduleRef.get(PaymentSettlement),
+    replies,
     published,
-    manager: {} as EntityManager,
+    context: (type = 'payment.charge-payment') => new MessageContext(anEnvelope(type), manager),
+  };
+}
+
+function anEnvelope(type: string): Envelope {
+  const messageId = randomUUID();
+  return {
+    messageId,
+    type,
+    schemaVersion: 1,
+    correlationId: messageId,
+    traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`,
+    occurredAt: new Date().toISOString(),
+    replyTo: 'saga-orchestrator.replies',
+    payload: {},
   };
 }
 
@@ -90,6 +168,11 @@ export function aPayment(overrides: Partial<Payment> = {}): Payment {
     providerReference: 'ref-1',
     failureCode: null,
     failureReason: null,
+    paymentToken: null,
+    chargeReplies: [],
+    cancelReplies: [],
+    settleAttempts: 0,
+    settleAt: null,
     createdAt: new Date(),
     updatedAt: new Date(),
     ...overrides,

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { EventBus, type IEvent } from '@nestjs/cqrs';
 import { payment, type CommandDefinition, type PayloadOf } from '@app/contracts';
@@ -12,6 +11,8 @@ import { ParticipantUnderTest } from '../../../test/support/participant-under-te
 import { AfterCommitPublisher } from '@app/persistence';
 import {
   PaymentChargedEvent,
+  PaymentChargeRequestedEvent,
+  PaymentVoidRequestedEvent,
   PaymentDeclinedEvent,
   PaymentFencedEvent,
   PaymentVoidedEvent,
@@ -29,14 +30,32 @@ const SLOW_MS = 400;
 
 jest.setTimeout(30_000);
 
+/** A promise the test resolves when it wants. */
+class Gate {
+  open: () => void = () => undefined;
+  readonly passed = new Promise<void>((resolve) => (this.open = resolve));
+}
+
+/** A token the test's provider sits on until `release()`: a provider that hangs. */
+const HELD_TOKEN = 'tok_held';
+
 /** The shipped simulator, recording what the service asked of it. */
 class RecordingSimulator extends PaymentSimulatorProvider {
   readonly charges: ChargeRequest[] = [];
   readonly voids: string[] = [];
+  private held = new Gate();
 
-  override charge(request: ChargeRequest): Promise<ChargeResult> {
+  override async charge(request: ChargeRequest): Promise<ChargeResult> {
     this.charges.push(request);
-    return super.charge(request);
+    if (request.token !== HELD_TOKEN) return super.charge(request);
+    await this.held.passed;
+    return super.charge({ ...request, token: 'tok_approve' });
+  }
+
+  /** Lets every held charge through. */
+  release(): void {
+    this.held.open();
+    this.held = new Gate();
   }
 
   override void(reference: string): Promise<void> {
@@ -194,21 +213,53 @@ describe('payment against RabbitMQ and PostgreSQL', () => {
     expect((await paymentOf(command.orderId)).body).toMatchObject({ status: 'VOIDED' });
   });
 
-  it('lets exactly one of a slow charge and a concurrent cancel win', async () => {
-    const command = aChargePayment('tok_slow');
+  it('voids a charge cancelled while the provider was charging, answering both', async () => {
+    const command = aChargePayment(HELD_TOKEN);
     const charge = send(payment.ChargePayment, command);
-    await sleep(50);
+    await eventually(() => simulator.chargesOf(command.orderId).length === 1);
+    expect((await paymentOf(command.orderId)).body).toMatchObject({ status: 'PENDING' });
     const cancel = send(payment.CancelPayment, { orderId: command.orderId });
+    // The cancel waits for the charge's outcome: its row is free, so it is recorded at once.
+    const waitingCancels = async () => {
+      const rows: { n: number }[] = await participant.app
+        .get(DataSource)
+        .query(`SELECT jsonb_array_length(cancel_replies) AS n FROM payments WHERE order_id = $1`, [
+          command.orderId,
+        ]);
+      return rows[0]?.n ?? 0;
+    };
+    await eventually(async () => (await waitingCancels()) === 1);
+    expect(orchestrator.replies.has(cancel)).toBe(false);
 
+    simulator.release();
     const [charged, cancelled] = [await replyTo(charge), await replyTo(cancel)];
-    const { status } = (await paymentOf(command.orderId)).body as { status: string };
-    // The charge holds the order's row while the provider is slow, so the cancel voids it.
-    expect([charged.type, cancelled.body.outcome, status]).toEqual([
-      payment.PaymentCharged.type,
-      'voided',
-      'VOIDED',
-    ]);
+    expect(charged).toEqual({
+      type: payment.PaymentChargeFailed.type,
+      body: { code: 'payment.fenced', reason: expect.stringContaining(command.orderId) },
+    });
+    expect(cancelled.body).toMatchObject({ outcome: 'voided' });
+    const { body } = await paymentOf(command.orderId);
+    expect(body).toMatchObject({ status: 'VOIDED' });
+    expect(simulator.voids).toContain(body.providerReference);
     expect(simulator.chargesOf(command.orderId)).toHaveLength(1);
+  });
+
+  it('answers other charges while the provider hangs on more charges than the pool has connections', async () => {
+    // The pool has 8 connections: a charge that held its transaction across the call would
+    // leave none for the next one.
+    const held = Array.from({ length: 12 }, () => aChargePayment(HELD_TOKEN));
+    const heldIds = held.map((command) => send(payment.ChargePayment, command));
+    await eventually(() =>
+      held.every((command) => simulator.chargesOf(command.orderId).length === 1),
+    );
+
+    const quick = await replyTo(send(payment.ChargePayment, aChargePayment('tok_approve')));
+    expect(quick.type).toBe(payment.PaymentCharged.type);
+    expect(heldIds.filter((id) => orchestrator.replies.has(id))).toEqual([]);
+
+    simulator.release();
+    const replies = await orchestrator.repliesTo(heldIds, 20_000);
+    expect(replies.map((reply) => reply.type)).toEqual(held.map(() => payment.PaymentCharged.type));
   });
 
   it('answers 400 to an orderId that is not a UUID', async () => {
@@ -236,8 +287,14 @@ describe('domain events', () => {
   });
   afterAll(() => subscription.unsubscribe());
 
+  /** The settled changes of an order's payment (not the requests to settle them). */
   const about = (orderId: string) =>
-    published.filter((event) => (event as { orderId?: string }).orderId === orderId);
+    published.filter(
+      (event) =>
+        !(
+          event instanceof PaymentChargeRequestedEvent || event instanceof PaymentVoidRequestedEvent
+        ) && (event as { orderId?: string }).orderId === orderId,
+    );
 
   it('publishes a charge and its void, and a decline, which commits with its failure reply', async () => {
     const charged = aChargePayment('tok_approve');

@@ -116,9 +116,11 @@ export const brokerEnv = () => ({
       error: 'must be lowercase letters, digits and dashes, ending in a dot',
     })
     .default(''),
-  /** Crash points for recovery tests only. */
+  /** Crash points and lost messages, for recovery tests only. */
   FAULT_INJECTION: z
-    .enum(['crash-before-outbox-publish'], { error: 'must be crash-before-outbox-publish' })
+    .enum(['crash-before-outbox-publish', 'dead-letter-first-replies'], {
+      error: 'must be crash-before-outbox-publish or dead-letter-first-replies',
+    })
     .optional(),
 });
 

@@ -3,11 +3,14 @@ import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
 import type { MessageDefinition, PayloadOf, ResultOf } from '@app/contracts';
 import type { MessageContext } from './message-context.js';
 
-/** A method that handles `D`: a command's handler returns its success reply's payload. */
+/**
+ * A method that handles `D`: a command's handler returns its success reply's payload, or
+ * undefined once it called `context.deferReply()`.
+ */
 export type HandlerMethod<D extends MessageDefinition> = (
   payload: PayloadOf<D>,
   context: MessageContext<PayloadOf<D>>,
-) => ResultOf<D> | Promise<ResultOf<D>>;
+) => ResultOf<D> | undefined | Promise<ResultOf<D> | undefined>;
 
 /** The pattern extras `@Handles` gives the transport: what each type is and who handles it. */
 export const HANDLER_EXTRAS = 'sagaflowHandler';

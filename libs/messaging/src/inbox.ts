@@ -1,8 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Envelope } from './envelope.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
 
-/** The `(consumer, message_id)` rows of messages this app has handled. */
+/** A reply as the outbox sends it: to the replies queue `routingKey`. */
+export interface KeptReply {
+  routingKey: string;
+  envelope: Envelope;
+}
+
+/**
+ * The `(consumer, message_id)` rows of messages this app has handled, each with the reply it was
+ * answered with.
+ */
 @Injectable()
 export class Inbox {
   constructor(@Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions) {}
@@ -17,6 +27,24 @@ export class Inbox {
       [this.options.consumer, messageId],
     );
     return rows.length === 1;
+  }
+
+  /** Keeps the reply `messageId` was answered with, in the transaction that sends it. */
+  async keepReply(manager: EntityManager, messageId: string, reply: KeptReply): Promise<void> {
+    await manager.query(`UPDATE inbox SET reply = $3 WHERE consumer = $1 AND message_id = $2`, [
+      this.options.consumer,
+      messageId,
+      JSON.stringify(reply),
+    ]);
+  }
+
+  /** The reply `messageId` was answered with; none while its answer is deferred (or not wanted). */
+  async keptReply(manager: EntityManager, messageId: string): Promise<KeptReply | undefined> {
+    const rows: { reply: KeptReply | null }[] = await manager.query(
+      `SELECT reply FROM inbox WHERE consumer = $1 AND message_id = $2`,
+      [this.options.consumer, messageId],
+    );
+    return rows[0]?.reply ?? undefined;
   }
 
   async purge(manager: EntityManager): Promise<void> {

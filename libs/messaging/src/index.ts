@@ -1,4 +1,5 @@
 export { BrokerConnection } from './broker-connection.js';
+export { CommandReplies, type CommandOutcome, type DeferredReply } from './command-replies.js';
 export { connectMessageTransport } from './connect-message-transport.js';
 export { DeadLetterMetrics } from './dead-letter-metrics.js';
 export { DomainError, type DomainErrorOptions } from './domain.error.js';
@@ -6,7 +7,7 @@ export { HEADERS, fromAmqp, toAmqp, type Envelope, type MessageMeta } from './en
 export { PROCESS_KILLER, type ProcessKiller } from './fault-injector.js';
 export { Handles, type HandlerMethod } from './handles.decorator.js';
 export { InvalidMessageError } from './invalid-message.error.js';
-export { MessageBus } from './message-bus.js';
+export { MessageBus, type ReplyAddress } from './message-bus.js';
 export { MessageContext } from './message-context.js';
 export { continuingTrace } from './message-scope.js';
 export {
@@ -24,6 +25,7 @@ export type {
 } from './messaging.options.js';
 export { CreateInbox1795654000001 } from './migrations/1795654000001-create-inbox.js';
 export { CreateOutbox1795654000000 } from './migrations/1795654000000-create-outbox.js';
+export { KeepRepliesInInbox1795654000002 } from './migrations/1795654000002-keep-replies-in-inbox.js';
 export { messagingMigrations } from './migrations/messaging-migrations.js';
 export { OutboxMetrics } from './outbox-metrics.js';
 export { OutboxRelay } from './outbox-relay.js';

@@ -8,12 +8,19 @@ import type {
 } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
 import { describeIssues, newMessageId, type Envelope, type MessageMeta } from './envelope.js';
+import type { KeptReply } from './inbox.js';
 import { InvalidMessageError } from './invalid-message.error.js';
 import { messageScope, requestTrace } from './message-scope.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
 import { outgoingTraceparent } from './traceparent.js';
 
 export type Destination = 'commands' | 'replies';
+
+/** What a reply needs of the command it answers. */
+export type ReplyAddress = Pick<
+  Envelope,
+  'messageId' | 'type' | 'replyTo' | 'sagaId' | 'sagaType' | 'correlationId'
+>;
 
 /**
  * Sends messages through the outbox: each message is a row written in the caller's transaction,
@@ -55,7 +62,7 @@ export class MessageBus {
   reply<D extends ReplyDefinition>(
     reply: D,
     payload: PayloadOf<D>,
-    to: Envelope,
+    to: ReplyAddress,
     manager: EntityManager,
   ): Promise<Envelope<PayloadOf<D>>> {
     if (!to.replyTo) throw new Error(`${to.type} ${to.messageId} asked for no reply`);
@@ -66,6 +73,18 @@ export class MessageBus {
       causationId: to.messageId,
     };
     return this.write('replies', to.replyTo, reply, payload, meta, manager);
+  }
+
+  /**
+   * Sends a reply once more, as it was (same message id, so a receiver that has it drops it): a
+   * row still unsent stays as it is, a sent one is published again, a purged one is written afresh.
+   */
+  async republish({ routingKey, envelope }: KeptReply, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, 'replies', $2, $3)
+       ON CONFLICT (message_id) DO UPDATE SET sent_at = NULL WHERE outbox.sent_at IS NOT NULL`,
+      [envelope.messageId, routingKey, JSON.stringify(envelope)],
+    );
   }
 
   private async write<D extends MessageDefinition>(

@@ -1,5 +1,6 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import type { EntityManager } from 'typeorm';
+import type { DeferredReply } from './command-replies.js';
 import type { Envelope } from './envelope.js';
 
 /**
@@ -13,6 +14,29 @@ export class MessageContext<P = unknown> extends BaseRpcContext<[Envelope<P>, En
     readonly manager: EntityManager,
   ) {
     super([envelope, manager]);
+  }
+
+  private deferred = false;
+
+  /**
+   * The handler answers later (after a remote call it must not make inside this transaction): no
+   * reply is sent now, and a duplicate of the command is not answered until the handler answers
+   * through `CommandReplies.answer` with what this returns.
+   */
+  deferReply(): DeferredReply {
+    this.deferred = true;
+    return this.replyAddress();
+  }
+
+  /** Where this command's reply goes, for a handler to keep before it knows whether it defers. */
+  replyAddress(): DeferredReply {
+    const { messageId, type, replyTo, sagaId, sagaType, correlationId, traceparent } =
+      this.envelope;
+    return { messageId, type, replyTo, sagaId, sagaType, correlationId, traceparent };
+  }
+
+  get replyDeferred(): boolean {
+    return this.deferred;
   }
 
   getEnvelope(): Envelope<P> {

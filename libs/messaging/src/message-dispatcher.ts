@@ -1,13 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { MessageDefinition, ReplyDefinition } from '@app/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
+import { CommandReplies } from './command-replies.js';
 import { DomainError } from './domain.error.js';
 import type { Envelope } from './envelope.js';
 import { Inbox } from './inbox.js';
-import { InvalidMessageError } from './invalid-message.error.js';
-import { MessageBus } from './message-bus.js';
 import { MessageContext } from './message-context.js';
-import { MessagingMetrics } from './messaging-metrics.js';
 
 export type DispatchOutcome = 'handled' | 'duplicate';
 
@@ -26,25 +24,25 @@ interface Reply {
 
 /**
  * Handles one valid message in one transaction: the inbox row, the handler's writes and its reply
- * in the outbox commit together, or not at all.
+ * in the outbox commit together, or not at all. A duplicate is answered with the kept reply.
  */
 @Injectable()
 export class MessageDispatcher {
-  private readonly logger = new Logger(MessageDispatcher.name);
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly inbox: Inbox,
-    private readonly bus: MessageBus,
-    private readonly metrics: MessagingMetrics,
+    private readonly replies: CommandReplies,
   ) {}
 
   dispatch(route: MessageRoute, envelope: Envelope): Promise<DispatchOutcome> {
     return this.dataSource.transaction(async (manager) => {
-      if (!(await this.inbox.record(manager, envelope.messageId))) return 'duplicate';
+      if (!(await this.inbox.record(manager, envelope.messageId))) {
+        // Its sender may have lost the first reply: this re-send is how it gets it back.
+        if (envelope.replyTo) await this.replies.answerAgain(envelope.messageId, manager);
+        return 'duplicate';
+      }
       const reply = await this.run(route, envelope, manager);
-      if (reply && envelope.replyTo)
-        await this.bus.reply(reply.definition, reply.payload, envelope, manager);
+      if (reply) await this.replies.send(reply.definition, reply.payload, envelope, manager);
       return 'handled';
     });
   }
@@ -58,27 +56,18 @@ export class MessageDispatcher {
     // A business failure undoes the handler's writes (unless it keeps them) but keeps the inbox
     // row and the failure reply.
     await manager.query('SAVEPOINT handler');
+    const context = new MessageContext(envelope, manager);
     try {
       // The handler's whole Nest pipeline runs here, inside this transaction.
-      const result = await route.invoke(envelope.payload, new MessageContext(envelope, manager));
-      return definition.kind === 'command'
+      const result = await route.invoke(envelope.payload, context);
+      return definition.kind === 'command' && !context.replyDeferred
         ? { definition: definition.reply, payload: result }
         : undefined;
     } catch (error) {
       if (!(error instanceof DomainError) || definition.kind !== 'command') throw error;
-      const failure = definition.failure.schema.safeParse({
-        code: error.code,
-        reason: error.message,
-      });
-      if (!failure.success) {
-        throw new InvalidMessageError(
-          `${route.name} failed with code ${error.code}, which ${definition.failure.type} does not list`,
-        );
-      }
+      const failure = this.replies.failureOf(definition, error, route.name);
       if (!error.keepWrites) await manager.query('ROLLBACK TO SAVEPOINT handler');
-      this.metrics.countFailureReply(definition.type);
-      this.logger.warn(`${definition.type} failed: ${error.code} (${error.message})`);
-      return { definition: definition.failure, payload: failure.data };
+      return { definition: definition.failure, payload: failure };
     }
   }
 }

@@ -224,6 +224,8 @@ export class MessageTransport
         const reason = `invalid ${envelope.type} payload: ${describeIssues(payload.error)}`;
         return this.deadLetter(channel, queue, message, reason, span);
       }
+      const injected = this.faults.deadLetterReason(envelope, route.definition);
+      if (injected) return this.deadLetter(channel, queue, message, injected, span);
       try {
         const outcome = await this.dispatchWithRetries(route, {
           ...envelope,

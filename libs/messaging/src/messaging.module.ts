@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { BrokerConnection } from './broker-connection.js';
 import { DeadLetterMetrics } from './dead-letter-metrics.js';
 import { FaultInjector, killProcess, PROCESS_KILLER } from './fault-injector.js';
+import { CommandReplies } from './command-replies.js';
 import { Inbox } from './inbox.js';
 import { MessageBus } from './message-bus.js';
 import { MessageDispatcher } from './message-dispatcher.js';
@@ -50,6 +51,7 @@ export class MessagingModule implements NestModule {
         MessagePublisher,
         Inbox,
         MessageBus,
+        CommandReplies,
         MessageDispatcher,
         MessageTransport,
         OutboxRelay,
@@ -62,6 +64,7 @@ export class MessagingModule implements NestModule {
       exports: [
         BrokerConnection,
         MessageBus,
+        CommandReplies,
         MessageTransport,
         MessagingMetrics,
         Topology,

@@ -1,5 +1,5 @@
 /** Fault-injection hooks for crash tests; never set in production. */
-export type FaultInjection = 'crash-before-outbox-publish';
+export type FaultInjection = 'crash-before-outbox-publish' | 'dead-letter-first-replies';
 
 export interface MessagingOptions {
   url: string;

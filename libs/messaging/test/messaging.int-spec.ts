@@ -326,23 +326,43 @@ afterAll(async () => {
 });
 
 describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
-  it('handles a command delivered twice once, with one reply', async () => {
+  it('handles a command delivered twice once, and answers the duplicate with the same reply', async () => {
     const app = await startInstance();
     const command = aReserveCredit();
     const messageId = publishCommand(command);
     await eventually(() => metricsOf(app).handled === 1);
+    // The first reply is taken off the queue, as if the sender had lost it.
+    const [first] = await collect(topology.queue(REPLIES_QUEUE), 1);
     publishCommand(command, { messageId });
     await eventually(() => metricsOf(app).duplicates === 1);
 
-    const replies = await collect(topology.queue(REPLIES_QUEUE), 1);
-    expect(replies).toHaveLength(1);
-    expect(replies[0].properties.type).toBe(credit.CreditReserved.type);
-    expect(replies[0].properties.headers?.[HEADERS.causationId]).toBe(messageId);
-    expect(replies[0].properties.correlationId).toBe(messageId);
-    expect(JSON.parse(replies[0].content.toString())).toMatchObject({ orderId: command.orderId });
+    const [again] = await collect(topology.queue(REPLIES_QUEUE), 1);
+    for (const reply of [first, again]) {
+      expect(reply.properties.type).toBe(credit.CreditReserved.type);
+      expect(reply.properties.headers?.[HEADERS.causationId]).toBe(messageId);
+      expect(reply.properties.correlationId).toBe(messageId);
+      expect(bodyOf(reply)).toMatchObject({ orderId: command.orderId });
+    }
+    // The same reply (same message id), so a sender that had it drops the second.
+    expect(again.properties.messageId).toBe(first.properties.messageId);
+    expect(bodyOf(again)).toEqual(bodyOf(first));
     expect(
       await count(`SELECT count(*) AS n FROM reservations WHERE order_id = $1`, [command.orderId]),
     ).toBe(1);
+  });
+
+  it('answers a duplicate of a refused command with the same failure reply', async () => {
+    const app = await startInstance();
+    const command = aReserveCredit(CREDIT_LIMIT + 1);
+    const messageId = publishCommand(command);
+    const [first] = await collect(topology.queue(REPLIES_QUEUE), 1);
+    publishCommand(command, { messageId });
+    await eventually(() => metricsOf(app).duplicates === 1);
+
+    const [again] = await collect(topology.queue(REPLIES_QUEUE), 1);
+    expect(first.properties.type).toBe(credit.CreditReservationFailed.type);
+    expect(again.properties.messageId).toBe(first.properties.messageId);
+    expect(bodyOf(again)).toEqual(bodyOf(first));
   });
 
   it('changes state once when the same command arrives ten times at once', async () => {
@@ -353,7 +373,9 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
 
     await eventually(() => metricsOf(app).handled + metricsOf(app).duplicates === 10);
     expect(metricsOf(app)).toMatchObject({ handled: 1, duplicates: 9 });
-    expect(await collect(topology.queue(REPLIES_QUEUE), 1)).toHaveLength(1);
+    // Duplicates may send the reply again, but it is one reply: one message id.
+    const replies = await collect(topology.queue(REPLIES_QUEUE), 1);
+    expect(new Set(replies.map((reply) => String(reply.properties.messageId))).size).toBe(1);
     expect(
       await count(`SELECT count(*) AS n FROM reservations WHERE order_id = $1`, [command.orderId]),
     ).toBe(1);
@@ -441,7 +463,8 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
     expect(metricsOf(first, second)).toMatchObject({ handled: 40, duplicates: 40 });
     const replies = await collect(topology.queue(REPLIES_QUEUE), 40);
     expect(new Set(replies.map((reply) => orderIdOf(reply))).size).toBe(40);
-    expect(replies).toHaveLength(40);
+    // A duplicate may send its reply again: still one reply (one message id) per command.
+    expect(new Set(replies.map((reply) => String(reply.properties.messageId))).size).toBe(40);
     const orderIds = commands.map((command) => command.orderId);
     expect(
       await count(`SELECT count(*) AS n FROM reservations WHERE order_id = ANY($1)`, [orderIds]),

@@ -2,20 +2,30 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { DomainError } from '@app/messaging';
-import { PaymentFencedEvent, PaymentVoidedEvent } from '../events/payment.events.js';
+import {
+  PaymentFencedEvent,
+  PaymentVoidedEvent,
+  PaymentVoidRequestedEvent,
+} from '../events/payment.events.js';
 import type { Payment } from '../payment.entity.js';
 import { aPayment, paymentTestbed, type PaymentTestbed } from '../payment.testbed.js';
 import { CancelPaymentCommand, CancelPaymentHandler } from './cancel-payment.handler.js';
+import { ChargePaymentCommand, ChargePaymentHandler } from './charge-payment.handler.js';
 
 describe(CancelPaymentHandler.name, () => {
   let bed: PaymentTestbed;
 
   beforeEach(async () => {
-    bed = await paymentTestbed([CancelPaymentHandler]);
+    bed = await paymentTestbed([CancelPaymentHandler, ChargePaymentHandler]);
   });
 
-  const cancel = (orderId: string) =>
-    bed.commandBus.execute(new CancelPaymentCommand({ orderId }, bed.manager));
+  /** Delivers a cancel; resolves once every settlement it started is done. */
+  async function cancel(orderId: string) {
+    const context = bed.context('payment.cancel-payment');
+    const now = await bed.commandBus.execute(new CancelPaymentCommand({ orderId }, context));
+    await bed.settlement.idle();
+    return { now, later: bed.replies.to(context) };
+  }
 
   function aStored(overrides: Partial<Payment>): Payment {
     const stored = aPayment(overrides);
@@ -23,33 +33,41 @@ describe(CancelPaymentHandler.name, () => {
     return stored;
   }
 
-  it('fences an order cancelled before any charge, once, and says so', async () => {
+  it('fences an order cancelled before any charge, once, and says so at once', async () => {
     const orderId = randomUUID();
 
-    const fenced = await cancel(orderId);
+    const { now: fenced } = await cancel(orderId);
     expect(fenced).toEqual({ orderId, paymentId: expect.any(String), outcome: 'fenced' });
     expect(bed.payments.rows.get(orderId)).toMatchObject({
-      id: fenced.paymentId,
+      id: fenced?.paymentId,
       status: 'FENCED',
       amount: null,
       currency: null,
     });
-    expect(bed.published).toEqual([new PaymentFencedEvent(fenced.paymentId ?? '', orderId)]);
+    expect(bed.published).toEqual([new PaymentFencedEvent(fenced?.paymentId ?? '', orderId)]);
 
-    await expect(cancel(orderId)).resolves.toEqual(fenced);
+    expect((await cancel(orderId)).now).toEqual(fenced);
     expect(bed.published).toHaveLength(1);
     expect(bed.provider.voids).toEqual([]);
   });
 
-  it('voids a charged order once, however often it is cancelled, and says so', async () => {
+  it('voids a charged order after the commit, once, however often it is cancelled', async () => {
     const charged = aStored({ status: 'CHARGED', providerReference: 'ref-1' });
     const voided = { orderId: charged.orderId, paymentId: charged.id, outcome: 'voided' };
 
-    await expect(cancel(charged.orderId)).resolves.toEqual(voided);
-    await expect(cancel(charged.orderId)).resolves.toEqual(voided);
+    const first = await cancel(charged.orderId);
+    expect(first).toEqual({ now: undefined, later: [voided] });
+    expect((await cancel(charged.orderId)).now).toEqual(voided);
     expect(bed.provider.voids).toEqual(['ref-1']);
-    expect(bed.payments.rows.get(charged.orderId)?.status).toBe('VOIDED');
-    expect(bed.published).toEqual([new PaymentVoidedEvent(charged.id, charged.orderId)]);
+    expect(bed.payments.rows.get(charged.orderId)).toMatchObject({
+      status: 'VOIDED',
+      cancelReplies: [],
+      settleAt: null,
+    });
+    expect(bed.published).toEqual([
+      new PaymentVoidRequestedEvent(charged.id, charged.orderId),
+      new PaymentVoidedEvent(charged.id, charged.orderId),
+    ]);
   });
 
   it('answers fenced for a declined order: nothing was charged, nothing to void', async () => {
@@ -60,7 +78,7 @@ describe(CancelPaymentHandler.name, () => {
       failureReason: 'no',
     });
 
-    await expect(cancel(declined.orderId)).resolves.toEqual({
+    expect((await cancel(declined.orderId)).now).toEqual({
       orderId: declined.orderId,
       paymentId: declined.id,
       outcome: 'fenced',
@@ -70,12 +88,41 @@ describe(CancelPaymentHandler.name, () => {
     expect(bed.published).toEqual([]);
   });
 
-  it('treats a PENDING payment outside its charge as an infrastructure error', async () => {
-    const pending = aStored({ status: 'PENDING', providerReference: null });
+  it('waits for a PENDING charge: voids it once it charged, and answers both', async () => {
+    const orderId = randomUUID();
+    let charge: (result: { outcome: 'charged'; reference: string }) => void = () => undefined;
+    bed.provider.charge = (request) => {
+      bed.provider.charges.push(request);
+      return new Promise((resolve) => (charge = resolve));
+    };
+    const chargeContext = bed.context();
+    await bed.commandBus.execute(
+      new ChargePaymentCommand(
+        {
+          orderId,
+          customerId: randomUUID(),
+          total: { amount: 1250, currency: 'EUR' },
+          paymentToken: 'tok_approve',
+        },
+        chargeContext,
+      ),
+    );
+    const cancelContext = bed.context('payment.cancel-payment');
+    await expect(
+      bed.commandBus.execute(new CancelPaymentCommand({ orderId }, cancelContext)),
+    ).resolves.toBeUndefined();
+    expect(cancelContext.replyDeferred).toBe(true);
 
-    const failure = cancel(pending.orderId);
-    await expect(failure).rejects.toThrow(`Payment ${pending.id} is PENDING outside its charge`);
-    await expect(failure).rejects.not.toBeInstanceOf(DomainError);
-    expect(bed.published).toEqual([]);
+    while (bed.provider.charges.length === 0) await new Promise(setImmediate);
+    charge({ outcome: 'charged', reference: 'ref-late' });
+    await bed.settlement.idle();
+    const [refused] = bed.replies.to(chargeContext);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ code: 'payment.fenced' });
+    expect(bed.replies.to(cancelContext)).toEqual([
+      { orderId, paymentId: expect.any(String), outcome: 'voided' },
+    ]);
+    expect(bed.provider.voids).toEqual(['ref-late']);
+    expect(bed.payments.rows.get(orderId)?.status).toBe('VOIDED');
   });
 });

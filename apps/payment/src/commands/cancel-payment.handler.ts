@@ -2,40 +2,59 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { payment } from '@app/contracts';
-import type { EntityManager } from 'typeorm';
+import type { MessageContext } from '@app/messaging';
 import { AfterCommitPublisher } from '@app/persistence';
-import { PaymentFencedEvent, PaymentVoidedEvent } from '../events/payment.events.js';
-import { PAYMENT_PROVIDER, type PaymentProvider } from '../payment-provider.js';
-import type { Payment } from '../payment.entity.js';
+import { PaymentFencedEvent, PaymentVoidRequestedEvent } from '../events/payment.events.js';
+import {
+  PAYMENT_SETTLEMENT_OPTIONS,
+  type PaymentSettlementOptions,
+} from '../payment-settlement.js';
 import { PaymentRepository } from '../payment.repository.js';
 
-/** Cancels an order's payment, in the transaction `manager` belongs to. */
-export class CancelPaymentCommand extends Command<payment.PaymentCancelled> {
+/**
+ * Cancels an order's payment, in the transaction of the message `context` belongs to. Answers
+ * now when nothing is left to undo; otherwise undefined: the reply follows the provider's void.
+ */
+export class CancelPaymentCommand extends Command<payment.PaymentCancelled | undefined> {
   constructor(
     readonly payload: payment.CancelPayment,
-    readonly manager: EntityManager,
+    readonly context: MessageContext,
   ) {
     super();
   }
 }
 
 /**
- * Cancels safely whatever happened before: voids a charge that happened (once), and fences an
- * order never charged, so a late charge is refused. Claims the order's row first, like a charge,
- * so the two never overlap.
+ * Cancels safely whatever happened before: fences an order never charged, so a late charge is
+ * refused; records a charged one VOIDING, for PaymentSettlement to void after the commit; and
+ * waits for the outcome of a charge still PENDING (voided if it charged). Claims the order's
+ * row first, like a charge, so the two never overlap.
  */
 @CommandHandler(CancelPaymentCommand)
 export class CancelPaymentHandler implements ICommandHandler<CancelPaymentCommand> {
   constructor(
     private readonly payments: PaymentRepository,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly events: AfterCommitPublisher,
+    @Inject(PAYMENT_SETTLEMENT_OPTIONS) private readonly settlement: PaymentSettlementOptions,
   ) {}
 
-  async execute({ payload, manager }: CancelPaymentCommand): Promise<payment.PaymentCancelled> {
+  async execute({
+    payload,
+    context,
+  }: CancelPaymentCommand): Promise<payment.PaymentCancelled | undefined> {
     const { orderId } = payload;
+    const { manager } = context;
     const fenced = await this.payments.insertIfAbsent(
-      { id: randomUUID(), orderId, amount: null, currency: null, status: 'FENCED' },
+      {
+        id: randomUUID(),
+        orderId,
+        amount: null,
+        currency: null,
+        status: 'FENCED',
+        paymentToken: null,
+        chargeReplies: [],
+        settleAt: null,
+      },
       manager,
     );
     const existing = await this.payments.lockByOrderId(orderId, manager);
@@ -51,20 +70,29 @@ export class CancelPaymentHandler implements ICommandHandler<CancelPaymentComman
       case 'VOIDED':
         return { orderId, paymentId: existing.id, outcome: 'voided' };
       case 'PENDING':
-        // A charge commits CHARGED or rolls back before its row lock is released.
-        throw new Error(`Payment ${existing.id} is PENDING outside its charge`);
+      case 'VOIDING':
+        // Answered when the charge's outcome is known, or once the void is done.
+        await this.payments.update(
+          existing.id,
+          { cancelReplies: [...existing.cancelReplies, context.deferReply()] },
+          manager,
+        );
+        return undefined;
       case 'CHARGED':
-        break;
+        await this.payments.update(
+          existing.id,
+          {
+            status: 'VOIDING',
+            cancelReplies: [context.deferReply()],
+            settleAt: new Date(Date.now() + this.settlement.leaseMs),
+          },
+          manager,
+        );
+        this.events.publishAfterCommit(
+          manager,
+          new PaymentVoidRequestedEvent(existing.id, orderId),
+        );
+        return undefined;
     }
-    await this.provider.void(providerReferenceOf(existing));
-    await this.payments.update(existing.id, { status: 'VOIDED' }, manager);
-    this.events.publishAfterCommit(manager, new PaymentVoidedEvent(existing.id, orderId));
-    return { orderId, paymentId: existing.id, outcome: 'voided' };
   }
-}
-
-function providerReferenceOf({ id, providerReference }: Payment): string {
-  if (providerReference === null)
-    throw new Error(`Charged payment ${id} has no provider reference`);
-  return providerReference;
 }

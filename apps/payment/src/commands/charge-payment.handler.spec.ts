@@ -2,8 +2,12 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { payment } from '@app/contracts';
-import { DomainError } from '@app/messaging';
-import { PaymentChargedEvent, PaymentDeclinedEvent } from '../events/payment.events.js';
+import { DomainError, type MessageContext } from '@app/messaging';
+import {
+  PaymentChargedEvent,
+  PaymentChargeRequestedEvent,
+  PaymentDeclinedEvent,
+} from '../events/payment.events.js';
 import type { PaymentStatus } from '../payment.entity.js';
 import { aPayment, paymentTestbed, type PaymentTestbed } from '../payment.testbed.js';
 import { ProviderUnavailableError } from '../provider-unavailable.error.js';
@@ -27,20 +31,27 @@ describe(ChargePaymentHandler.name, () => {
     bed = await paymentTestbed([ChargePaymentHandler, CancelPaymentHandler]);
   });
 
-  const charge = (command: payment.ChargePayment) =>
-    bed.commandBus.execute(new ChargePaymentCommand(command, bed.manager));
-  const cancel = (orderId: string) =>
-    bed.commandBus.execute(new CancelPaymentCommand({ orderId }, bed.manager));
+  /** Delivers a charge; resolves with its context once every settlement it started is done. */
+  async function charge(command: payment.ChargePayment) {
+    const context = bed.context();
+    const now = await bed.commandBus.execute(new ChargePaymentCommand(command, context));
+    await bed.settlement.idle();
+    return { context, now, later: bed.replies.to(context) };
+  }
 
-  it('charges through the provider with a key per order, records the reference, and says so', async () => {
+  const cancel = (orderId: string, context: MessageContext = bed.context()) =>
+    bed.commandBus.execute(new CancelPaymentCommand({ orderId }, context));
+
+  it('records the charge PENDING and answers it once the provider charged, with a key per order', async () => {
     const command = aChargePayment();
 
-    const charged = await charge(command);
-    expect(charged).toEqual({
-      paymentId: expect.any(String),
-      orderId: command.orderId,
-      amount: command.total,
-    });
+    const { context, now, later } = await charge(command);
+    expect(now).toBeUndefined();
+    expect(context.replyDeferred).toBe(true);
+    const row = bed.payments.rows.get(command.orderId);
+    expect(later).toEqual([
+      { paymentId: row?.id, orderId: command.orderId, amount: command.total },
+    ]);
     expect(bed.provider.charges).toEqual([
       {
         orderId: command.orderId,
@@ -50,78 +61,102 @@ describe(ChargePaymentHandler.name, () => {
         idempotencyKey: `charge-${command.orderId}`,
       },
     ]);
-    expect(bed.payments.rows.get(command.orderId)).toMatchObject({
-      id: charged.paymentId,
+    // Settled: the token and the reply address are gone, nothing is left to settle.
+    expect(row).toMatchObject({
       status: 'CHARGED',
       providerReference: 'ref-1',
+      paymentToken: null,
+      chargeReplies: [],
+      settleAt: null,
     });
     expect(bed.published).toEqual([
-      new PaymentChargedEvent(charged.paymentId, command.orderId, command.total),
+      new PaymentChargeRequestedEvent(row?.id ?? '', command.orderId),
+      new PaymentChargedEvent(row?.id ?? '', command.orderId, command.total),
     ]);
   });
 
-  it('answers a second charge of a charged order with the same reply, without charging', async () => {
+  it('answers a second charge of a charged order at once with the same reply, without charging', async () => {
     const command = aChargePayment();
     const first = await charge(command);
 
-    await expect(charge(command)).resolves.toEqual(first);
+    const second = await charge(command);
+    expect(second.now).toEqual(first.later[0]);
+    expect(second.context.replyDeferred).toBe(false);
     expect(bed.provider.charges).toHaveLength(1);
-    expect(bed.published).toHaveLength(1);
+    expect(bed.published).toHaveLength(2);
   });
 
   it.each([
-    [{ outcome: 'declined', code: 'card-declined', reason: 'no' }, 'payment.card-declined', true],
+    [{ outcome: 'declined', code: 'card-declined', reason: 'no' }, 'payment.card-declined'],
     [
       { outcome: 'declined', code: 'insufficient-funds', reason: 'no' },
       'payment.insufficient-funds',
-      true,
     ],
-    [{ outcome: 'failed', reason: 'bad merchant' }, 'payment.provider-error', false],
-  ] as const)('turns the provider answer %o into %s', async (answer, code, keepWrites) => {
+    [{ outcome: 'failed', reason: 'bad merchant' }, 'payment.provider-error'],
+  ] as const)('answers the provider answer %o with %s, and records it', async (answer, code) => {
     bed.provider.answer = answer;
-    const failure = charge(aChargePayment());
-    await expect(failure).rejects.toBeInstanceOf(DomainError);
-    await expect(failure).rejects.toMatchObject({ code, keepWrites });
+    const command = aChargePayment();
+    const { later } = await charge(command);
+    expect(later).toEqual([expect.any(DomainError)]);
+    expect(later[0]).toMatchObject({ code });
+    expect(bed.payments.rows.get(command.orderId)).toMatchObject({
+      status: 'DECLINED',
+      failureCode: code,
+      paymentToken: null,
+    });
   });
 
-  it('records a decline with its reason and declines a repeat alike, without the provider', async () => {
+  it('declines a repeat of a declined charge alike, at once and without the provider', async () => {
     bed.provider.answer = { outcome: 'declined', code: 'insufficient-funds', reason: 'empty' };
     const command = aChargePayment();
-    const failure = { code: 'payment.insufficient-funds', message: 'empty', keepWrites: true };
+    const failure = { code: 'payment.insufficient-funds', message: 'empty' };
 
-    await expect(charge(command)).rejects.toMatchObject(failure);
+    await charge(command);
     const declined = bed.payments.rows.get(command.orderId);
-    expect(declined).toMatchObject({
-      status: 'DECLINED',
-      failureCode: 'payment.insufficient-funds',
-      failureReason: 'empty',
-    });
-    expect(bed.published).toEqual([
+    expect(bed.published).toContainEqual(
       new PaymentDeclinedEvent(
         declined?.id ?? '',
         command.orderId,
         'payment.insufficient-funds',
         'empty',
       ),
-    ]);
+    );
 
     bed.provider.answer = { outcome: 'charged', reference: 'ref-2' };
     await expect(charge(command)).rejects.toMatchObject(failure);
     expect(bed.provider.charges).toHaveLength(1);
     expect(await cancel(command.orderId)).toMatchObject({ outcome: 'fenced' });
     expect(bed.provider.voids).toHaveLength(0);
-    expect(bed.published).toHaveLength(1);
   });
 
-  it('lets a transient provider error through as an infrastructure error', async () => {
+  it('keeps a charge PENDING while the provider is unavailable, and answers once it charged', async () => {
     bed.provider.answer = new ProviderUnavailableError('try later');
-    const failure = charge(aChargePayment());
-    await expect(failure).rejects.toBeInstanceOf(ProviderUnavailableError);
-    await expect(failure).rejects.not.toBeInstanceOf(DomainError);
-    expect(bed.published).toEqual([]);
+    const command = aChargePayment();
+    const { context, later } = await charge(command);
+    expect(later).toEqual([]);
+    const pending = bed.payments.rows.get(command.orderId);
+    expect(pending).toMatchObject({
+      status: 'PENDING',
+      paymentToken: 'tok_approve',
+      settleAttempts: 1,
+    });
+
+    // The retry is due after the first back-off: the timer's sweep takes it then.
+    bed.provider.answer = { outcome: 'charged', reference: 'ref-3' };
+    if (pending?.settleAt) pending.settleAt = new Date(0);
+    await bed.settlement.settleDue();
+    await bed.settlement.idle();
+    expect(bed.replies.to(context)).toEqual([
+      expect.objectContaining({ orderId: command.orderId }),
+    ]);
+    expect(bed.provider.charges.map((request) => request.idempotencyKey)).toEqual([
+      `charge-${command.orderId}`,
+      `charge-${command.orderId}`,
+    ]);
+    expect(bed.payments.rows.get(command.orderId)?.status).toBe('CHARGED');
   });
 
-  it.each(['FENCED', 'VOIDED'] as const)(
+  it.each(['FENCED', 'VOIDING', 'VOIDED'] as const)(
     'refuses to charge an order whose payment is %s, without the provider',
     async (status: PaymentStatus) => {
       const cancelled = aPayment({ status });

@@ -1,55 +1,75 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { Money, payment } from '@app/contracts';
-import type { DomainError } from '@app/messaging';
-import type { EntityManager } from 'typeorm';
-import { CardDeclinedError } from '../card-declined.error.js';
+import type { payment } from '@app/contracts';
+import type { MessageContext } from '@app/messaging';
 import { AfterCommitPublisher } from '@app/persistence';
-import { PaymentChargedEvent, PaymentDeclinedEvent } from '../events/payment.events.js';
-import { InsufficientFundsError } from '../insufficient-funds.error.js';
+import { PaymentChargeRequestedEvent } from '../events/payment.events.js';
 import { PaymentFencedError } from '../payment-fenced.error.js';
-import { PAYMENT_PROVIDER, type PaymentProvider } from '../payment-provider.js';
+import {
+  moneyOf,
+  PAYMENT_SETTLEMENT_OPTIONS,
+  refusalOf,
+  type PaymentSettlementOptions,
+} from '../payment-settlement.js';
 import type { Payment } from '../payment.entity.js';
 import { PaymentRepository } from '../payment.repository.js';
-import { ProviderFailedError } from '../provider-failed.error.js';
 
-/** Charges an order, in the transaction `manager` belongs to. */
-export class ChargePaymentCommand extends Command<payment.PaymentCharged> {
+/**
+ * Charges an order, in the transaction of the message `context` belongs to. Answers now when the
+ * order's payment is settled; otherwise undefined: the reply follows once the provider answered.
+ */
+export class ChargePaymentCommand extends Command<payment.PaymentCharged | undefined> {
   constructor(
     readonly payload: payment.ChargePayment,
-    readonly manager: EntityManager,
+    readonly context: MessageContext,
   ) {
     super();
   }
 }
 
 /**
- * Charges an order at most once. It first claims the order's payment row (insert-first on the
- * unique order id, then `FOR UPDATE`), so a charge and a cancellation of the same order run one
- * after the other and exactly one wins. A charged order is answered alike, a declined one is
- * declined alike without asking the provider again, a cancelled one is refused.
+ * Records the charge of an order at most once and leaves the provider call to PaymentSettlement,
+ * after this transaction commits: claims the order's payment row (insert-first on the unique
+ * order id), PENDING with the token and this command's reply address. A settled order is
+ * answered alike, a cancelled one is refused, one still PENDING answers this command when it
+ * settles.
  */
 @CommandHandler(ChargePaymentCommand)
 export class ChargePaymentHandler implements ICommandHandler<ChargePaymentCommand> {
   constructor(
     private readonly payments: PaymentRepository,
-    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly events: AfterCommitPublisher,
+    @Inject(PAYMENT_SETTLEMENT_OPTIONS) private readonly settlement: PaymentSettlementOptions,
   ) {}
 
-  async execute({ payload, manager }: ChargePaymentCommand): Promise<payment.PaymentCharged> {
-    const { orderId, total } = payload;
-    await this.payments.insertIfAbsent(
+  async execute({
+    payload,
+    context,
+  }: ChargePaymentCommand): Promise<payment.PaymentCharged | undefined> {
+    const { orderId, total, paymentToken } = payload;
+    const { manager } = context;
+    const paymentId = randomUUID();
+    const requested = await this.payments.insertIfAbsent(
       {
-        id: randomUUID(),
+        id: paymentId,
         orderId,
         amount: total.amount,
         currency: total.currency,
         status: 'PENDING',
+        paymentToken,
+        chargeReplies: [context.replyAddress()],
+        // This instance settles it right after the commit; the lease keeps others off meanwhile.
+        settleAt: new Date(Date.now() + this.settlement.leaseMs),
       },
       manager,
     );
+    if (requested) {
+      context.deferReply();
+      this.events.publishAfterCommit(manager, new PaymentChargeRequestedEvent(paymentId, orderId));
+      return undefined;
+    }
+
     const existing = await this.payments.lockByOrderId(orderId, manager);
     switch (existing.status) {
       case 'CHARGED':
@@ -57,68 +77,27 @@ export class ChargePaymentHandler implements ICommandHandler<ChargePaymentComman
       case 'DECLINED':
         throw declineOf(existing);
       case 'FENCED':
+      case 'VOIDING':
       case 'VOIDED':
         throw new PaymentFencedError(orderId);
       case 'PENDING':
-        break;
-    }
-
-    // The row lock is held across the provider call; the key makes a retried call a no-op there.
-    const result = await this.provider.charge({
-      orderId,
-      amount: total.amount,
-      currency: total.currency,
-      token: payload.paymentToken,
-      idempotencyKey: `charge-${orderId}`,
-    });
-    switch (result.outcome) {
-      case 'declined': {
-        const failureCode = `payment.${result.code}` as const;
+        // Another command for the order while it settles: answered with the first.
         await this.payments.update(
           existing.id,
-          { status: 'DECLINED', failureCode, failureReason: result.reason },
+          { chargeReplies: [...existing.chargeReplies, context.deferReply()] },
           manager,
         );
-        // The decline's error keeps its writes, so this commits with the failure reply.
-        this.events.publishAfterCommit(
-          manager,
-          new PaymentDeclinedEvent(existing.id, orderId, failureCode, result.reason),
-        );
-        throw declineOf({ ...existing, failureCode, failureReason: result.reason });
-      }
-      case 'failed':
-        throw new ProviderFailedError(result.reason);
-      case 'charged':
-        break;
+        return undefined;
     }
-    await this.payments.update(
-      existing.id,
-      { status: 'CHARGED', providerReference: result.reference },
-      manager,
-    );
-    const charged = chargedReply(existing);
-    this.events.publishAfterCommit(
-      manager,
-      new PaymentChargedEvent(existing.id, orderId, charged.amount),
-    );
-    return charged;
   }
 }
 
 /** The failure a DECLINED payment was answered with, for every later charge of the order. */
-function declineOf({ id, failureCode, failureReason }: Payment): DomainError {
+function declineOf({ id, failureCode, failureReason }: Payment) {
   if (!failureCode || failureReason === null) throw new Error(`Payment ${id} has no failure`);
-  return failureCode === 'payment.insufficient-funds'
-    ? new InsufficientFundsError(failureReason)
-    : new CardDeclinedError(failureReason);
+  return refusalOf(failureCode, failureReason);
 }
 
 function chargedReply(charged: Payment): payment.PaymentCharged {
   return { paymentId: charged.id, orderId: charged.orderId, amount: moneyOf(charged) };
-}
-
-/** Only a FENCED row has no amount (the table's check says so). */
-function moneyOf({ id, amount, currency }: Payment): Money {
-  if (amount === null || currency === null) throw new Error(`Payment ${id} has no amount`);
-  return { amount, currency };
 }

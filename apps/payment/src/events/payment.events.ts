@@ -6,6 +6,22 @@ import type { DeclineCode } from '../payment.entity.js';
  * changes are events: a repeated command that changes nothing publishes none.
  */
 
+/** Recorded PENDING: the provider is asked once the transaction commits. */
+export class PaymentChargeRequestedEvent {
+  constructor(
+    readonly paymentId: string,
+    readonly orderId: string,
+  ) {}
+}
+
+/** A charged payment was cancelled: recorded VOIDING, the provider voids it next. */
+export class PaymentVoidRequestedEvent {
+  constructor(
+    readonly paymentId: string,
+    readonly orderId: string,
+  ) {}
+}
+
 export class PaymentChargedEvent {
   constructor(
     readonly paymentId: string,
@@ -39,5 +55,6 @@ export class PaymentFencedEvent {
   ) {}
 }
 
+/** A payment's settled changes, which LogPaymentEventsHandler logs. */
 export type PaymentEvent =
   PaymentChargedEvent | PaymentDeclinedEvent | PaymentVoidedEvent | PaymentFencedEvent;

@@ -1,0 +1,293 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { payment, type Money } from '@app/contracts';
+import { CommandReplies, type CommandOutcome, type DomainError } from '@app/messaging';
+import { AfterCommitPublisher } from '@app/persistence';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CardDeclinedError } from './card-declined.error.js';
+import {
+  PaymentChargedEvent,
+  PaymentDeclinedEvent,
+  PaymentVoidedEvent,
+} from './events/payment.events.js';
+import { InsufficientFundsError } from './insufficient-funds.error.js';
+import { PaymentFencedError } from './payment-fenced.error.js';
+import { PAYMENT_PROVIDER, type ChargeResult, type PaymentProvider } from './payment-provider.js';
+import type { DeclineCode, Payment } from './payment.entity.js';
+import { PaymentRepository, type PaymentChanges } from './payment.repository.js';
+import { ProviderFailedError } from './provider-failed.error.js';
+import { ProviderUnavailableError } from './provider-unavailable.error.js';
+
+export interface PaymentSettlementOptions {
+  /** A provider call not answered by then is abandoned and asked again later. */
+  providerTimeoutMs: number;
+  /** How long a payment taken for settling stays this instance's. */
+  leaseMs: number;
+  /** How often due settlements are looked for. */
+  intervalMs: number;
+}
+
+export const PAYMENT_SETTLEMENT_OPTIONS = Symbol('PAYMENT_SETTLEMENT_OPTIONS');
+
+/** Provider calls one instance keeps in flight at most; more wait for the next round. */
+const MAX_IN_FLIGHT = 64;
+const FIRST_RETRY_MS = 250;
+const LAST_RETRY_MS = 30_000;
+
+/**
+ * Settles payments with the provider outside any transaction, so a slow provider holds no
+ * connection and no lock and slows only the orders it serves (issue: a charge used to keep its
+ * transaction and row lock open across the call).
+ *
+ * A PENDING payment is charged with the order's idempotency key, then its outcome is recorded
+ * and its ChargePayment answered in one transaction; a VOIDING one is voided, then recorded and
+ * its CancelPayment answered. A cancel that came while the charge was PENDING is honoured once
+ * the outcome is known: a charge is voided, a refusal is simply fenced.
+ *
+ * Each payment to settle carries `settleAt`: the committing instance settles it at once under a
+ * lease; a provider that is unavailable postpones it with a growing delay; a crash leaves it to
+ * whichever instance's timer finds it due, also at start-up. The key makes asking again safe.
+ */
+@Injectable()
+export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PaymentSettlement.name);
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private sweeping = false;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly payments: PaymentRepository,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly replies: CommandReplies,
+    private readonly events: AfterCommitPublisher,
+    @Inject(PAYMENT_SETTLEMENT_OPTIONS) private readonly options: PaymentSettlementOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.settleDue(), this.options.intervalMs);
+    this.timer.unref();
+    void this.settleDue();
+  }
+
+  /** Lets calls in flight finish a while; an unfinished one's lease lets another instance on. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await Promise.race([this.idle(), sleep(5000, undefined, { ref: false })]);
+  }
+
+  /** Resolves once no settlement is in flight (one may start another: a void after a charge). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Settles a payment this instance just recorded under its lease (after the commit). */
+  settleNow(orderId: string): Promise<void> {
+    return this.track(this.settleOrder(orderId));
+  }
+
+  /** Takes the payments whose settlement is due and settles them. */
+  async settleDue(): Promise<void> {
+    if (this.sweeping || this.stopped) return;
+    this.sweeping = true;
+    try {
+      const room = MAX_IN_FLIGHT - this.inFlight.size;
+      if (room <= 0) return;
+      const now = new Date();
+      const due = await this.payments.claimDue(now, this.leaseFrom(now), room);
+      await Promise.all(due.map((found) => this.track(this.settle(found))));
+    } catch (error) {
+      this.logger.warn(`Looking for payments to settle failed: ${(error as Error).message}`);
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** When a payment taken now stops being this instance's. */
+  leaseFrom(now: Date): Date {
+    return new Date(now.getTime() + this.options.leaseMs);
+  }
+
+  private track(settling: Promise<void>): Promise<void> {
+    this.inFlight.add(settling);
+    return settling.finally(() => this.inFlight.delete(settling));
+  }
+
+  private async settleOrder(orderId: string): Promise<void> {
+    const found = await this.payments.findByOrderId(orderId).catch(() => null);
+    // Not found (the database is away): the lease runs out and the timer takes it.
+    if (found) await this.settle(found);
+  }
+
+  private async settle(found: Payment): Promise<void> {
+    try {
+      if (found.status === 'PENDING') await this.charge(found);
+      else if (found.status === 'VOIDING') await this.void(found);
+    } catch (error) {
+      const delay = Math.min(FIRST_RETRY_MS * 2 ** found.settleAttempts, LAST_RETRY_MS);
+      this.logger.warn(
+        `Settling the payment of order ${found.orderId} failed (${(error as Error).message}); again in ${delay} ms`,
+      );
+      await this.payments
+        .postpone(found.id, new Date(Date.now() + delay))
+        .catch(() => undefined /* the lease runs out instead */);
+    }
+  }
+
+  private async charge(pending: Payment): Promise<void> {
+    const { id, orderId, paymentToken } = pending;
+    if (paymentToken === null) throw new Error(`PENDING payment ${id} has no token`);
+    const { amount, currency } = moneyOf(pending);
+    const result = await this.withinTimeout(
+      this.provider.charge({
+        orderId,
+        amount,
+        currency,
+        token: paymentToken,
+        idempotencyKey: `charge-${orderId}`,
+      }),
+    );
+    const voidNext = await this.dataSource.transaction(async (manager) => {
+      const current = await this.payments.lockByOrderId(orderId, manager);
+      // Settled meanwhile by an instance whose lease ran out before it answered.
+      if (current.status !== 'PENDING') return false;
+      return this.record(current, result, manager);
+    });
+    if (voidNext) await this.settleOrder(orderId);
+  }
+
+  /** Records a charge's outcome and answers whoever waits for it; true when a void comes next. */
+  private async record(
+    current: Payment,
+    result: ChargeResult,
+    manager: EntityManager,
+  ): Promise<boolean> {
+    const { id, orderId } = current;
+    const settled: PaymentChanges = { paymentToken: null, chargeReplies: [], settleAt: null };
+    if (result.outcome !== 'charged') {
+      const failureCode: DeclineCode =
+        result.outcome === 'failed' ? 'payment.provider-error' : `payment.${result.code}`;
+      await this.payments.update(
+        id,
+        {
+          ...settled,
+          status: 'DECLINED',
+          failureCode,
+          failureReason: result.reason,
+          cancelReplies: [],
+        },
+        manager,
+      );
+      this.events.publishAfterCommit(
+        manager,
+        new PaymentDeclinedEvent(id, orderId, failureCode, result.reason),
+      );
+      await this.answerCharge(current, refusalOf(failureCode, result.reason), manager);
+      await this.answerCancel(current, { orderId, paymentId: id, outcome: 'fenced' }, manager);
+      return false;
+    }
+    if (current.cancelReplies.length > 0) {
+      // Cancelled while the provider was charging: the charge is voided, never kept.
+      await this.payments.update(
+        id,
+        {
+          ...settled,
+          status: 'VOIDING',
+          providerReference: result.reference,
+          settleAt: this.leaseFrom(new Date()),
+        },
+        manager,
+      );
+      await this.answerCharge(current, new PaymentFencedError(orderId), manager);
+      return true;
+    }
+    await this.payments.update(
+      id,
+      { ...settled, status: 'CHARGED', providerReference: result.reference },
+      manager,
+    );
+    const charged = { paymentId: id, orderId, amount: moneyOf(current) };
+    this.events.publishAfterCommit(manager, new PaymentChargedEvent(id, orderId, charged.amount));
+    await this.answerCharge(current, charged, manager);
+    return false;
+  }
+
+  private async void(voiding: Payment): Promise<void> {
+    const { id, orderId, providerReference } = voiding;
+    if (providerReference === null) throw new Error(`VOIDING payment ${id} has no reference`);
+    await this.withinTimeout(this.provider.void(providerReference));
+    await this.dataSource.transaction(async (manager) => {
+      const current = await this.payments.lockByOrderId(orderId, manager);
+      if (current.status !== 'VOIDING') return;
+      await this.payments.update(
+        id,
+        { status: 'VOIDED', cancelReplies: [], settleAt: null },
+        manager,
+      );
+      this.events.publishAfterCommit(manager, new PaymentVoidedEvent(id, orderId));
+      await this.answerCancel(current, { orderId, paymentId: id, outcome: 'voided' }, manager);
+    });
+  }
+
+  private async answerCharge(
+    current: Payment,
+    outcome: CommandOutcome<typeof payment.ChargePayment>,
+    manager: EntityManager,
+  ): Promise<void> {
+    for (const to of current.chargeReplies) {
+      await this.replies.answer(payment.ChargePayment, to, outcome, manager);
+    }
+  }
+
+  private async answerCancel(
+    current: Payment,
+    outcome: payment.PaymentCancelled,
+    manager: EntityManager,
+  ): Promise<void> {
+    for (const to of current.cancelReplies) {
+      await this.replies.answer(payment.CancelPayment, to, outcome, manager);
+    }
+  }
+
+  private async withinTimeout<T>(call: Promise<T>): Promise<T> {
+    const { providerTimeoutMs } = this.options;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ProviderUnavailableError(`no answer within ${providerTimeoutMs} ms`)),
+        providerTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([call, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** The failure a refused payment is answered with, for every later charge of the order. */
+export function refusalOf(code: DeclineCode, reason: string): DomainError {
+  switch (code) {
+    case 'payment.insufficient-funds':
+      return new InsufficientFundsError(reason);
+    case 'payment.provider-error':
+      return new ProviderFailedError(reason);
+    case 'payment.card-declined':
+      return new CardDeclinedError(reason);
+  }
+}
+
+/** Only a FENCED row has no amount (the table's check says so). */
+export function moneyOf({ id, amount, currency }: Payment): Money {
+  if (amount === null || currency === null) throw new Error(`Payment ${id} has no amount`);
+  return { amount, currency };
+}
