@@ -1,6 +1,7 @@
 export { BrokerConnection } from './broker-connection.js';
 export { connectMessageTransport } from './connect-message-transport.js';
 export { DeadLetterMetrics } from './dead-letter-metrics.js';
+export { deliveryConcurrency, POOL_RESERVE } from './delivery-slots.js';
 export { DomainError, type DomainErrorOptions } from './domain.error.js';
 export { HEADERS, fromAmqp, toAmqp, type Envelope, type MessageMeta } from './envelope.js';
 export { PROCESS_KILLER, type ProcessKiller } from './fault-injector.js';
@@ -30,3 +31,4 @@ export { OutboxRelay } from './outbox-relay.js';
 export { QueueProbe, type QueueLoad } from './queue-probe.js';
 export { REPLIES_QUEUE, Topology } from './topology.js';
 export { parseTraceparent } from './traceparent.js';
+export { transientFailureOf, type TransientFailure } from './transient-failure.js';
