@@ -100,7 +100,12 @@ export const databaseEnv = (role: string) => ({
   DATABASE_URL: env.url(['postgres:', 'postgresql:'], `postgres://${role}@127.0.0.1:5432/sagaflow`),
   /** An admin connection that creates the database, role and schema; unset skips that step. */
   DATABASE_ADMIN_URL: env.url(['postgres:', 'postgresql:']).optional(),
+  /** Each delivery being handled holds one; 2 stay for the outbox relay and health checks. */
   DATABASE_POOL_SIZE: env.positiveInt(8),
+  /** How long a query waits for a free pooled connection. */
+  DATABASE_CONNECTION_TIMEOUT_MS: env.positiveInt(3000),
+  /** PostgreSQL's lock_timeout: a lock wait longer than this fails and is retried; 0 waits forever. */
+  DATABASE_LOCK_TIMEOUT_MS: env.milliseconds(5000),
   DATABASE_MIGRATIONS_RUN: env.boolean(true),
 });
 
@@ -109,6 +114,12 @@ export const brokerEnv = () => ({
   AMQP_URL: env.url(['amqp:', 'amqps:'], 'amqp://guest:guest@127.0.0.1:5672'),
   /** Unacknowledged messages a consumer holds at once. */
   AMQP_PREFETCH: env.positiveInt(20),
+  /** Deliveries handled at once; unset: DATABASE_POOL_SIZE - 2, at most AMQP_PREFETCH. */
+  AMQP_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .positive({ error: 'must be greater than zero' })
+    .optional(),
   /** Prefix of every exchange and queue name: lets test runs share a broker with a running system. */
   AMQP_NAMESPACE: z
     .string()

@@ -59,9 +59,10 @@ class ReplyHandlers {
 
 /** The transport with nothing to consume: only its handler registration is under test. */
 function aTransport(): MessageTransport {
-  const options = { consume: [] } as unknown as ResolvedMessagingOptions;
+  const options = { consume: [], prefetch: 1 } as unknown as ResolvedMessagingOptions;
   const unused = {} as never;
-  return new MessageTransport(unused, unused, unused, unused, unused, unused, options);
+  const dataSource = { options: { poolSize: 3 } } as never;
+  return new MessageTransport(unused, unused, unused, unused, unused, unused, options, dataSource);
 }
 
 async function appWith(...controllers: Type[]): Promise<[INestApplication, MessageTransport]> {

@@ -18,7 +18,9 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opent
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import { PinoLogger } from 'nestjs-pino';
 import { isObservable, lastValueFrom } from 'rxjs';
+import { DataSource } from 'typeorm';
 import { BrokerConnection } from './broker-connection.js';
+import { deliveryConcurrency, DeliverySlots } from './delivery-slots.js';
 import { describeIssues, fromAmqp, HEADERS, type Envelope } from './envelope.js';
 import { FaultInjector } from './fault-injector.js';
 import { handlerExtrasOf } from './handles.decorator.js';
@@ -37,8 +39,10 @@ import { failureOf } from './pipeline-errors.js';
 import { backoffDelay } from './retry-policy.js';
 import { Topology } from './topology.js';
 import { parseTraceparent } from './traceparent.js';
+import { transientFailureOf } from './transient-failure.js';
 
 const REATTACH_DELAY_MS = 500;
+const PG_DEFAULT_POOL_SIZE = 10;
 const tracer = trace.getTracer('@app/messaging');
 
 /** The broker connection's events, for `microservice.on(...)`. */
@@ -56,6 +60,11 @@ export type MessageTransportStatus = 'connected' | 'disconnected';
  * transaction committed, or after it was moved to its dead-letter queue. Re-attaches after every
  * reconnect. Connected by `connectMessageTransport`; a Nest provider, so shutdown can stop
  * consuming and drain before the outbox relay's last flush.
+ *
+ * Back-pressure: no more deliveries are handled at once than the database pool can serve (see
+ * `deliveryConcurrency`); the others wait for a slot, unacknowledged. A failure that is the
+ * database's, not the message's (see `transientFailureOf`), is retried without counting an
+ * attempt, so load slows the app down and never dead-letters a message.
  */
 @Injectable()
 export class MessageTransport
@@ -68,6 +77,11 @@ export class MessageTransport
   private consumerTags: string[] = [];
   private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly slots: DeliverySlots;
+  /** Channels closed under their deliveries: the broker has requeued what they held. */
+  private readonly closedChannels = new WeakSet<Channel>();
+  /** Cuts a retry's backoff short on shutdown. */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly broker: BrokerConnection,
@@ -77,9 +91,17 @@ export class MessageTransport
     private readonly faults: FaultInjector,
     private readonly metrics: MessagingMetrics,
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
+    dataSource: DataSource,
     @Optional() private readonly pino?: PinoLogger,
   ) {
     super();
+    this.slots = new DeliverySlots(
+      deliveryConcurrency({
+        prefetch: options.prefetch,
+        poolSize: poolSizeOf(dataSource),
+        requested: options.concurrency,
+      }),
+    );
   }
 
   /** Nest registers each `@Handles` method here, its pipeline wrapped around it. */
@@ -118,9 +140,14 @@ export class MessageTransport
     await this.beforeApplicationShutdown();
   }
 
-  /** Stops taking deliveries; those already taken finish (see `drain`). */
+  /**
+   * Stops taking deliveries; those being handled finish (see `drain`), those waiting for a slot
+   * or for a retry go back to the queue.
+   */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
+    this.slots.close();
     const channel = this.channel;
     if (!channel) return;
     await Promise.all(this.consumerTags.map((tag) => channel.cancel(tag).catch(() => undefined)));
@@ -175,6 +202,7 @@ export class MessageTransport
         this.logger.warn(`Consumer channel error: ${error.message}`),
       );
       channel.on('close', () => {
+        this.closedChannels.add(channel);
         if (this.channel !== channel) return;
         this.channel = undefined;
         this._status$.next('disconnected');
@@ -191,7 +219,9 @@ export class MessageTransport
       this.channel = channel;
       this.consumerTags = tags;
       this._status$.next('connected');
-      this.logger.log(`Consuming ${this.options.consume.join(', ')} as ${this.options.consumer}`);
+      this.logger.log(
+        `Consuming ${this.options.consume.join(', ')} as ${this.options.consumer}, ${this.slots.size} at once`,
+      );
     } catch (error) {
       this.logger.warn(`Cannot consume yet (${(error as Error).message}); retrying`);
       if (!this.stopping) setTimeout(() => void this.attach(), REATTACH_DELAY_MS * 2).unref();
@@ -226,7 +256,11 @@ export class MessageTransport
       }
       const injected = this.faults.deadLetterReason(envelope, route.definition);
       if (injected) return this.deadLetter(channel, queue, message, injected, span);
+      // Waits for a slot before the dispatcher takes a connection: the pool is never overdrawn.
+      if (!(await this.slots.acquire())) return this.settle(channel, message, 'requeue');
       try {
+        // Its channel closed while it waited: the broker requeued it, and this ack would fail.
+        if (this.closedChannels.has(channel)) return;
         const outcome = await this.dispatchWithRetries(route, {
           ...envelope,
           payload: payload.data,
@@ -246,17 +280,27 @@ export class MessageTransport
         }
         const reason = `${route.name} failed: ${(error as Error).message}`;
         await this.deadLetter(channel, queue, message, reason, span);
+      } finally {
+        this.slots.release();
       }
     });
   }
 
-  /** Infrastructure errors are retried with backoff; a message that can never succeed is not. */
+  /**
+   * Infrastructure errors are retried with backoff; a message that can never succeed is not.
+   * A transient failure (a busy pool, a lock wait that timed out, a conflict, a database
+   * restarting) is retried in place without counting an attempt, for as long as it lasts: only
+   * the handler's own failures lead to the dead-letter queue. On shutdown the backoff is cut
+   * short and the error goes up, so the delivery is requeued.
+   */
   private async dispatchWithRetries(
     route: MessageRoute,
     envelope: Envelope,
   ): Promise<DispatchOutcome> {
     const { retry } = this.options;
-    for (let attempt = 1; ; attempt += 1) {
+    let attempt = 1;
+    let waits = 0;
+    for (;;) {
       const started = performance.now();
       try {
         const outcome = await this.dispatcher.dispatch(route, envelope);
@@ -266,14 +310,26 @@ export class MessageTransport
         return outcome;
       } catch (error) {
         trace.getActiveSpan()?.recordException(error as Error);
-        if (error instanceof InvalidMessageError || attempt >= retry.maxAttempts || this.stopping)
-          throw error;
-        const delay = backoffDelay(attempt, retry);
-        this.metrics.countRetry(envelope.type);
-        this.logger.warn(
-          `${route.name} failed (attempt ${attempt}/${retry.maxAttempts}), retrying in ${delay} ms: ${(error as Error).message}`,
-        );
-        await sleep(delay);
+        if (error instanceof InvalidMessageError || this.stopping) throw error;
+        const transient = transientFailureOf(error);
+        let delay: number;
+        if (transient) {
+          waits += 1;
+          delay = backoffDelay(waits, retry);
+          this.metrics.countTransientRetry(envelope.type, transient);
+          this.logger.warn(
+            `${route.name} met ${transient}, not counted as an attempt; retrying in ${delay} ms: ${(error as Error).message}`,
+          );
+        } else {
+          if (attempt >= retry.maxAttempts) throw error;
+          delay = backoffDelay(attempt, retry);
+          this.metrics.countRetry(envelope.type);
+          this.logger.warn(
+            `${route.name} failed (attempt ${attempt}/${retry.maxAttempts}), retrying in ${delay} ms: ${(error as Error).message}`,
+          );
+          attempt += 1;
+        }
+        await sleep(delay, undefined, { signal: this.stopped.signal });
       }
     }
   }
@@ -388,4 +444,10 @@ export class MessageTransport
     };
     return this.pino.runInContext(run, { bindings });
   }
+}
+
+/** The pool size the app's DataSource was built with (pg's own default when it gives none). */
+function poolSizeOf(dataSource: DataSource): number {
+  const { poolSize } = dataSource.options as { poolSize?: number };
+  return poolSize ?? PG_DEFAULT_POOL_SIZE;
 }

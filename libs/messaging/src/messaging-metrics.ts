@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, register } from 'prom-client';
+import type { TransientFailure } from './transient-failure.js';
 
 /** What one app instance counted since it started: read by tests and the orchestrator's gauges. */
 export interface MessagingCounts {
@@ -46,6 +47,8 @@ export class MessagingMetrics implements MessagingCounts {
   retries = 0;
   deadLettered = 0;
   published = 0;
+  /** Attempts retried after a transient failure, which count toward no limit. */
+  transientRetries = 0;
 
   private readonly series = {
     handled: counter(
@@ -67,6 +70,11 @@ export class MessagingMetrics implements MessagingCounts {
       'sagaflow_message_retries_total',
       'Handler attempts retried after an infrastructure error',
       ['type'],
+    ),
+    transientRetries: counter(
+      'sagaflow_message_transient_retries_total',
+      'Handler attempts retried after a transient database failure (busy pool, lock timeout, conflict, restart), not counted as attempts',
+      ['type', 'reason'],
     ),
     duplicates: counter(
       'sagaflow_inbox_duplicates_total',
@@ -104,6 +112,11 @@ export class MessagingMetrics implements MessagingCounts {
   countRetry(type: string): void {
     this.retries += 1;
     this.series.retries.inc({ type });
+  }
+
+  countTransientRetry(type: string, reason: TransientFailure): void {
+    this.transientRetries += 1;
+    this.series.transientRetries.inc({ type, reason });
   }
 
   countDeadLetter(queue: string, type: string): void {

@@ -15,6 +15,12 @@ export interface MessagingOptions {
   namespace?: string;
   /** Unacknowledged deliveries per consumer. */
   prefetch?: number;
+  /**
+   * Deliveries handled at once, each holding a pooled connection. Unset: as many as the pool
+   * serves beside its reserve (`DATABASE_POOL_SIZE` - 2), at most `prefetch`. More than the pool
+   * serves fails start-up. The rest of `prefetch` waits for a slot, unacknowledged.
+   */
+  concurrency?: number;
   /** Where replies to the commands this app sends go (the orchestrator sets its replies queue). */
   replyTo?: string;
   retry?: Partial<RetryOptions>;
@@ -25,7 +31,11 @@ export interface MessagingOptions {
 }
 
 export interface RetryOptions {
-  /** Attempts of a handler that fails with an infrastructure error before it is dead-lettered. */
+  /**
+   * Attempts of a handler that fails with an infrastructure error before it is dead-lettered.
+   * Transient database failures (busy pool, lock timeout, conflict, restart) do not count: they
+   * are retried with the same capped backoff for as long as they last.
+   */
   maxAttempts: number;
   initialDelayMs: number;
   maxDelayMs: number;
@@ -40,9 +50,9 @@ export interface OutboxOptions {
 }
 
 export type ResolvedMessagingOptions = Required<
-  Omit<MessagingOptions, 'replyTo' | 'faultInjection' | 'retry' | 'outbox'>
+  Omit<MessagingOptions, 'replyTo' | 'faultInjection' | 'retry' | 'outbox' | 'concurrency'>
 > &
-  Pick<MessagingOptions, 'replyTo' | 'faultInjection'> & {
+  Pick<MessagingOptions, 'replyTo' | 'faultInjection' | 'concurrency'> & {
     retry: RetryOptions;
     outbox: OutboxOptions;
   };

@@ -43,7 +43,7 @@ import {
   type MessagingCounts,
   type MessagingOptions,
 } from '@app/messaging';
-import { bootstrapDatabase, PersistenceModule } from '@app/persistence';
+import { bootstrapDatabase, PersistenceModule, type PersistenceOptions } from '@app/persistence';
 import { eventually } from '../../../test/support/eventually.js';
 import { POSTGRES_ADMIN_URL, ScratchDatabase } from '../../../test/support/scratch-database.js';
 import { AMQP_URL, ScratchNamespace } from '../../../test/support/scratch-namespace.js';
@@ -64,6 +64,12 @@ const BROKEN_ONCE = 14;
 const REFUSED_ON_RECORD = 15;
 /** An amount the handler refuses with an error of its own, which a filter may translate. */
 const REFUSED_BY_BANK = 16;
+/** An amount whose handler keeps its connection busy a while, as a slow query would. */
+const SLOW = 17;
+/** How long: the length of the load, longer than every attempt of a delivery left waiting. */
+const SLOW_QUERY_SECONDS = 1.5;
+/** The retry limit of these tests' instances. */
+const MAX_ATTEMPTS = 3;
 
 jestTimeout();
 
@@ -114,6 +120,9 @@ class CreditHandlers {
     }
     if (command.total.amount === ALWAYS_BROKEN) throw new Error('connection reset');
     if (command.total.amount === REFUSED_BY_BANK) throw new BankRefusedError();
+    if (command.total.amount === SLOW) {
+      await manager.query(`SELECT pg_sleep($1)`, [SLOW_QUERY_SECONDS]);
+    }
     if (command.total.amount === BROKEN_ONCE && !failedOnce.has(command.orderId)) {
       failedOnce.add(command.orderId);
       throw new Error('deadlock detected');
@@ -143,6 +152,7 @@ interface Pipeline {
 async function startInstance(
   overrides: Partial<MessagingOptions> = {},
   pipeline: Pipeline = {},
+  database: Partial<PersistenceOptions> = {},
 ): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
@@ -156,6 +166,7 @@ async function startInstance(
         migrations: [...messagingMigrations, CreateReservations1795654000099],
         healthCheckTimeoutMs: 1000,
         applicationName: 'messaging-test',
+        ...database,
       }),
       MessagingModule.forRoot({
         url: AMQP_URL,
@@ -166,7 +177,7 @@ async function startInstance(
         namespace: namespace.prefix,
         prefetch: 20,
         replyTo: REPLIES_QUEUE,
-        retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100 },
+        retry: { maxAttempts: MAX_ATTEMPTS, initialDelayMs: 20, maxDelayMs: 100 },
         outbox: { pollIntervalMs: 200, batchSize: 50 },
         ...overrides,
       }),
@@ -310,7 +321,21 @@ beforeAll(async () => {
   });
 });
 
+/** Sessions a test opened beside the apps (a lock holder); closed before the apps are. */
+const sessions: pg.Client[] = [];
+
+/** A superuser session that holds an EXCLUSIVE lock on `reservations` until it commits. */
+async function lockReservations(): Promise<pg.Client> {
+  const session = new pg.Client({ connectionString: database.adminUrl });
+  await session.connect();
+  sessions.push(session);
+  await session.query('BEGIN');
+  await session.query(`LOCK TABLE ${SCHEMA}.reservations IN EXCLUSIVE MODE`);
+  return session;
+}
+
 afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((session) => session.end()));
   await Promise.all(instances.splice(0).map((app) => app.close()));
   for (const queue of topology.queues) {
     await channel.purgeQueue(topology.queue(queue)).catch(() => undefined);
@@ -586,6 +611,66 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
     expect(bodyOf(delivered[0])).toEqual(committed);
     expect(delivered[0].properties.replyTo).toBe(REPLIES_QUEUE);
     expect(await count(`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL`)).toBe(0);
+  });
+});
+
+describe('back-pressure instead of failure', () => {
+  it('handles 20 concurrent deliveries on a pool of 8 whose handlers hold their connection a while', async () => {
+    // A short pool wait, so a delivery left waiting for a connection would fail every attempt
+    // well before the first slow handlers give theirs back.
+    const app = await startInstance(
+      { prefetch: 20 },
+      {},
+      { poolSize: 8, connectionTimeoutMs: 250 },
+    );
+    const commands = Array.from({ length: 20 }, () => aReserveCredit(SLOW));
+    for (const command of commands) publishCommand(command);
+
+    await eventually(() => metricsOf(app).handled + metricsOf(app).deadLettered === 20, {
+      timeoutMs: 25_000,
+      what: 'every delivery handled or dead-lettered',
+    });
+    expect(metricsOf(app)).toMatchObject({ handled: 20, deadLettered: 0, retries: 0 });
+    const replies = await collect(topology.queue(REPLIES_QUEUE), 20);
+    expect(new Set(replies.map((reply) => orderIdOf(reply)))).toEqual(
+      new Set(commands.map((command) => command.orderId)),
+    );
+  });
+
+  it('retries a lock wait that timed out without counting it, until the lock is free', async () => {
+    const app = await startInstance({}, {}, { lockTimeoutMs: 100 });
+    const lock = await lockReservations();
+    const command = aReserveCredit();
+    publishCommand(command);
+
+    // More lock timeouts than the retry limit allows attempts: none of them counted.
+    await eventually(() => app.get(MessagingMetrics).transientRetries > MAX_ATTEMPTS, {
+      what: `more than ${MAX_ATTEMPTS} lock timeouts retried`,
+    });
+    await lock.query('COMMIT');
+
+    const [reply] = await collect(topology.queue(REPLIES_QUEUE), 1);
+    expect(reply.properties.type).toBe(credit.CreditReserved.type);
+    expect(orderIdOf(reply)).toBe(command.orderId);
+    expect(metricsOf(app)).toMatchObject({ handled: 1, retries: 0, deadLettered: 0 });
+    expect(await drain(topology.deadLetterQueue('credit.commands'))).toHaveLength(0);
+  });
+
+  it('gives a delivery waiting out a lock back to its queue on shutdown', async () => {
+    const app = await startInstance({}, {}, { lockTimeoutMs: 100 });
+    await lockReservations();
+    const messageId = publishCommand(aReserveCredit());
+    await eventually(() => app.get(MessagingMetrics).transientRetries > 0, {
+      what: 'a lock timeout retried',
+    });
+
+    await app.close();
+    instances.splice(instances.indexOf(app), 1);
+
+    const requeued = await collect(topology.queue('credit.commands'), 1);
+    expect(requeued.map((message) => message.properties.messageId as unknown)).toEqual([messageId]);
+    expect(await drain(topology.deadLetterQueue('credit.commands'))).toHaveLength(0);
+    expect(metricsOf(app)).toMatchObject({ handled: 0, deadLettered: 0 });
   });
 });
 

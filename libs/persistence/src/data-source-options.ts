@@ -1,8 +1,12 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { PersistenceOptions } from './persistence.options.js';
 
+const DEFAULT_CONNECTION_TIMEOUT_MS = 3000;
+const DEFAULT_LOCK_TIMEOUT_MS = 5000;
+
 /** The TypeORM settings of an app's schema. */
 export function dataSourceOptions(options: PersistenceOptions): DataSourceOptions {
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   return {
     type: 'postgres',
     url: options.url,
@@ -14,7 +18,11 @@ export function dataSourceOptions(options: PersistenceOptions): DataSourceOption
     migrationsRun: false,
     synchronize: false,
     poolSize: options.poolSize,
-    // Unqualified names resolve in the app's own schema, whatever the role's defaults say.
-    extra: { connectionTimeoutMillis: 3000, options: `-c search_path=${options.schema}` },
+    extra: {
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+      // Unqualified names resolve in the app's own schema, whatever the role's defaults say.
+      // The lock timeout rides in the startup packet too: no statement per transaction.
+      options: `-c search_path=${options.schema} -c lock_timeout=${lockTimeoutMs}`,
+    },
   };
 }

@@ -7,6 +7,14 @@ export interface PersistenceOptions {
   adminUrl?: string;
   schema: string;
   poolSize: number;
+  /** How long a query waits for a free pooled connection before it fails; 3 s by default. */
+  connectionTimeoutMs?: number;
+  /**
+   * How long a statement waits for a lock before it fails with `55P03` (PostgreSQL's
+   * `lock_timeout`, set on every connection): a lock wait ends, and the message transport
+   * retries it instead of holding a connection without end. 5 s by default; 0 waits forever.
+   */
+  lockTimeoutMs?: number;
   /** Run pending migrations at start-up (local default); in Kubernetes a Job runs them instead. */
   migrationsRun: boolean;
   // TypeORM takes classes here; a bundled app cannot load them from glob paths.

@@ -11,6 +11,8 @@ export async function runMigrations(dataSource: DataSource, schema: string): Pro
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
+    // Another instance may migrate for longer than the connections' lock_timeout: wait it out.
+    await runner.query('SET lock_timeout = 0');
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`sagaflow.migrations.${schema}`]);
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -21,6 +23,8 @@ export async function runMigrations(dataSource: DataSource, schema: string): Pro
       ]);
     }
   } finally {
+    // Back to the connection's own lock_timeout before it returns to the pool.
+    await runner.query('RESET lock_timeout').catch(() => undefined);
     await runner.release();
   }
 }

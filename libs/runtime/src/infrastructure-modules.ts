@@ -1,5 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import {
+  ConfigError,
   databaseAdminUrlOf,
   discoverySettingsOf,
   identitySettingsOf,
@@ -15,8 +16,10 @@ import { IdentityModule } from '@app/identity';
 import { LoggingModule } from '@app/logging';
 import {
   BrokerConnection,
+  deliveryConcurrency,
   MessagingModule,
   messagingMigrations,
+  POOL_RESERVE,
   type MessagingOptions,
 } from '@app/messaging';
 import { MetricsModule } from '@app/metrics';
@@ -25,6 +28,8 @@ import {
   PersistenceModule,
   type PersistenceOptions,
 } from '@app/persistence';
+
+const DEFAULT_POOL_SIZE = 8;
 
 type AppConfig = ServiceEnv & IdentityEnv & Partial<DatabaseEnv> & Partial<BrokerEnv>;
 
@@ -68,6 +73,7 @@ export function infrastructureModules(options: InfrastructureOptions): DynamicMo
     if (!options.database || !config.AMQP_URL) {
       throw new Error(`${service} sends messages but has no database or AMQP_URL`);
     }
+    checkPoolFitsDeliveries(config);
     modules.push(
       MessagingModule.forRoot({
         ...options.messaging,
@@ -75,6 +81,7 @@ export function infrastructureModules(options: InfrastructureOptions): DynamicMo
         connectionName: service,
         namespace: config.AMQP_NAMESPACE,
         prefetch: config.AMQP_PREFETCH,
+        concurrency: config.AMQP_CONCURRENCY,
         faultInjection: config.FAULT_INJECTION,
       }),
     );
@@ -108,11 +115,35 @@ export function persistenceOptionsOf(
     ...database,
     url: config.DATABASE_URL,
     adminUrl: databaseAdminUrlOf({ ...config, DATABASE_URL: config.DATABASE_URL }),
-    poolSize: config.DATABASE_POOL_SIZE ?? 8,
+    poolSize: config.DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE,
+    connectionTimeoutMs: config.DATABASE_CONNECTION_TIMEOUT_MS,
+    lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
     migrationsRun: config.DATABASE_MIGRATIONS_RUN ?? true,
     healthCheckTimeoutMs: config.HEALTH_CHECK_TIMEOUT_MS,
     applicationName: service,
   };
+}
+
+/**
+ * Every delivery being handled holds a pooled connection, so the pool must serve the deliveries
+ * handled at once plus its reserve (the outbox relay, health checks): otherwise deliveries would
+ * wait for connections the pool does not have. Found at start-up, with the variables to change.
+ */
+function checkPoolFitsDeliveries(config: AppConfig): void {
+  const poolSize = config.DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE;
+  try {
+    deliveryConcurrency({
+      prefetch: config.AMQP_PREFETCH ?? 1,
+      poolSize,
+      requested: config.AMQP_CONCURRENCY,
+    });
+  } catch {
+    throw new ConfigError([
+      config.AMQP_CONCURRENCY === undefined
+        ? `DATABASE_POOL_SIZE (${poolSize}) must be at least ${POOL_RESERVE + 1} for an app that consumes messages: ${POOL_RESERVE} connections stay for the outbox relay and health checks`
+        : `AMQP_CONCURRENCY (${config.AMQP_CONCURRENCY}) must be at most DATABASE_POOL_SIZE (${poolSize}) - ${POOL_RESERVE}: each delivery handled holds a connection, and ${POOL_RESERVE} stay for the outbox relay and health checks`,
+    ]);
+  }
 }
 
 /** The outbox and inbox live in the app's own schema, beside the rows they commit with. */

@@ -1,0 +1,58 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  brokerEnv,
+  ConfigError,
+  databaseEnv,
+  identityEnv,
+  loadConfig,
+  serviceEnv,
+  type Env,
+} from '@app/config';
+import { z } from 'zod';
+import { infrastructureModules } from './infrastructure-modules.js';
+
+const schema = z.object({
+  ...serviceEnv(3003),
+  ...databaseEnv('sagaflow_credit'),
+  ...brokerEnv(),
+  ...identityEnv(),
+});
+
+/** A consuming app's modules, built from `env` as its start-up builds them. */
+function modulesOf(env: Env) {
+  return infrastructureModules({
+    service: 'credit',
+    config: loadConfig(schema, env),
+    database: { schema: 'credit', entities: [], migrations: [] },
+    messaging: { consume: ['credit.commands'] },
+  });
+}
+
+function problemsOf(env: Env): string[] {
+  try {
+    modulesOf(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe(infrastructureModules.name, () => {
+  it('starts with the defaults: a pool of 8 serves 6 deliveries at once beside its reserve', () => {
+    expect(problemsOf({})).toEqual([]);
+    expect(problemsOf({ AMQP_CONCURRENCY: '6' })).toEqual([]);
+  });
+
+  it('refuses more deliveries at once than the pool can serve, naming both variables', () => {
+    expect(problemsOf({ AMQP_CONCURRENCY: '7' })).toEqual([
+      expect.stringMatching(/^AMQP_CONCURRENCY \(7\) must be at most DATABASE_POOL_SIZE \(8\) - 2/),
+    ]);
+  });
+
+  it('refuses a pool too small for an app that consumes messages', () => {
+    expect(problemsOf({ DATABASE_POOL_SIZE: '2' })).toEqual([
+      expect.stringMatching(/^DATABASE_POOL_SIZE \(2\) must be at least 3/),
+    ]);
+  });
+});
