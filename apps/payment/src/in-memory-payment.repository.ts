@@ -52,9 +52,11 @@ export class InMemoryPaymentRepository implements PaymentRepository {
     return Promise.resolve(due.map((row) => ({ ...row })));
   }
 
-  postpone(id: string, settleAt: Date): Promise<void> {
+  postpone(id: string, settleAt: Date, counted: boolean): Promise<void> {
     const row = this.byId(id);
-    if (row?.settleAt) Object.assign(row, { settleAt, settleAttempts: row.settleAttempts + 1 });
+    if (row?.settleAt) {
+      Object.assign(row, { settleAt, settleAttempts: row.settleAttempts + (counted ? 1 : 0) });
+    }
     return Promise.resolve();
   }
 

@@ -132,12 +132,17 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
       if (found.status === 'PENDING') await this.charge(found);
       else if (found.status === 'VOIDING') await this.void(found);
     } catch (error) {
-      const delay = Math.min(FIRST_RETRY_MS * 2 ** found.settleAttempts, LAST_RETRY_MS);
+      // Only the provider's failures back off further; a busy or restarting database is waited
+      // for at the first delay, so a loaded instance does not push its replies past deadlines.
+      const byProvider = error instanceof ProviderUnavailableError;
+      const delay = byProvider
+        ? Math.min(FIRST_RETRY_MS * 2 ** found.settleAttempts, LAST_RETRY_MS)
+        : FIRST_RETRY_MS;
       this.logger.warn(
         `Settling the payment of order ${found.orderId} failed (${(error as Error).message}); again in ${delay} ms`,
       );
       await this.payments
-        .postpone(found.id, new Date(Date.now() + delay))
+        .postpone(found.id, new Date(Date.now() + delay), byProvider)
         .catch(() => undefined /* the lease runs out instead */);
     }
   }
@@ -257,7 +262,17 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /** The provider's answer; any failure to get one is the provider's unavailability. */
   private async withinTimeout<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await this.raceTimeout(call);
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) throw error;
+      throw new ProviderUnavailableError(`the provider call failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async raceTimeout<T>(call: Promise<T>): Promise<T> {
     const { providerTimeoutMs } = this.options;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {

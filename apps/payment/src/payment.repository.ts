@@ -52,6 +52,6 @@ export abstract class PaymentRepository {
    */
   abstract claimDue(now: Date, leaseUntil: Date, limit: number): Promise<Payment[]>;
 
-  /** A settlement failed for now: counts it and settles again at `settleAt`. */
-  abstract postpone(id: string, settleAt: Date): Promise<void>;
+  /** A settlement failed for now: settles again at `settleAt`, counting the attempt if `counted`. */
+  abstract postpone(id: string, settleAt: Date, counted: boolean): Promise<void>;
 }

@@ -58,11 +58,11 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
     return this.dataSource.getRepository(Payment).findBy({ id: In(claimed.map((row) => row.id)) });
   }
 
-  async postpone(id: string, settleAt: Date): Promise<void> {
+  async postpone(id: string, settleAt: Date, counted: boolean): Promise<void> {
     await this.dataSource.query(
-      `UPDATE payments SET settle_attempts = settle_attempts + 1, settle_at = $2
+      `UPDATE payments SET settle_attempts = settle_attempts + $3, settle_at = $2
        WHERE id = $1 AND settle_at IS NOT NULL`,
-      [id, settleAt],
+      [id, settleAt, counted ? 1 : 0],
     );
   }
 }

@@ -1,0 +1,82 @@
+import 'reflect-metadata';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { PaymentSettlement } from './payment-settlement.js';
+import {
+  aPayment,
+  paymentTestbed,
+  SETTLEMENT_OPTIONS,
+  type PaymentTestbed,
+} from './payment.testbed.js';
+
+describe(PaymentSettlement.name, () => {
+  let bed: PaymentTestbed;
+
+  beforeEach(async () => {
+    bed = await paymentTestbed([]);
+  });
+
+  function aDuePayment() {
+    const pending = aPayment({
+      status: 'PENDING',
+      providerReference: null,
+      paymentToken: 'tok_approve',
+      settleAt: new Date(0),
+    });
+    bed.payments.rows.set(pending.orderId, pending);
+    return pending;
+  }
+
+  async function sweep(): Promise<void> {
+    await bed.settlement.settleDue();
+    await bed.settlement.idle();
+  }
+
+  it('gives up on a provider that does not answer in time, and asks again later, counted', async () => {
+    const pending = aDuePayment();
+    bed.provider.charge = () => new Promise(() => undefined);
+    const before = Date.now();
+
+    await sweep();
+    const row = bed.payments.rows.get(pending.orderId);
+    expect(row).toMatchObject({ status: 'PENDING', settleAttempts: 1 });
+    expect(row?.settleAt?.getTime()).toBeGreaterThanOrEqual(
+      before + SETTLEMENT_OPTIONS.providerTimeoutMs,
+    );
+  });
+
+  it('waits for a busy database without counting an attempt against the provider', async () => {
+    const pending = aDuePayment();
+    const lock = bed.payments.lockByOrderId.bind(bed.payments);
+    bed.payments.lockByOrderId = () =>
+      Promise.reject(new Error('timeout exceeded when trying to connect'));
+
+    await sweep();
+    expect(bed.payments.rows.get(pending.orderId)).toMatchObject({
+      status: 'PENDING',
+      settleAttempts: 0,
+    });
+
+    bed.payments.lockByOrderId = lock;
+    const row = bed.payments.rows.get(pending.orderId);
+    if (row) row.settleAt = new Date(0);
+    await sweep();
+    expect(bed.payments.rows.get(pending.orderId)).toMatchObject({
+      status: 'CHARGED',
+      paymentToken: null,
+      settleAt: null,
+    });
+  });
+
+  it('leaves a payment alone while another instance holds its lease', async () => {
+    const leased = aPayment({
+      status: 'PENDING',
+      paymentToken: 'tok_approve',
+      settleAt: new Date(Date.now() + 60_000),
+    });
+    bed.payments.rows.set(leased.orderId, leased);
+
+    await sweep();
+    expect(bed.provider.charges).toEqual([]);
+    expect(bed.payments.rows.get(leased.orderId)?.status).toBe('PENDING');
+  });
+});
