@@ -19,7 +19,7 @@ export class FaultInjector {
     @Inject(PROCESS_KILLER) private readonly kill: ProcessKiller,
   ) {}
 
-  /** After a handler's transaction committed, before its outbox row is published or acked. */
+  /** After a transaction that wrote outbox rows committed, before they are published. */
   afterHandlerCommit(messageId: string): void {
     if (this.options.faultInjection !== 'crash-before-outbox-publish') return;
     this.logger.error(`Fault injection: crashing after committing ${messageId}`);

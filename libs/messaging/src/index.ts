@@ -27,8 +27,10 @@ export type {
 export { CreateInbox1795654000001 } from './migrations/1795654000001-create-inbox.js';
 export { CreateOutbox1795654000000 } from './migrations/1795654000000-create-outbox.js';
 export { KeepRepliesInInbox1795654000002 } from './migrations/1795654000002-keep-replies-in-inbox.js';
+export { PublishOutboxAfterCommit1795654000003 } from './migrations/1795654000003-publish-outbox-after-commit.js';
 export { messagingMigrations } from './migrations/messaging-migrations.js';
 export { OutboxMetrics } from './outbox-metrics.js';
+export { OutboxFlusher } from './outbox-flusher.js';
 export { OutboxRelay } from './outbox-relay.js';
 export { QueueProbe, type QueueLoad } from './queue-probe.js';
 export { REPLIES_QUEUE, Topology } from './topology.js';

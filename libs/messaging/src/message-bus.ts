@@ -12,6 +12,7 @@ import type { KeptReply } from './inbox.js';
 import { InvalidMessageError } from './invalid-message.error.js';
 import { messageScope, requestTrace } from './message-scope.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
+import { OutboxFlusher } from './outbox-flusher.js';
 import { outgoingTraceparent } from './traceparent.js';
 
 export type Destination = 'commands' | 'replies';
@@ -24,11 +25,14 @@ export type ReplyAddress = Pick<
 
 /**
  * Sends messages through the outbox: each message is a row written in the caller's transaction,
- * so it is published if and only if the transaction commits.
+ * so it is published if and only if the transaction commits (right after it, by the flusher).
  */
 @Injectable()
 export class MessageBus {
-  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions) {}
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
+    private readonly flusher: OutboxFlusher,
+  ) {}
 
   /** Sends a command to its service's queue; ids not given are inherited from the message being handled. */
   send<D extends CommandDefinition>(
@@ -85,6 +89,7 @@ export class MessageBus {
        ON CONFLICT (message_id) DO UPDATE SET sent_at = NULL WHERE outbox.sent_at IS NOT NULL`,
       [envelope.messageId, routingKey, JSON.stringify(envelope)],
     );
+    this.flusher.stage(manager, { destination: 'replies', routingKey, envelope });
   }
 
   private async write<D extends MessageDefinition>(
@@ -112,6 +117,7 @@ export class MessageBus {
       }`,
       [envelope.messageId, destination, routingKey, JSON.stringify(envelope)],
     );
+    this.flusher.stage(manager, { destination, routingKey, envelope });
     return envelope;
   }
 

@@ -6,6 +6,7 @@ import { DomainError } from './domain.error.js';
 import type { Envelope } from './envelope.js';
 import { Inbox } from './inbox.js';
 import { MessageContext } from './message-context.js';
+import { OutboxFlusher } from './outbox-flusher.js';
 
 export type DispatchOutcome = 'handled' | 'duplicate';
 
@@ -32,6 +33,7 @@ export class MessageDispatcher {
     private readonly dataSource: DataSource,
     private readonly inbox: Inbox,
     private readonly replies: CommandReplies,
+    private readonly flusher: OutboxFlusher,
   ) {}
 
   dispatch(route: MessageRoute, envelope: Envelope): Promise<DispatchOutcome> {
@@ -56,6 +58,7 @@ export class MessageDispatcher {
     // A business failure undoes the handler's writes (unless it keeps them) but keeps the inbox
     // row and the failure reply.
     await manager.query('SAVEPOINT handler');
+    const staged = this.flusher.mark(manager);
     const context = new MessageContext(envelope, manager);
     try {
       // The handler's whole Nest pipeline runs here, inside this transaction.
@@ -66,7 +69,10 @@ export class MessageDispatcher {
     } catch (error) {
       if (!(error instanceof DomainError) || definition.kind !== 'command') throw error;
       const failure = this.replies.failureOf(definition, error, route.name);
-      if (!error.keepWrites) await manager.query('ROLLBACK TO SAVEPOINT handler');
+      if (!error.keepWrites) {
+        await manager.query('ROLLBACK TO SAVEPOINT handler');
+        this.flusher.rollbackTo(manager, staged);
+      }
       return { definition: definition.failure, payload: failure };
     }
   }

@@ -269,8 +269,6 @@ export class MessageTransport
           this.metrics.countDuplicate(envelope.type);
           span.setAttribute('sagaflow.inbox.duplicate', true);
           this.logger.debug(`Skipped duplicate ${envelope.type}`);
-        } else {
-          this.faults.afterHandlerCommit(envelope.messageId);
         }
         this.settle(channel, message, 'ack');
       } catch (error) {

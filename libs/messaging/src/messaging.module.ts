@@ -5,6 +5,8 @@ import { DeadLetterMetrics } from './dead-letter-metrics.js';
 import { FaultInjector, killProcess, PROCESS_KILLER } from './fault-injector.js';
 import { CommandReplies } from './command-replies.js';
 import { Inbox } from './inbox.js';
+import { OutboxFlusher } from './outbox-flusher.js';
+import { OutboxPublisher } from './outbox-publisher.js';
 import { MessageBus } from './message-bus.js';
 import { MessageDispatcher } from './message-dispatcher.js';
 import { MessagePublisher } from './message-publisher.js';
@@ -52,6 +54,8 @@ export class MessagingModule implements NestModule {
         Inbox,
         MessageBus,
         CommandReplies,
+        OutboxPublisher,
+        OutboxFlusher,
         MessageDispatcher,
         MessageTransport,
         OutboxRelay,

@@ -42,8 +42,10 @@ export interface RetryOptions {
 }
 
 export interface OutboxOptions {
-  /** Fallback poll when no NOTIFY arrives (a lost listener connection, say). */
+  /** How often the relay looks for rows the flusher did not publish. */
   pollIntervalMs: number;
+  /** Rows younger than this are the flusher's: the relay leaves them, so the two rarely race. */
+  graceMs: number;
   batchSize: number;
   retentionMs: number;
   purgeIntervalMs: number;
@@ -71,6 +73,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     retry: { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 5000, ...options.retry },
     outbox: {
       pollIntervalMs: 1000,
+      graceMs: 2000,
       batchSize: 200,
       retentionMs: 24 * HOUR,
       purgeIntervalMs: HOUR,

@@ -5,20 +5,14 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { toAmqp, type Envelope } from './envelope.js';
+import type { Envelope } from './envelope.js';
 import { Inbox } from './inbox.js';
 import type { Destination } from './message-bus.js';
-import { MessagePublisher, type Publication } from './message-publisher.js';
 import { MessageTransport } from './message-transport.js';
-import { MessagingMetrics } from './messaging-metrics.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
-import { Topology } from './topology.js';
-import { parseTraceparent } from './traceparent.js';
-
-const tracer = trace.getTracer('sagaflow-messaging');
+import { OutboxFlusher } from './outbox-flusher.js';
+import { OutboxPublisher } from './outbox-publisher.js';
 
 interface OutboxRow {
   id: string;
@@ -28,8 +22,10 @@ interface OutboxRow {
 }
 
 /**
- * Publishes unsent outbox rows with confirms and marks them sent. Wakes on the outbox trigger's
- * NOTIFY and polls as a fallback; `FOR UPDATE SKIP LOCKED` lets several instances share the work.
+ * The outbox's safety net: publishes with confirms the rows the OutboxFlusher did not (a crash
+ * between commit and publish, the broker away, a nested rollback) and marks them sent. It polls
+ * for unsent rows older than its grace period, so it does not race the flusher over fresh ones;
+ * `FOR UPDATE SKIP LOCKED` lets several instances share the work.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -37,23 +33,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
-  private wakeRequested = false;
-  private listener?: pg.Client;
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly publisher: MessagePublisher,
-    private readonly topology: Topology,
+    private readonly outbox: OutboxPublisher,
+    private readonly flusher: OutboxFlusher,
     private readonly transport: MessageTransport,
     private readonly inbox: Inbox,
-    private readonly metrics: MessagingMetrics,
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
   ) {}
 
   onApplicationBootstrap(): void {
     this.running = true;
-    void this.listen();
     this.loop = this.run();
     this.purgeTimer = setInterval(() => void this.purge(), this.options.outbox.purgeIntervalMs);
     this.purgeTimer.unref();
@@ -62,21 +54,24 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** After in-flight handlers finished, publishes what they wrote, then stops. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.transport.drain();
+    await this.flusher.drain();
     this.running = false;
     clearInterval(this.purgeTimer);
     this.wake?.();
     await this.loop;
-    await this.publishPending().catch((error: unknown) => {
+    await this.publishPending(0).catch((error: unknown) => {
       this.logger.warn(`Final outbox flush failed, rows stay for the next start: ${String(error)}`);
     });
-    await this.listener?.end().catch(() => undefined);
   }
 
-  /** Publishes unsent rows until none are left; the number published. */
-  async publishPending(): Promise<number> {
+  /**
+   * Publishes unsent rows older than `graceMs` until none are left; the number published. With
+   * no grace (on shutdown, after the flusher drained) every unsent row goes.
+   */
+  async publishPending(graceMs = this.options.outbox.graceMs): Promise<number> {
     let total = 0;
     for (;;) {
-      const published = await this.publishBatch();
+      const published = await this.publishBatch(graceMs);
       total += published;
       if (published < this.options.outbox.batchSize) return total;
     }
@@ -93,97 +88,40 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async publishBatch(): Promise<number> {
+  private async publishBatch(graceMs: number): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
         `SELECT id, destination, routing_key, envelope FROM outbox
-         WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.options.outbox.batchSize],
+         WHERE sent_at IS NULL AND created_at < now() - $2 * interval '1 millisecond'
+         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.outbox.batchSize, graceMs],
       );
       if (rows.length === 0) return 0;
-      const publications = rows.map((row) => this.publicationOf(row));
-      const spans = publications.map((publication, index) =>
-        publishSpan(rows[index].envelope, publication),
+      await this.outbox.publish(
+        rows.map((row) => ({
+          destination: row.destination,
+          routingKey: row.routing_key,
+          envelope: row.envelope,
+        })),
       );
-      try {
-        await this.publisher.publishAll(publications);
-      } catch (error) {
-        for (const span of spans) endSpan(span, error as Error);
-        throw error;
-      }
-      for (const span of spans) endSpan(span);
       await manager.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
         rows.map((row) => row.id),
       ]);
-      this.metrics.countPublished(rows.length);
       return rows.length;
     });
   }
 
-  private publicationOf(row: OutboxRow): Publication {
-    const { content, options } = toAmqp(row.envelope);
-    const exchange =
-      row.destination === 'commands'
-        ? this.topology.commandsExchange
-        : this.topology.repliesExchange;
-    // Mandatory: a message no queue takes comes back, and its row stays unsent.
-    return {
-      exchange,
-      routingKey: row.routing_key,
-      content,
-      options: { ...options, mandatory: true },
-    };
-  }
-
   private sleepUntilWoken(): Promise<void> {
-    if (this.wakeRequested || !this.running) {
-      this.wakeRequested = false;
-      return Promise.resolve();
-    }
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.wake = undefined;
-        this.wakeRequested = false;
         resolve();
       };
       const timer = setTimeout(done, this.options.outbox.pollIntervalMs);
       this.wake = done;
     });
-  }
-
-  private requestWake(): void {
-    if (this.wake) this.wake();
-    else this.wakeRequested = true;
-  }
-
-  /** LISTEN on a dedicated connection; reconnects after a failure, polling covers the gap. */
-  private async listen(): Promise<void> {
-    if (!this.running) return;
-    const url = (this.dataSource.options as { url?: string }).url;
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-    try {
-      const [{ schema }] = await this.dataSource.query<[{ schema: string }]>(
-        `SELECT current_schema() AS schema`,
-      );
-      client.on('notification', () => this.requestWake());
-      client.on('error', (error) => {
-        if (this.listener !== client) return;
-        this.logger.warn(`Outbox listener lost: ${error.message}; polling until it is back`);
-        this.listener = undefined;
-        void client.end().catch(() => undefined);
-        setTimeout(() => void this.listen(), this.options.outbox.pollIntervalMs).unref();
-      });
-      await client.connect();
-      await client.query(`LISTEN ${client.escapeIdentifier(`outbox_${schema}`)}`);
-      this.listener = client;
-      if (!this.running) await client.end();
-    } catch (error) {
-      this.logger.warn(`Cannot listen for outbox rows (${(error as Error).message}); polling`);
-      await client.end().catch(() => undefined);
-      if (this.running)
-        setTimeout(() => void this.listen(), this.options.outbox.pollIntervalMs * 5).unref();
-    }
   }
 
   /** Deletes sent rows (and inbox rows) past their retention, a bounded batch at a time. */
@@ -199,35 +137,4 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.warn(`Purging the outbox failed: ${(error as Error).message}`);
     }
   }
-}
-
-/**
- * A PRODUCER span per message, from the relay's publish to the broker's confirm, in the trace of
- * whoever wrote the row. The envelope keeps the writer's traceparent: its consumer is a sibling.
- */
-function publishSpan(envelope: Envelope, publication: Publication): Span {
-  const parent = parseTraceparent(envelope.traceparent);
-  return tracer.startSpan(
-    `publish ${envelope.type}`,
-    {
-      kind: SpanKind.PRODUCER,
-      attributes: {
-        'messaging.system': 'rabbitmq',
-        'messaging.operation.type': 'send',
-        'messaging.destination.name': publication.exchange,
-        'messaging.rabbitmq.destination.routing_key': publication.routingKey,
-        'messaging.message.id': envelope.messageId,
-        'messaging.message.conversation_id': envelope.correlationId,
-      },
-    },
-    parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT,
-  );
-}
-
-function endSpan(span: Span, error?: Error): void {
-  if (error) {
-    span.recordException(error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-  }
-  span.end();
 }

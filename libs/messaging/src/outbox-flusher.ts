@@ -1,0 +1,130 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  DataSource,
+  type EntityManager,
+  type EntitySubscriberInterface,
+  type QueryRunner,
+  type TransactionCommitEvent,
+  type TransactionRollbackEvent,
+} from 'typeorm';
+import { FaultInjector } from './fault-injector.js';
+import { OutboxPublisher, type OutboxMessage } from './outbox-publisher.js';
+
+interface Staged {
+  messages: OutboxMessage[];
+  /** A nested transaction rolled back: which rows it took with it is not known here. */
+  tainted: boolean;
+}
+
+/** Marks of sent rows wait this long to be written together, one UPDATE for many messages. */
+const MARK_DELAY_MS = 5;
+
+/**
+ * Publishes the outbox rows a transaction wrote as soon as it commits, from the same process,
+ * then marks them sent in batches: a message costs no second transaction and no NOTIFY wake-up
+ * (issue #11). The outbox keeps the guarantee: a row whose publish or mark did not happen (a
+ * crash, the broker away) is published by the relay, which takes only rows older than its grace
+ * period, so the two rarely meet; when they do, the message goes out twice with one id, which
+ * every inbox absorbs.
+ *
+ * Rows are staged per transaction (TypeORM tells each subscriber of the data source when one
+ * ends); a rollback drops them. A caller that rolls back to a savepoint of its own says so with
+ * `rollbackTo`; after a nested TypeORM transaction rolled back the rows are left to the relay.
+ */
+@Injectable()
+export class OutboxFlusher implements EntitySubscriberInterface {
+  private readonly logger = new Logger(OutboxFlusher.name);
+  private readonly staged = new WeakMap<QueryRunner, Staged>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private marks: string[] = [];
+  private marking?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxPublisher,
+    private readonly faults: FaultInjector,
+  ) {
+    dataSource.subscribers.push(this);
+  }
+
+  /** Publishes `message` once `manager`'s transaction commits; outside a transaction, now. */
+  stage(manager: EntityManager, message: OutboxMessage): void {
+    const transaction = manager.queryRunner;
+    if (!transaction?.isTransactionActive) return this.flush([message]);
+    const staged = this.staged.get(transaction);
+    if (staged) staged.messages.push(message);
+    else this.staged.set(transaction, { messages: [message], tainted: false });
+  }
+
+  /** How many rows `manager`'s transaction has staged: a mark for `rollbackTo`. */
+  mark(manager: EntityManager): number {
+    const transaction = manager.queryRunner;
+    return transaction ? (this.staged.get(transaction)?.messages.length ?? 0) : 0;
+  }
+
+  /** The caller rolled back to a savepoint taken at `mark`: rows staged since are gone. */
+  rollbackTo(manager: EntityManager, mark: number): void {
+    const transaction = manager.queryRunner;
+    const staged = transaction && this.staged.get(transaction);
+    if (staged) staged.messages.length = Math.min(staged.messages.length, mark);
+  }
+
+  afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
+    // Still active: only a nested savepoint was released.
+    if (queryRunner.isTransactionActive) return;
+    const staged = this.staged.get(queryRunner);
+    this.staged.delete(queryRunner);
+    if (!staged || staged.messages.length === 0 || staged.tainted) return;
+    this.faults.afterHandlerCommit(staged.messages[0].envelope.messageId);
+    this.flush(staged.messages);
+  }
+
+  afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
+    const staged = this.staged.get(queryRunner);
+    if (!queryRunner.isTransactionActive) this.staged.delete(queryRunner);
+    else if (staged) staged.tainted = true;
+  }
+
+  /** Resolves once every publish and mark under way is done (before the relay's last flush). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.marking;
+  }
+
+  private flush(messages: OutboxMessage[]): void {
+    const flushing = this.outbox
+      .publish(messages)
+      .then(
+        () => this.markSent(messages.map((message) => message.envelope.messageId)),
+        (error: unknown) =>
+          this.logger.debug(
+            `Publishing after commit failed, the relay takes over: ${String(error)}`,
+          ),
+      )
+      .finally(() => this.inFlight.delete(flushing));
+    this.inFlight.add(flushing);
+  }
+
+  private markSent(messageIds: string[]): void {
+    this.marks.push(...messageIds);
+    this.marking ??= this.writeMarks();
+  }
+
+  private async writeMarks(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, MARK_DELAY_MS));
+    while (this.marks.length > 0) {
+      const batch = this.marks;
+      this.marks = [];
+      try {
+        await this.dataSource.query(
+          `UPDATE outbox SET sent_at = now() WHERE message_id = ANY($1::uuid[]) AND sent_at IS NULL`,
+          [batch],
+        );
+      } catch (error) {
+        // Left unsent: the relay publishes them again after its grace period.
+        this.logger.debug(`Marking ${batch.length} message(s) sent failed: ${String(error)}`);
+      }
+    }
+    this.marking = undefined;
+  }
+}
