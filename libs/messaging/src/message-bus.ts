@@ -51,6 +51,26 @@ export class MessageBus {
     return this.write('commands', command.type, command, payload, envelope, manager, true);
   }
 
+  /**
+   * Publishes a message once more exactly as it was (an operator replaying a dead letter): the
+   * same message id, so a consumer that did handle it skips it in its inbox. Written in the
+   * caller's transaction like any other message; a row of this app's with the same id (the
+   * command it sent first) is published again.
+   */
+  async replay(
+    envelope: Envelope,
+    destination: Destination,
+    routingKey: string,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (message_id) DO UPDATE SET sent_at = NULL, destination = EXCLUDED.destination,
+         routing_key = EXCLUDED.routing_key, envelope = EXCLUDED.envelope`,
+      [envelope.messageId, destination, routingKey, JSON.stringify(envelope)],
+    );
+  }
+
   /** Answers `to` on the queue it named in `replyTo`. */
   reply<D extends ReplyDefinition>(
     reply: D,

@@ -61,6 +61,7 @@ export class MessagingModule implements NestModule {
       ],
       exports: [
         BrokerConnection,
+        DeadLetterMetrics,
         MessageBus,
         MessageTransport,
         MessagingMetrics,
