@@ -112,7 +112,9 @@ export class DeadLetterCollector
       await sleep(REQUEUE_DELAY_MS);
       return this.settle(channel, message, 'requeue');
     }
-    this.logger.log(`Kept dead letter ${letter.type ?? ''} ${letter.messageId} of ${queue}`);
+    this.logger.log(
+      `Kept dead letter ${letter.messageId} (${letter.type ?? 'no type'}) of ${queue}`,
+    );
     this.settle(channel, message, 'ack');
   }
 

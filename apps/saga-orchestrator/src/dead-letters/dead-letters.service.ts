@@ -33,7 +33,9 @@ export class DeadLettersService {
       }
       const { destination, routingKey } = letter.replayTarget;
       await this.bus.replay(letter.envelope, destination, routingKey, manager);
-      this.logger.log(`Replaying ${letter.type ?? ''} ${letter.messageId} to ${letter.queue}`);
+      this.logger.log(
+        `Replaying ${letter.messageId} (${letter.type ?? 'no type'}) to ${letter.queue}`,
+      );
       return this.store.resolve(manager, id, 'REPLAYED');
     });
   }
@@ -42,7 +44,9 @@ export class DeadLettersService {
   discard(id: string): Promise<DeadLetterRecord> {
     return this.dataSource.transaction(async (manager) => {
       const letter = await this.pending(manager, id);
-      this.logger.log(`Discarding ${letter.type ?? ''} ${letter.messageId} of ${letter.queue}`);
+      this.logger.log(
+        `Discarding ${letter.messageId} (${letter.type ?? 'no type'}) of ${letter.queue}`,
+      );
       return this.store.resolve(manager, id, 'DISCARDED');
     });
   }
