@@ -2,7 +2,13 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { withBroker } from './broker-connection.mjs';
-import { DEAD_LETTER_QUEUES, POSTGRES_ADMIN_URL, SCHEMAS, WORK_QUEUES } from './layout.mjs';
+import {
+  DEAD_LETTER_QUEUES,
+  NAMESPACE,
+  POSTGRES_ADMIN_URL,
+  SCHEMAS,
+  WORK_QUEUES,
+} from './layout.mjs';
 
 const run = promisify(execFile);
 
@@ -104,23 +110,42 @@ export async function queueDepths() {
 }
 
 /**
- * Every dead letter with its reason: taken with basic.get and left unacknowledged, then handed
- * back to its queue when the channel closes, so the queue is as it was.
+ * Every dead letter with its reason: those the orchestrator took off the broker into its
+ * `dead_letters` table (any status), and those still on a dead-letter queue (the orchestrator was
+ * down or behind), taken with basic.get and left unacknowledged, then handed back to their queue
+ * when the channel closes, so the queue is as it was. A message on a queue that is already a row
+ * (kept, but its ack lost to a crash) counts once.
  */
 export async function deadLetters(limitPerQueue = 2000) {
-  const letters = [];
+  const stored = await withDatabase((client) =>
+    rows(
+      client,
+      `SELECT queue, message_type AS type, message_id AS "messageId", saga_id AS "sagaId", reason
+         FROM orchestrator.dead_letters ORDER BY dead_lettered_at`,
+    ),
+  );
+  const letters = stored.map((letter) => ({
+    ...letter,
+    queue: `${NAMESPACE}${letter.queue}.dead-letter`,
+  }));
+  const kept = new Set(letters.map(keyOfLetter));
   await withBroker(async (broker) => {
     for (const queue of DEAD_LETTER_QUEUES) {
       const channel = await broker.channel();
       for (let i = 0; i < limitPerQueue; i += 1) {
         const message = await channel.get(queue, { noAck: false });
         if (!message) break;
-        letters.push(describeDeadLetter(queue, message));
+        const letter = describeDeadLetter(queue, message);
+        if (!kept.has(keyOfLetter(letter))) letters.push(letter);
       }
       await channel.close();
     }
   });
   return letters;
+}
+
+function keyOfLetter({ queue, messageId, reason }) {
+  return JSON.stringify([queue, messageId, reason]);
 }
 
 /** The app writes its reason in x-dead-letter-reason; the broker's own (delivery limit) is in x-death. */

@@ -5,6 +5,8 @@ import { DevTokenController } from './auth/dev-token.controller.js';
 import { DevTokenIssuer } from './auth/dev-token.issuer.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { CustomersService } from './customers/customers.service.js';
+import { DeadLettersController } from './dead-letters/dead-letters.controller.js';
+import { DeadLettersService } from './dead-letters/dead-letters.service.js';
 import { GatewayExceptionFilter } from './errors/gateway-exception.filter.js';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config.js';
 import { UpstreamMetrics } from './metrics/upstream-metrics.js';
@@ -44,6 +46,7 @@ export class GatewayModule {
         CustomersController,
         OrdersController,
         SagasController,
+        DeadLettersController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -51,6 +54,7 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         CorsMiddleware,
         CustomersService,
+        DeadLettersService,
         DevTokenIssuer,
         OrdersService,
         SagasService,

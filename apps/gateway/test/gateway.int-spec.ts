@@ -422,6 +422,88 @@ describe('saga events', () => {
   });
 });
 
+describe('dead letters', () => {
+  const deadLetter = {
+    id: randomUUID(),
+    queue: 'payment.commands',
+    messageId: randomUUID(),
+    type: 'payment.charge-payment',
+    sagaId: aliceSaga,
+    reason: 'PaymentController.charge failed: provider unavailable',
+    deadLetteredAt: new Date().toISOString(),
+    ageSeconds: 42,
+    status: 'PENDING',
+    resolvedAt: null,
+    replayable: true,
+  };
+
+  beforeEach(() => {
+    orchestrator.reset((request, response) => {
+      if (request.method === 'GET' && request.url.startsWith('/dead-letters')) {
+        return answer(response, 200, { items: [deadLetter], nextCursor: null });
+      }
+      if (request.url === `/dead-letters/${deadLetter.id}/replay`) {
+        return answer(response, 202, { ...deadLetter, status: 'REPLAYED' });
+      }
+      answer(response, 409, {
+        statusCode: 409,
+        error: 'Conflict',
+        message: `Dead letter ${deadLetter.id} was already replayed`,
+        code: 'dead-letter.already-resolved',
+      });
+    });
+  });
+
+  it('lists them for an admin, by queue, with reason, type, saga and age', async () => {
+    const response = await call('/api/dead-letters?queue=payment.commands&limit=10', {
+      token: adminToken,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ items: [deadLetter], nextCursor: null });
+    expect(orchestrator.last().url).toBe('/dead-letters?queue=payment.commands&limit=10');
+  });
+
+  it('answers 401 without a token and 403 to a customer, asking nobody', async () => {
+    await expectError(await call('/api/dead-letters'), 401);
+    await expectError(await call('/api/dead-letters', { token: aliceToken }), 403);
+    const replay = await call(`/api/dead-letters/${deadLetter.id}/replay`, {
+      method: 'POST',
+      token: aliceToken,
+    });
+    await expectError(replay, 403);
+    expect(orchestrator.requests).toHaveLength(0);
+  });
+
+  it('replays and discards through the orchestrator, its refusals in the one error shape', async () => {
+    const replay = await call(`/api/dead-letters/${deadLetter.id}/replay`, {
+      method: 'POST',
+      token: adminToken,
+    });
+    expect(replay.status).toBe(202);
+    expect(await replay.json()).toMatchObject({ id: deadLetter.id, status: 'REPLAYED' });
+    const discard = await call(`/api/dead-letters/${deadLetter.id}/discard`, {
+      method: 'POST',
+      token: adminToken,
+    });
+    const body = await expectError(discard, 409);
+    expect(body.message).toBe(`Dead letter ${deadLetter.id} was already replayed`);
+    expect(orchestrator.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+      `POST /dead-letters/${deadLetter.id}/replay`,
+      `POST /dead-letters/${deadLetter.id}/discard`,
+    ]);
+  });
+
+  it('answers 400 for a bad id, status or parameter', async () => {
+    const badId = await call('/api/dead-letters/42/replay', { method: 'POST', token: adminToken });
+    expect((await expectError(badId, 400)).details).toEqual([
+      { field: 'id', message: 'must be a UUID' },
+    ]);
+    await expectError(await call('/api/dead-letters?status=GONE', { token: adminToken }), 400);
+    await expectError(await call('/api/dead-letters?sagaId=x', { token: adminToken }), 400);
+    expect(orchestrator.requests).toHaveLength(0);
+  });
+});
+
 describe('browser protections', () => {
   it('sends security headers and allows only the configured origin', async () => {
     const allowed = await call('/health/live', { headers: { origin: CONSOLE_ORIGIN } });

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { REPLIES_QUEUE } from '@app/messaging';
 import { infrastructureModules } from '@app/runtime';
 import { SagaModule } from '@app/saga';
+import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
 import { MessagingGauges } from './metrics/messaging-gauges.js';
 import { PLACE_ORDER_SAGA, PlaceOrderController } from './place-order/place-order.controller.js';
 import { placeOrderSaga } from './place-order/place-order.saga.js';
@@ -35,6 +36,7 @@ export class SagaOrchestratorModule {
           definitions: [placeOrder],
           deadlineScanIntervalMs: config.SAGA_DEADLINE_SCAN_INTERVAL_MS,
         }),
+        DeadLettersModule,
       ],
       controllers: [PlaceOrderController, SagasController],
       providers: [{ provide: PLACE_ORDER_SAGA, useValue: placeOrder }, MessagingGauges],

@@ -63,7 +63,7 @@ export class CommandReplies {
   /** Answers a duplicate of `messageId` with the reply it was answered with, if any yet. */
   async answerAgain(messageId: string, manager: EntityManager): Promise<void> {
     const kept = await this.inbox.keptReply(manager, messageId);
-    if (kept) await this.bus.republish(kept, manager);
+    if (kept) await this.bus.replay(kept.envelope, 'replies', kept.routingKey, manager);
   }
 
   /**

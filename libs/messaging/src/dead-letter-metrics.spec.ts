@@ -50,6 +50,23 @@ describe(DeadLetterMetrics.name, () => {
     await metrics.onModuleDestroy();
   });
 
+  it('counts the dead letters an app keeps, for every queue of the namespace', async () => {
+    const { broker, checked } = aBroker({ messages: 1 });
+    const metrics = new DeadLetterMetrics(broker, new Topology(options), options);
+    metrics.countStored({
+      unresolvedByQueue: () => Promise.resolve(new Map([['payment.commands', 5]])),
+    });
+
+    const depths = await metrics.depths();
+    expect(Object.fromEntries(depths)).toEqual({
+      'it.order.commands.dead-letter': 1,
+      'it.credit.commands.dead-letter': 1,
+      'it.payment.commands.dead-letter': 6,
+      'it.saga-orchestrator.replies.dead-letter': 1,
+    });
+    expect(checked).toHaveLength(4);
+  });
+
   it('asks the broker at most once every few seconds, however often it is scraped', async () => {
     const depth = { messages: 1 };
     const { broker, checked } = aBroker(depth);

@@ -13,7 +13,7 @@ import { Topology } from './topology.js';
 
 const depth = scrapedGauge({
   name: 'sagaflow_dead_letter_queue_depth',
-  help: 'Messages waiting in a dead-letter queue of this app, for an operator to replay or discard',
+  help: 'Dead letters of a queue waiting for an operator to replay or discard: those in its dead-letter queue, plus those the app that keeps them has stored',
   labelNames: ['queue'] as const,
 });
 
@@ -22,8 +22,18 @@ export const DEAD_LETTER_CACHE_MS = 5000;
 const CHECK_TIMEOUT_MS = 2000;
 
 /**
+ * Dead letters an app has taken off the broker and keeps for an operator (the orchestrator's
+ * back office), by logical queue: not yet replayed or discarded, so still waiting.
+ */
+export interface StoredDeadLetters {
+  unresolvedByQueue(): Promise<Map<string, number>>;
+}
+
+/**
  * The depth of the dead-letter queue of every queue this app consumes, read with a passive
- * `checkQueue` (it never creates a queue) when Prometheus scrapes, cached a few seconds.
+ * `checkQueue` (it never creates a queue) when Prometheus scrapes, cached a few seconds. The app
+ * that keeps the dead letters (`countStored`) reports every queue of the namespace, its stored
+ * ones counted in: so `max by (queue)` over all apps is what waits for an operator, wherever it is.
  */
 @Injectable()
 export class DeadLetterMetrics implements OnModuleInit, OnModuleDestroy {
@@ -31,6 +41,7 @@ export class DeadLetterMetrics implements OnModuleInit, OnModuleDestroy {
   private stop?: () => void;
   private channel?: Promise<Channel>;
   private reading?: { at: number; depths: Map<string, number> };
+  private stored?: StoredDeadLetters;
 
   constructor(
     private readonly broker: BrokerConnection,
@@ -52,7 +63,13 @@ export class DeadLetterMetrics implements OnModuleInit, OnModuleDestroy {
     await channel?.close().catch(() => undefined);
   }
 
-  /** Dead-letter queue name → messages in it. */
+  /** Counts the dead letters `store` keeps too, for every queue of the namespace. */
+  countStored(store: StoredDeadLetters): void {
+    this.stored = store;
+    this.reading = undefined;
+  }
+
+  /** Dead-letter queue name → dead letters of its queue still waiting (on the broker or stored). */
   async depths(): Promise<Map<string, number>> {
     if (this.reading && Date.now() - this.reading.at < DEAD_LETTER_CACHE_MS) {
       return this.reading.depths;
@@ -60,11 +77,12 @@ export class DeadLetterMetrics implements OnModuleInit, OnModuleDestroy {
     // A channel waits for the connection to come back: a scrape must not wait with it.
     if (!this.broker.isConnected()) throw new Error('not connected to RabbitMQ');
     const channel = await this.channelForChecks();
+    const stored = (await this.stored?.unresolvedByQueue()) ?? new Map<string, number>();
     const depths = new Map<string, number>();
-    for (const logical of this.options.consume) {
+    for (const logical of this.stored ? this.topology.queues : this.options.consume) {
       const queue = this.topology.deadLetterQueue(logical);
       const { messageCount } = await withTimeout(channel.checkQueue(queue), CHECK_TIMEOUT_MS);
-      depths.set(queue, messageCount);
+      depths.set(queue, messageCount + (stored.get(logical) ?? 0));
     }
     this.reading = { at: Date.now(), depths };
     return depths;

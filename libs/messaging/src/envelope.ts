@@ -38,6 +38,8 @@ export const HEADERS = {
   occurredAt: 'x-occurred-at',
   deadLetterReason: 'x-dead-letter-reason',
   deadLetterQueue: 'x-dead-letter-queue',
+  /** When it was dead-lettered (ISO 8601): tells a second dead-lettering of a replayed message from a redelivery of the first. */
+  deadLetteredAt: 'x-dead-lettered-at',
 } as const;
 
 const uuid = z.uuid();

@@ -1,14 +1,14 @@
 export { BrokerConnection } from './broker-connection.js';
 export { CommandReplies, type CommandOutcome, type DeferredReply } from './command-replies.js';
 export { connectMessageTransport } from './connect-message-transport.js';
-export { DeadLetterMetrics } from './dead-letter-metrics.js';
+export { DeadLetterMetrics, type StoredDeadLetters } from './dead-letter-metrics.js';
 export { deliveryConcurrency, POOL_RESERVE } from './delivery-slots.js';
 export { DomainError, type DomainErrorOptions } from './domain.error.js';
 export { HEADERS, fromAmqp, toAmqp, type Envelope, type MessageMeta } from './envelope.js';
 export { PROCESS_KILLER, type ProcessKiller } from './fault-injector.js';
 export { Handles, type HandlerMethod } from './handles.decorator.js';
 export { InvalidMessageError } from './invalid-message.error.js';
-export { MessageBus, type ReplyAddress } from './message-bus.js';
+export { MessageBus, type Destination, type ReplyAddress } from './message-bus.js';
 export { MessageContext } from './message-context.js';
 export { continuingTrace } from './message-scope.js';
 export {

@@ -8,7 +8,6 @@ import type {
 } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
 import { describeIssues, newMessageId, type Envelope, type MessageMeta } from './envelope.js';
-import type { KeptReply } from './inbox.js';
 import { InvalidMessageError } from './invalid-message.error.js';
 import { messageScope, requestTrace } from './message-scope.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
@@ -62,6 +61,27 @@ export class MessageBus {
     return this.write('commands', command.type, command, payload, envelope, manager, true);
   }
 
+  /**
+   * Publishes a message once more exactly as it was (an operator replaying a dead letter, a
+   * participant answering a duplicate with its kept reply): the same message id, so a consumer
+   * that did handle it skips it in its inbox. Written in the caller's transaction like any other
+   * message; a row of this app's with the same id (the message it sent first) is published again.
+   */
+  async replay(
+    envelope: Envelope,
+    destination: Destination,
+    routingKey: string,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (message_id) DO UPDATE SET sent_at = NULL, destination = EXCLUDED.destination,
+         routing_key = EXCLUDED.routing_key, envelope = EXCLUDED.envelope`,
+      [envelope.messageId, destination, routingKey, JSON.stringify(envelope)],
+    );
+    this.flusher.stage(manager, { destination, routingKey, envelope });
+  }
+
   /** Answers `to` on the queue it named in `replyTo`. */
   reply<D extends ReplyDefinition>(
     reply: D,
@@ -77,19 +97,6 @@ export class MessageBus {
       causationId: to.messageId,
     };
     return this.write('replies', to.replyTo, reply, payload, meta, manager);
-  }
-
-  /**
-   * Sends a reply once more, as it was (same message id, so a receiver that has it drops it): a
-   * row still unsent stays as it is, a sent one is published again, a purged one is written afresh.
-   */
-  async republish({ routingKey, envelope }: KeptReply, manager: EntityManager): Promise<void> {
-    await manager.query(
-      `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, 'replies', $2, $3)
-       ON CONFLICT (message_id) DO UPDATE SET sent_at = NULL WHERE outbox.sent_at IS NOT NULL`,
-      [envelope.messageId, routingKey, JSON.stringify(envelope)],
-    );
-    this.flusher.stage(manager, { destination: 'replies', routingKey, envelope });
   }
 
   private async write<D extends MessageDefinition>(

@@ -350,6 +350,7 @@ export class MessageTransport
         ...properties.headers,
         [HEADERS.deadLetterReason]: reason,
         [HEADERS.deadLetterQueue]: queue,
+        [HEADERS.deadLetteredAt]: new Date().toISOString(),
       },
       persistent: true,
     };

@@ -67,6 +67,7 @@ export class MessagingModule implements NestModule {
       ],
       exports: [
         BrokerConnection,
+        DeadLetterMetrics,
         MessageBus,
         CommandReplies,
         MessageTransport,

@@ -29,7 +29,7 @@ const ERRORS: Record<number, string> = {
   [HttpStatus.UNAUTHORIZED]: 'No bearer token, or one that is invalid or expired',
   [HttpStatus.FORBIDDEN]: 'The caller’s role may not do this',
   [HttpStatus.NOT_FOUND]: 'Not found, or not the caller’s',
-  [HttpStatus.CONFLICT]: 'The saga’s status does not allow this action',
+  [HttpStatus.CONFLICT]: 'The status of the saga (or dead letter) does not allow this action',
   [HttpStatus.PAYLOAD_TOO_LARGE]: 'The body is larger than the gateway’s BODY_LIMIT',
   [HttpStatus.UNPROCESSABLE_ENTITY]:
     'A service refused the request, e.g. an Idempotency-Key reused with another body',

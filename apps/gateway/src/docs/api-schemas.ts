@@ -2,6 +2,7 @@ import { Money } from '@app/contracts';
 import { z } from 'zod';
 import { DevTokenRequest } from '../auth/dev-token.request.js';
 import { CreateCustomerRequest } from '../customers/create-customer.request.js';
+import { DEAD_LETTER_STATUSES } from '../dead-letters/list-dead-letters.query.js';
 import { PlaceOrderRequest } from '../orders/place-order.request.js';
 import { SAGA_STATUSES } from '@app/contracts';
 import { NonNegativeMoney, PositiveMoney } from '../validation/money.schema.js';
@@ -110,6 +111,22 @@ export const ServiceInstanceAnswer = z.object({
 
 export const RegistryAnswer = z.array(ServiceInstanceAnswer);
 
+export const DeadLetterAnswer = z.object({
+  id: Uuid.describe('The dead letter (not the message)'),
+  queue: z.string().describe('The queue the message failed in, e.g. `credit.commands`'),
+  messageId: z.string(),
+  type: z.string().nullable().describe('Its message type; null when it had none'),
+  sagaId: z.string().nullable(),
+  reason: z.string().describe('Why its consumer (or the broker) gave up on it'),
+  deadLetteredAt: Timestamp,
+  ageSeconds: z.int().describe('Seconds since it was dead-lettered'),
+  status: z.enum(DEAD_LETTER_STATUSES),
+  resolvedAt: Timestamp.nullable().describe('When it was replayed or discarded'),
+  replayable: z.boolean().describe('False for a message the system did not send: discard it'),
+});
+
+export const DeadLetterPage = page(DeadLetterAnswer);
+
 const named: [z.ZodType, string, string][] = [
   [Money, 'Money', 'An amount in minor units (cents) and its ISO 4217 currency'],
   [PositiveMoney, 'PositiveMoney', 'Money greater than zero'],
@@ -131,5 +148,7 @@ const named: [z.ZodType, string, string][] = [
   [SagaActionAnswer, 'SagaAction', 'The saga an operator acted on and its status now'],
   [ServiceInstanceAnswer, 'ServiceInstance', 'One instance of a service as the gateway sees it'],
   [RegistryAnswer, 'Registry', 'Every known instance of every service'],
+  [DeadLetterAnswer, 'DeadLetter', 'A message no consumer could handle, and what became of it'],
+  [DeadLetterPage, 'DeadLetterPage', 'A page of dead letters, newest first'],
 ];
 for (const [schema, id, description] of named) apiSchemas.add(schema, { id, description });
