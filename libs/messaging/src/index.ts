@@ -8,7 +8,7 @@ export { HEADERS, fromAmqp, toAmqp, type Envelope, type MessageMeta } from './en
 export { PROCESS_KILLER, type ProcessKiller } from './fault-injector.js';
 export { Handles, type HandlerMethod } from './handles.decorator.js';
 export { InvalidMessageError } from './invalid-message.error.js';
-export { MessageBus, type Destination, type ReplyAddress } from './message-bus.js';
+export { MessageBus, type ReplyAddress } from './message-bus.js';
 export { MessageContext } from './message-context.js';
 export { continuingTrace } from './message-scope.js';
 export {
@@ -31,6 +31,7 @@ export { PublishOutboxAfterCommit1795654000003 } from './migrations/179565400000
 export { messagingMigrations } from './migrations/messaging-migrations.js';
 export { OutboxMetrics } from './outbox-metrics.js';
 export { OutboxFlusher } from './outbox-flusher.js';
+export type { Destination } from './outbox-publisher.js';
 export { OutboxRelay } from './outbox-relay.js';
 export { QueueProbe, type QueueLoad } from './queue-probe.js';
 export { REPLIES_QUEUE, Topology } from './topology.js';

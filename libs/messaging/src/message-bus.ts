@@ -12,9 +12,8 @@ import { InvalidMessageError } from './invalid-message.error.js';
 import { messageScope, requestTrace } from './message-scope.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
 import { OutboxFlusher } from './outbox-flusher.js';
+import type { Destination } from './outbox-publisher.js';
 import { outgoingTraceparent } from './traceparent.js';
-
-export type Destination = 'commands' | 'replies';
 
 /** What a reply needs of the command it answers. */
 export type ReplyAddress = Pick<

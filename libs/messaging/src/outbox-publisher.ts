@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { toAmqp, type Envelope } from './envelope.js';
-import type { Destination } from './message-bus.js';
 import { MessagePublisher, type Publication } from './message-publisher.js';
 import { MessagingMetrics } from './messaging-metrics.js';
 import { Topology } from './topology.js';
 import { parseTraceparent } from './traceparent.js';
 
 const tracer = trace.getTracer('sagaflow-messaging');
+
+/** Which exchange an outbox row goes to. */
+export type Destination = 'commands' | 'replies';
 
 /** A message as its outbox row holds it. */
 export interface OutboxMessage {

@@ -8,7 +8,7 @@ import {
 import { DataSource } from 'typeorm';
 import type { Envelope } from './envelope.js';
 import { Inbox } from './inbox.js';
-import type { Destination } from './message-bus.js';
+import type { Destination } from './outbox-publisher.js';
 import { MessageTransport } from './message-transport.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
 import { OutboxFlusher } from './outbox-flusher.js';
