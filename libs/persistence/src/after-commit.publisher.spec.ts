@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { EventBus, IEvent } from '@nestjs/cqrs';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { AfterCommit } from './after-commit.js';
 import { AfterCommitPublisher } from './after-commit.publisher.js';
 
 /** How TypeORM's PostgreSQL query runner moves `isTransactionActive` and tells subscribers. */
@@ -11,7 +12,7 @@ class FakeTransaction {
   private depth = 1;
   readonly manager = { queryRunner: this } as unknown as EntityManager;
 
-  constructor(private readonly dataSource: { subscribers: AfterCommitPublisher[] }) {}
+  constructor(private readonly dataSource: { subscribers: AfterCommit[] }) {}
 
   get queryRunner(): QueryRunner {
     return this as unknown as QueryRunner;
@@ -46,7 +47,7 @@ class Happened {
 describe(AfterCommitPublisher.name, () => {
   let published: IEvent[];
   let eventBus: Pick<EventBus, 'publishAll'>;
-  let dataSource: { subscribers: AfterCommitPublisher[] };
+  let dataSource: { subscribers: AfterCommit[] };
   let publisher: AfterCommitPublisher;
 
   beforeEach(() => {
@@ -57,7 +58,8 @@ describe(AfterCommitPublisher.name, () => {
   });
 
   it('listens to the transactions of the data source', () => {
-    expect(dataSource.subscribers).toEqual([publisher]);
+    expect(dataSource.subscribers).toHaveLength(1);
+    expect(dataSource.subscribers[0]).toBeInstanceOf(AfterCommit);
   });
 
   it('holds the events of a transaction until it commits, then publishes them in order', () => {
@@ -115,6 +117,6 @@ describe(AfterCommitPublisher.name, () => {
     publisher.publishAfterCommit(transaction.manager, new Happened('a'));
 
     expect(() => transaction.commit()).not.toThrow();
-    expect(errors).toEqual(['Publishing 1 event(s) failed: Error: listener broke']);
+    expect(errors).toEqual(['Work after a commit failed: Error: listener broke']);
   });
 });

@@ -1,3 +1,4 @@
+export { AfterCommit } from './after-commit.js';
 export { AfterCommitPublisher } from './after-commit.publisher.js';
 export { bigintAsNumber } from './bigint-number.transformer.js';
 export { bootstrapDatabase, type DatabaseBootstrapOptions } from './database-bootstrap.js';

@@ -10,6 +10,7 @@ export {
   type SagaFailure,
   type SagaStep,
 } from './saga-definition.js';
+export { SagaChanges } from './saga-changes.js';
 export { SagaEngine, type StartOptions, type Started } from './saga-engine.js';
 export { sagaHarness, SagaHarness, SentCommand } from './saga-harness.js';
 export { SagaMetrics } from './saga-metrics.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { MessageBus, QueueProbe, type Envelope } from '@app/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
+import { SagaChanges } from './saga-changes.js';
 import type { SagaDefinition } from './saga-definition.js';
 import { IdempotencyConflictError } from './idempotency-conflict.error.js';
 import { SagaMetrics } from './saga-metrics.js';
@@ -56,6 +57,7 @@ export class SagaEngine {
     private readonly store: SagaStore,
     private readonly metrics: SagaMetrics,
     private readonly probe: QueueProbe,
+    private readonly changes: SagaChanges,
   ) {}
 
   start<S extends object>(
@@ -275,6 +277,7 @@ export class SagaEngine {
       else await this.bus.send(outgoing.command, outgoing.payload, meta, manager);
     }
     await this.store.appendLog(manager, record.id, transition.log, transition.snapshot.status, now);
+    this.changes.moved(manager, record.id);
   }
 
   private logTransition(record: SagaRecord, transition: Transition<object>): void {

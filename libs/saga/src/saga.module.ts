@@ -1,3 +1,4 @@
+import { AfterCommit } from '@app/persistence';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DeadlineScanner } from './deadline-scanner.js';
 import { SagaEngine } from './saga-engine.js';
@@ -7,6 +8,7 @@ import { SagaRegistry } from './saga-registry.js';
 import { sagaRepliesController } from './saga-replies.controller.js';
 import { SagaStore } from './saga-store.js';
 import { SAGA_OPTIONS, type SagaModuleOptions } from './saga.options.js';
+import { SagaChanges } from './saga-changes.js';
 
 /**
  * The saga engine: runs the given definitions, consumes their replies and scans deadlines. Needs
@@ -24,12 +26,14 @@ export class SagaModule {
         { provide: SAGA_OPTIONS, useValue: options },
         { provide: SagaRegistry, useValue: new SagaRegistry(options.definitions) },
         SagaStore,
+        AfterCommit,
+        SagaChanges,
         SagaEngine,
         SagaQueries,
         SagaMetrics,
         DeadlineScanner,
       ],
-      exports: [SagaEngine, SagaQueries, SagaMetrics, SagaRegistry, DeadlineScanner],
+      exports: [SagaEngine, SagaQueries, SagaChanges, SagaMetrics, SagaRegistry, DeadlineScanner],
     };
   }
 }

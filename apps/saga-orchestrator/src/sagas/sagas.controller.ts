@@ -13,20 +13,27 @@ import {
 import { actsFor, CurrentPrincipal, Roles, type Principal } from '@app/identity';
 import {
   isTerminal,
+  SagaChanges,
   SagaEngine,
   SagaNotFoundError,
   SagaQueries,
   SagaTransitionError,
   type SagaStatus,
 } from '@app/saga';
-import { concatMap, from, interval, Observable, takeWhile } from 'rxjs';
+import { auditTime, concatMap, from, interval, merge, Observable, of, takeWhile } from 'rxjs';
 import { z } from 'zod';
 import { ZodValidationPipe } from '../zod-validation.pipe.js';
 import { cursorOf, SagaListQuery } from './saga-list.query.js';
 import { stepOf, summaryOf, type SagaSummaryView, type SagaView } from './saga.view.js';
 
 const SagaId = new ZodValidationPipe(z.uuid({ error: 'must be a saga id (uuid)' }));
-const EVENT_POLL_MS = 250;
+/**
+ * A stream reads again as soon as its saga moves in this instance; this slow poll covers a saga
+ * moved by another orchestrator instance.
+ */
+const EVENT_POLL_MS = 1000;
+/** Transitions that come together (a reply and the command it sends) are read together. */
+const COALESCE_MS = 2;
 
 /**
  * Saga reads, the live timeline and operator actions, behind the gateway. The caller's token is
@@ -37,6 +44,7 @@ export class SagasController {
   constructor(
     private readonly queries: SagaQueries,
     private readonly engine: SagaEngine,
+    private readonly changes: SagaChanges,
   ) {}
 
   @Get()
@@ -79,7 +87,8 @@ export class SagasController {
     if (!record || !actsFor(caller, record.customerId)) throw notFound(id);
     let seen = 0;
     let ended = false;
-    return interval(EVENT_POLL_MS).pipe(
+    return merge(of(undefined), interval(EVENT_POLL_MS), this.changes.of(id)).pipe(
+      auditTime(COALESCE_MS),
       takeWhile(() => !ended),
       concatMap(() =>
         from(
