@@ -9,6 +9,7 @@ import { MessageBus } from './message-bus.js';
 import { MessageDispatcher } from './message-dispatcher.js';
 import { MessagePublisher } from './message-publisher.js';
 import { MessageTransport } from './message-transport.js';
+import { MessagingChaos } from './messaging-chaos.js';
 import { MessagingMetrics } from './messaging-metrics.js';
 import {
   MESSAGING_OPTIONS,
@@ -57,6 +58,7 @@ export class MessagingModule implements NestModule {
         OutboxRelay,
         QueueProbe,
         FaultInjector,
+        MessagingChaos,
         MessagingMetrics,
         OutboxMetrics,
         DeadLetterMetrics,
@@ -67,6 +69,7 @@ export class MessagingModule implements NestModule {
         CommandReplies,
         MessageTransport,
         MessagingMetrics,
+        MessagingChaos,
         Topology,
         OutboxRelay,
         QueueProbe,

@@ -7,12 +7,13 @@ import {
 } from '@nestjs/common';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { toAmqp, type Envelope } from './envelope.js';
 import { Inbox } from './inbox.js';
 import type { Destination } from './message-bus.js';
 import { MessagePublisher, type Publication } from './message-publisher.js';
 import { MessageTransport } from './message-transport.js';
+import { MessagingChaos, type ChaosInjection } from './messaging-chaos.js';
 import { MessagingMetrics } from './messaging-metrics.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
 import { Topology } from './topology.js';
@@ -25,6 +26,12 @@ interface OutboxRow {
   destination: Destination;
   routing_key: string;
   envelope: Envelope;
+}
+
+/** A row and what MESSAGING_CHAOS does to it. */
+interface PlannedRow {
+  row: OutboxRow;
+  injection: ChaosInjection;
 }
 
 /**
@@ -40,6 +47,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private wakeRequested = false;
   private listener?: pg.Client;
   private purgeTimer?: NodeJS.Timeout;
+  /** Under MESSAGING_CHAOS: the open batch whose held-back rows are not published yet. */
+  private heldBatch?: Promise<void>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -48,6 +57,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly transport: MessageTransport,
     private readonly inbox: Inbox,
     private readonly metrics: MessagingMetrics,
+    private readonly chaos: MessagingChaos,
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
   ) {}
 
@@ -66,6 +76,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     clearInterval(this.purgeTimer);
     this.wake?.();
     await this.loop;
+    // Held-back rows are left unsent (and unlocked) for the flush below, without chaos.
+    this.chaos.stop();
+    await this.heldBatch;
     await this.publishPending().catch((error: unknown) => {
       this.logger.warn(`Final outbox flush failed, rows stay for the next start: ${String(error)}`);
     });
@@ -94,30 +107,119 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async publishBatch(): Promise<number> {
+    if (this.chaos.enabled && this.running) return this.publishBatchWithChaos();
     return this.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
-        `SELECT id, destination, routing_key, envelope FROM outbox
-         WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.options.outbox.batchSize],
-      );
+      const rows = await this.lockUnsent(manager);
       if (rows.length === 0) return 0;
-      const publications = rows.map((row) => this.publicationOf(row));
-      const spans = publications.map((publication, index) =>
-        publishSpan(rows[index].envelope, publication),
-      );
-      try {
-        await this.publisher.publishAll(publications);
-      } catch (error) {
-        for (const span of spans) endSpan(span, error as Error);
-        throw error;
-      }
-      for (const span of spans) endSpan(span);
-      await manager.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
-        rows.map((row) => row.id),
-      ]);
-      this.metrics.countPublished(rows.length);
+      await this.publishRows(rows);
+      await this.markSent(manager, rows);
       return rows.length;
     });
+  }
+
+  /**
+   * A batch under MESSAGING_CHAOS: rows drawn for `duplicate` are published again a little later;
+   * rows drawn for `reorder` are held back while the relay carries on with the rows after them.
+   * Their transaction stays open until each was published and confirmed, so its lock keeps them
+   * from every relay meanwhile, and marks them sent only then: a crash re-publishes them (a
+   * duplicate, which is allowed). One such batch is open at a time: it holds a pooled
+   * connection, one beyond the relay's own.
+   */
+  private publishBatchWithChaos(): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      let endHold: (() => void) | undefined;
+      this.dataSource
+        .transaction(async (manager) => {
+          const rows = await this.lockUnsent(manager);
+          const canHold = this.heldBatch === undefined;
+          const planned: PlannedRow[] = rows.map((row) => ({
+            row,
+            injection: this.chaos.draw(row.envelope, canHold),
+          }));
+          const now = planned.filter(({ injection }) => injection.holdMs === undefined);
+          const held = planned.filter(({ injection }) => injection.holdMs !== undefined);
+          if (now.length > 0) {
+            const publications = await this.publishRows(now.map(({ row }) => row));
+            await this.markSent(
+              manager,
+              now.map(({ row }) => row),
+            );
+            now.forEach(({ injection }, index) =>
+              this.duplicateLater(publications[index], injection),
+            );
+          }
+          if (held.length === 0) return rows.length;
+          this.heldBatch = new Promise<void>((done) => (endHold = done));
+          // The relay goes on with the rows after these; this transaction keeps them locked.
+          resolve(rows.length);
+          await Promise.all(held.map((plan) => this.publishHeld(manager, plan)));
+          return rows.length;
+        })
+        .then(resolve, (error: Error) => {
+          if (!endHold) return reject(error);
+          this.logger.warn(
+            `A batch with held-back messages failed, its rows go out again: ${String(error)}`,
+          );
+        })
+        .finally(() => {
+          if (!endHold) return;
+          this.heldBatch = undefined;
+          endHold();
+        });
+    });
+  }
+
+  /** Publishes a held row when its hold ends, unless the relay stops first: then it stays unsent. */
+  private async publishHeld(manager: EntityManager, { row, injection }: PlannedRow): Promise<void> {
+    if (!(await this.chaos.hold(injection.holdMs ?? 0))) return;
+    let publication: Publication;
+    try {
+      [publication] = await this.publishRows([row]);
+    } catch (error) {
+      this.logger.warn(
+        `A held-back message was not published, it goes out again: ${String(error)}`,
+      );
+      return;
+    }
+    await this.markSent(manager, [row]);
+    this.duplicateLater(publication, injection);
+  }
+
+  /** The same message again, same id, properties and headers: a copy the inboxes must drop. */
+  private duplicateLater(publication: Publication, { duplicateAfterMs }: ChaosInjection): void {
+    if (duplicateAfterMs === undefined) return;
+    this.chaos.later(duplicateAfterMs, () => this.publisher.publishAll([publication]));
+  }
+
+  private lockUnsent(manager: EntityManager): Promise<OutboxRow[]> {
+    return manager.query(
+      `SELECT id, destination, routing_key, envelope FROM outbox
+       WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [this.options.outbox.batchSize],
+    );
+  }
+
+  /** Publishes the rows with confirms, each in its span; their publications, in order. */
+  private async publishRows(rows: OutboxRow[]): Promise<Publication[]> {
+    const publications = rows.map((row) => this.publicationOf(row));
+    const spans = publications.map((publication, index) =>
+      publishSpan(rows[index].envelope, publication),
+    );
+    try {
+      await this.publisher.publishAll(publications);
+    } catch (error) {
+      for (const span of spans) endSpan(span, error as Error);
+      throw error;
+    }
+    for (const span of spans) endSpan(span);
+    return publications;
+  }
+
+  private async markSent(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
+    await manager.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
+      rows.map((row) => row.id),
+    ]);
+    this.metrics.countPublished(rows.length);
   }
 
   private publicationOf(row: OutboxRow): Publication {
