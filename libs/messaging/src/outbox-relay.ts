@@ -152,7 +152,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           this.heldBatch = new Promise<void>((done) => (endHold = done));
           // The relay goes on with the rows after these; this transaction keeps them locked.
           resolve(rows.length);
-          await Promise.all(held.map((plan) => this.publishHeld(manager, plan)));
+          // Every held row settles before the transaction ends, so none uses it after.
+          const outcomes = await Promise.allSettled(
+            held.map((plan) => this.publishHeld(manager, plan)),
+          );
+          const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+          if (failed) throw failed.reason;
           return rows.length;
         })
         .then(resolve, (error: Error) => {
