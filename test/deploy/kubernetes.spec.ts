@@ -260,9 +260,16 @@ describe.each(overlays)('the %s overlay', (variant) => {
         appContainer(objects, app),
       );
       const provided = new Set([...Object.keys(values), ...Object.keys(secretRefs)]);
-      // The admin connection belongs to the migration Job alone; fault injection and the span
-      // file to system tests.
-      const notDeployed = ['DATABASE_ADMIN_URL', 'FAULT_INJECTION', 'OTEL_TRACES_FILE'];
+      // The admin connection belongs to the migration Job alone; fault injection, messaging
+      // chaos and the span file to system tests.
+      const notDeployed = [
+        'DATABASE_ADMIN_URL',
+        'FAULT_INJECTION',
+        'MESSAGING_CHAOS',
+        'MESSAGING_CHAOS_RATE',
+        'MESSAGING_CHAOS_SEED',
+        'OTEL_TRACES_FILE',
+      ];
       const expected = app.variables.filter((name) => !notDeployed.includes(name));
       expect(expected.filter((name) => !provided.has(name))).toEqual([]);
       expect([...provided].filter((name) => !app.variables.includes(name))).toEqual([]);

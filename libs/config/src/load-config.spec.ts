@@ -4,6 +4,7 @@ import { ConfigError } from './config.error.js';
 import { env } from './env-fields.js';
 import { loadConfig } from './load-config.js';
 import {
+  BROKER_TEST_ONLY,
   brokerEnv,
   databaseAdminUrlOf,
   databaseEnv,
@@ -83,6 +84,55 @@ describe(loadConfig.name, () => {
     );
     expect(problems).toEqual([
       'FAULT_INJECTION is for tests only and must not be set in production',
+    ]);
+  });
+
+  it('leaves messaging chaos off unless MESSAGING_CHAOS names a kind', () => {
+    const config = loadConfig(schema, { MESSAGING_CHAOS: '' });
+    expect(config.MESSAGING_CHAOS).toBeUndefined();
+    expect(config.MESSAGING_CHAOS_RATE).toBe(0.05);
+    expect(config.MESSAGING_CHAOS_SEED).toBeUndefined();
+  });
+
+  it('reads the messaging chaos kinds, rate and seed', () => {
+    const config = loadConfig(schema, {
+      MESSAGING_CHAOS: 'duplicate, reorder,duplicate',
+      MESSAGING_CHAOS_RATE: '1',
+      MESSAGING_CHAOS_SEED: '42',
+    });
+    expect(config).toMatchObject({
+      MESSAGING_CHAOS: ['duplicate', 'reorder'],
+      MESSAGING_CHAOS_RATE: 1,
+      MESSAGING_CHAOS_SEED: 42,
+    });
+  });
+
+  it('names what is wrong with a messaging chaos setting', () => {
+    const problems = problemsOf(() =>
+      loadConfig(schema, {
+        MESSAGING_CHAOS: 'duplicate,drop',
+        MESSAGING_CHAOS_RATE: '1.5',
+        MESSAGING_CHAOS_SEED: '4.2',
+      }),
+    );
+    expect(problems).toEqual([
+      'MESSAGING_CHAOS: must be a comma list of duplicate, reorder (got "duplicate,drop")',
+      'MESSAGING_CHAOS_RATE: must be a number between 0 and 1 (got "1.5")',
+      'MESSAGING_CHAOS_SEED: must be a whole number (got "4.2")',
+    ]);
+  });
+
+  it('refuses messaging chaos in production', () => {
+    const problems = problemsOf(() =>
+      loadConfig(
+        schema,
+        { NODE_ENV: 'production', MESSAGING_CHAOS: 'duplicate', MESSAGING_CHAOS_SEED: '1' },
+        { testOnly: BROKER_TEST_ONLY },
+      ),
+    );
+    expect(problems).toEqual([
+      'MESSAGING_CHAOS is for tests only and must not be set in production',
+      'MESSAGING_CHAOS_SEED is for tests only and must not be set in production',
     ]);
   });
 

@@ -133,13 +133,54 @@ export const brokerEnv = () => ({
       error: 'must be crash-before-outbox-publish or dead-letter-first-replies',
     })
     .optional(),
+  ...messagingChaosEnv(),
 });
+
+export const MESSAGING_CHAOS_KINDS = ['duplicate', 'reorder'] as const;
+export type MessagingChaosKind = (typeof MESSAGING_CHAOS_KINDS)[number];
+
+/**
+ * Duplicated and reordered deliveries made by the outbox relay itself, for the chaos harness only
+ * (chaos/README.md): the consumers must absorb them. Unset is off.
+ */
+function messagingChaosEnv() {
+  const kinds = `a comma list of ${MESSAGING_CHAOS_KINDS.join(', ')}`;
+  return {
+    /** `duplicate`, `reorder` or both, comma-separated. */
+    MESSAGING_CHAOS: z
+      .string()
+      .transform((value) => value.split(',').map((kind) => kind.trim()))
+      .refine((list) => list.every(isMessagingChaosKind), { error: `must be ${kinds}` })
+      .transform((list) => [...new Set(list as MessagingChaosKind[])])
+      .optional(),
+    /** The chance that a published message is duplicated (or held back), per kind. */
+    MESSAGING_CHAOS_RATE: z.coerce
+      .number({ error: 'must be a number between 0 and 1' })
+      .min(0, { error: 'must be a number between 0 and 1' })
+      .max(1, { error: 'must be a number between 0 and 1' })
+      .default(0.05),
+    /** Makes an instance's choices repeatable; unset draws from Math.random. */
+    MESSAGING_CHAOS_SEED: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int({ error: 'must be a whole number' })
+      .optional(),
+  };
+}
+
+function isMessagingChaosKind(kind: string): kind is MessagingChaosKind {
+  return (MESSAGING_CHAOS_KINDS as readonly string[]).includes(kind);
+}
 
 export type BrokerEnv = z.infer<z.ZodObject<ReturnType<typeof brokerEnv>>>;
 
 export const DATABASE_SECRETS = ['DATABASE_URL'] as const;
 export const BROKER_SECRETS = ['AMQP_URL'] as const;
-export const BROKER_TEST_ONLY = ['FAULT_INJECTION'] as const;
+export const BROKER_TEST_ONLY = [
+  'FAULT_INJECTION',
+  'MESSAGING_CHAOS',
+  'MESSAGING_CHAOS_RATE',
+  'MESSAGING_CHAOS_SEED',
+] as const;
 
 export type ServiceEnv = z.infer<z.ZodObject<ReturnType<typeof serviceEnv>>>;
 

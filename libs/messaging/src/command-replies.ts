@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { context as otelContext, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { CommandDefinition, PayloadOf, ReplyDefinition } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from './domain.error.js';
@@ -8,6 +9,7 @@ import { InvalidMessageError } from './invalid-message.error.js';
 import { MessageBus, type ReplyAddress } from './message-bus.js';
 import { continuingTrace } from './message-scope.js';
 import { MessagingMetrics } from './messaging-metrics.js';
+import { parseTraceparent } from './traceparent.js';
 
 /**
  * Where a command's reply goes when its handler answers later, outside the delivery's transaction
@@ -68,7 +70,8 @@ export class CommandReplies {
 
   /**
    * Answers a command whose handler deferred its reply, in the caller's transaction (which should
-   * also record the outcome): the reply continues the command's trace.
+   * also record the outcome): the reply is a child of the command's delivery, as a prompt one is,
+   * whatever work this runs in.
    */
   answer<C extends CommandDefinition>(
     command: C,
@@ -76,10 +79,16 @@ export class CommandReplies {
     outcome: CommandOutcome<C>,
     manager: EntityManager,
   ): Promise<void> {
-    return continuingTrace(to.traceparent, () =>
-      outcome instanceof DomainError
-        ? this.send(command.failure, this.failureOf(command, outcome, command.type), to, manager)
-        : this.send(command.reply, outcome, to, manager),
+    const delivery = parseTraceparent(to.traceparent);
+    const parent = delivery
+      ? trace.setSpanContext(ROOT_CONTEXT, { ...delivery, isRemote: false })
+      : ROOT_CONTEXT;
+    return otelContext.with(parent, () =>
+      continuingTrace(to.traceparent, () =>
+        outcome instanceof DomainError
+          ? this.send(command.failure, this.failureOf(command, outcome, command.type), to, manager)
+          : this.send(command.reply, outcome, to, manager),
+      ),
     );
   }
 }

@@ -16,10 +16,13 @@ export {
   type MessageTransportEvents,
   type MessageTransportStatus,
 } from './message-transport.js';
+export { MessagingChaos } from './messaging-chaos.js';
 export { MessagingMetrics, type MessagingCounts } from './messaging-metrics.js';
 export { MessagingModule } from './messaging.module.js';
 export type {
   FaultInjection,
+  MessagingChaosKind,
+  MessagingChaosOptions,
   MessagingOptions,
   OutboxOptions,
   RetryOptions,

@@ -1,7 +1,9 @@
 import { BaseRpcContext } from '@nestjs/microservices';
+import { context as otelContext, trace } from '@opentelemetry/api';
 import type { EntityManager } from 'typeorm';
 import type { DeferredReply } from './command-replies.js';
 import type { Envelope } from './envelope.js';
+import { outgoingTraceparent } from './traceparent.js';
 
 /**
  * What a message handler gets besides the payload (`@Ctx()`, or its second parameter): the whole
@@ -28,10 +30,16 @@ export class MessageContext<P = unknown> extends BaseRpcContext<[Envelope<P>, En
     return this.replyAddress();
   }
 
-  /** Where this command's reply goes, for a handler to keep before it knows whether it defers. */
+  /**
+   * Where this command's reply goes, for a handler to keep before it knows whether it defers.
+   * Its traceparent is this delivery's span, so the late reply is its child as a prompt one is.
+   */
   replyAddress(): DeferredReply {
-    const { messageId, type, replyTo, sagaId, sagaType, correlationId, traceparent } =
-      this.envelope;
+    const { messageId, type, replyTo, sagaId, sagaType, correlationId } = this.envelope;
+    const traceparent = outgoingTraceparent(
+      trace.getSpanContext(otelContext.active()),
+      this.envelope.traceparent,
+    );
     return { messageId, type, replyTo, sagaId, sagaType, correlationId, traceparent };
   }
 

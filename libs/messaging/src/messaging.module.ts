@@ -11,6 +11,7 @@ import { MessageBus } from './message-bus.js';
 import { MessageDispatcher } from './message-dispatcher.js';
 import { MessagePublisher } from './message-publisher.js';
 import { MessageTransport } from './message-transport.js';
+import { MessagingChaos } from './messaging-chaos.js';
 import { MessagingMetrics } from './messaging-metrics.js';
 import {
   MESSAGING_OPTIONS,
@@ -61,6 +62,7 @@ export class MessagingModule implements NestModule {
         OutboxRelay,
         QueueProbe,
         FaultInjector,
+        MessagingChaos,
         MessagingMetrics,
         OutboxMetrics,
         DeadLetterMetrics,
@@ -72,6 +74,7 @@ export class MessagingModule implements NestModule {
         CommandReplies,
         MessageTransport,
         MessagingMetrics,
+        MessagingChaos,
         Topology,
         OutboxRelay,
         QueueProbe,

@@ -1,3 +1,14 @@
+/** What the outbox relay may do to a message it publishes, for the chaos harness only. */
+export type MessagingChaosKind = 'duplicate' | 'reorder';
+
+export interface MessagingChaosOptions {
+  kinds: MessagingChaosKind[];
+  /** The chance, per message and per kind, that it happens. */
+  rate: number;
+  /** Makes the draws repeatable; unset draws from Math.random. */
+  seed?: number;
+}
+
 /** Fault-injection hooks for crash tests; never set in production. */
 export type FaultInjection = 'crash-before-outbox-publish' | 'dead-letter-first-replies';
 
@@ -28,6 +39,8 @@ export interface MessagingOptions {
   /** Days-long by default: a duplicate must still be recognised when a deadline re-sends it. */
   inboxRetentionMs?: number;
   faultInjection?: FaultInjection;
+  /** Duplicated and reordered publishes for the chaos harness; unset (always in production) is off. */
+  chaos?: MessagingChaosOptions;
 }
 
 export interface RetryOptions {
@@ -52,9 +65,12 @@ export interface OutboxOptions {
 }
 
 export type ResolvedMessagingOptions = Required<
-  Omit<MessagingOptions, 'replyTo' | 'faultInjection' | 'retry' | 'outbox' | 'concurrency'>
+  Omit<
+    MessagingOptions,
+    'replyTo' | 'faultInjection' | 'chaos' | 'retry' | 'outbox' | 'concurrency'
+  >
 > &
-  Pick<MessagingOptions, 'replyTo' | 'faultInjection' | 'concurrency'> & {
+  Pick<MessagingOptions, 'replyTo' | 'faultInjection' | 'chaos' | 'concurrency'> & {
     retry: RetryOptions;
     outbox: OutboxOptions;
   };

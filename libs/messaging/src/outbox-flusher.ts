@@ -8,6 +8,7 @@ import {
   type TransactionRollbackEvent,
 } from 'typeorm';
 import { FaultInjector } from './fault-injector.js';
+import { MessagingChaos, type ChaosInjection } from './messaging-chaos.js';
 import { OutboxPublisher, type OutboxMessage } from './outbox-publisher.js';
 
 interface Staged {
@@ -43,6 +44,7 @@ export class OutboxFlusher implements EntitySubscriberInterface {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxPublisher,
     private readonly faults: FaultInjector,
+    private readonly chaos: MessagingChaos,
   ) {
     dataSource.subscribers.push(this);
   }
@@ -85,24 +87,53 @@ export class OutboxFlusher implements EntitySubscriberInterface {
     else if (staged) staged.tainted = true;
   }
 
-  /** Resolves once every publish and mark under way is done (before the relay's last flush). */
+  /**
+   * Resolves once every publish and mark under way is done (before the relay's last flush).
+   * Messages held back by MESSAGING_CHAOS stop waiting and stay unsent for that flush.
+   */
   async drain(): Promise<void> {
+    this.chaos.stop();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await this.marking;
   }
 
   private flush(messages: OutboxMessage[]): void {
-    const flushing = this.outbox
-      .publish(messages)
-      .then(
-        () => this.markSent(messages.map((message) => message.envelope.messageId)),
-        (error: unknown) =>
-          this.logger.debug(
-            `Publishing after commit failed, the relay takes over: ${String(error)}`,
-          ),
-      )
-      .finally(() => this.inFlight.delete(flushing));
-    this.inFlight.add(flushing);
+    if (!this.chaos.enabled) return this.track(this.publish(messages));
+    // MESSAGING_CHAOS (tests only): some messages wait while later ones overtake them, some go
+    // out twice; a held one's row stays unsent meanwhile (the relay's grace keeps it off it).
+    const now: OutboxMessage[] = [];
+    for (const message of messages) {
+      const injection = this.chaos.draw(message.envelope, true);
+      if (injection.holdMs === undefined) now.push(message);
+      else this.track(this.publishHeld(message, injection));
+      this.duplicateLater(message, injection);
+    }
+    if (now.length > 0) this.track(this.publish(now));
+  }
+
+  private track(flushing: Promise<void>): void {
+    const tracked = flushing.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async publish(messages: OutboxMessage[]): Promise<void> {
+    try {
+      await this.outbox.publish(messages);
+    } catch (error) {
+      this.logger.debug(`Publishing after commit failed, the relay takes over: ${String(error)}`);
+      return;
+    }
+    this.markSent(messages.map((message) => message.envelope.messageId));
+  }
+
+  private async publishHeld(message: OutboxMessage, { holdMs }: ChaosInjection): Promise<void> {
+    if (await this.chaos.hold(holdMs ?? 0)) await this.publish([message]);
+  }
+
+  /** The same message again (same id, properties and headers): a copy the inboxes must drop. */
+  private duplicateLater(message: OutboxMessage, { duplicateAfterMs }: ChaosInjection): void {
+    if (duplicateAfterMs === undefined) return;
+    this.chaos.later(duplicateAfterMs, () => this.outbox.publish([message]));
   }
 
   private markSent(messageIds: string[]): void {

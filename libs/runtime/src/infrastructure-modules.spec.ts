@@ -9,7 +9,7 @@ import {
   type Env,
 } from '@app/config';
 import { z } from 'zod';
-import { infrastructureModules } from './infrastructure-modules.js';
+import { infrastructureModules, messagingChaosOf } from './infrastructure-modules.js';
 
 const schema = z.object({
   ...serviceEnv(3003),
@@ -54,5 +54,24 @@ describe(infrastructureModules.name, () => {
     expect(problemsOf({ DATABASE_POOL_SIZE: '2' })).toEqual([
       expect.stringMatching(/^DATABASE_POOL_SIZE \(2\) must be at least 3/),
     ]);
+  });
+});
+
+describe(messagingChaosOf.name, () => {
+  it('is off unless MESSAGING_CHAOS names a kind', () => {
+    expect(messagingChaosOf(loadConfig(schema, {}))).toBeUndefined();
+    expect(messagingChaosOf(loadConfig(schema, { MESSAGING_CHAOS_RATE: '1' }))).toBeUndefined();
+  });
+
+  it('hands the kinds, rate and seed to the messaging layer', () => {
+    const config = loadConfig(schema, {
+      MESSAGING_CHAOS: 'reorder,duplicate',
+      MESSAGING_CHAOS_SEED: '7',
+    });
+    expect(messagingChaosOf(config)).toEqual({
+      kinds: ['reorder', 'duplicate'],
+      rate: 0.05,
+      seed: 7,
+    });
   });
 });

@@ -20,6 +20,7 @@ import {
   MessagingModule,
   messagingMigrations,
   POOL_RESERVE,
+  type MessagingChaosOptions,
   type MessagingOptions,
 } from '@app/messaging';
 import { MetricsModule } from '@app/metrics';
@@ -83,6 +84,7 @@ export function infrastructureModules(options: InfrastructureOptions): DynamicMo
         prefetch: config.AMQP_PREFETCH,
         concurrency: config.AMQP_CONCURRENCY,
         faultInjection: config.FAULT_INJECTION,
+        chaos: messagingChaosOf(config),
       }),
     );
     readiness.push(BrokerConnection);
@@ -144,6 +146,16 @@ function checkPoolFitsDeliveries(config: AppConfig): void {
         : `AMQP_CONCURRENCY (${config.AMQP_CONCURRENCY}) must be at most DATABASE_POOL_SIZE (${poolSize}) - ${POOL_RESERVE}: each delivery handled holds a connection, and ${POOL_RESERVE} stay for the outbox relay and health checks`,
     ]);
   }
+}
+
+/** MESSAGING_CHAOS and its rate and seed; undefined (off) unless it names a kind. */
+export function messagingChaosOf(config: Partial<BrokerEnv>): MessagingChaosOptions | undefined {
+  if (!config.MESSAGING_CHAOS?.length) return undefined;
+  return {
+    kinds: config.MESSAGING_CHAOS,
+    rate: config.MESSAGING_CHAOS_RATE ?? 0.05,
+    seed: config.MESSAGING_CHAOS_SEED,
+  };
 }
 
 /** The outbox and inbox live in the app's own schema, beside the rows they commit with. */
