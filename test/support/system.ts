@@ -14,7 +14,14 @@ export const SYSTEM = [
     name: 'payment',
     port: 4104,
     role: 'sagaflow_payment',
-    env: { PAYMENT_SIMULATOR_SLOW_MS: '5000' },
+    env: {
+      PAYMENT_SIMULATOR_SLOW_MS: '5000',
+      // Scaled to the 1.5 s charge timeout: a settlement a killed instance left is taken over
+      // within 1.5 s, and a provider call is given up (and asked again) after 1 s.
+      PAYMENT_PROVIDER_TIMEOUT_MS: '1000',
+      PAYMENT_SETTLE_LEASE_MS: '1500',
+      PAYMENT_SETTLE_INTERVAL_MS: '250',
+    },
   },
   {
     name: 'saga-orchestrator',

@@ -23,9 +23,13 @@ export const paymentConfigSchema = z
     /** How long the simulator sits on a `tok_slow` charge: longer than the saga's step timeout. */
     PAYMENT_SIMULATOR_SLOW_MS: env.milliseconds(15_000),
     /** A provider call that has not answered by then counts as unavailable and is asked again. */
-    PAYMENT_PROVIDER_TIMEOUT_MS: env.milliseconds(30_000),
-    /** How long an instance owns a payment it settles; after a crash, another takes it then. */
-    PAYMENT_SETTLE_LEASE_MS: env.milliseconds(60_000),
+    PAYMENT_PROVIDER_TIMEOUT_MS: env.milliseconds(8000),
+    /**
+     * How long an instance owns a payment it settles; after a crash, another takes it then. Keep
+     * it (and the provider timeout) well inside the saga's charge deadline (10 s x 2 attempts):
+     * a settlement taken over later than that makes the saga cancel a valid charge.
+     */
+    PAYMENT_SETTLE_LEASE_MS: env.milliseconds(10_000),
     /** How often each instance looks for payments whose settlement is due. */
     PAYMENT_SETTLE_INTERVAL_MS: env.milliseconds(1000),
   })

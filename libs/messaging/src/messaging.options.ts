@@ -88,8 +88,8 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     prefetch: options.prefetch ?? 20,
     retry: { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 5000, ...options.retry },
     outbox: {
-      pollIntervalMs: 1000,
-      graceMs: 2000,
+      pollIntervalMs: 500,
+      graceMs: 1000,
       batchSize: 200,
       retentionMs: 24 * HOUR,
       purgeIntervalMs: HOUR,
