@@ -39,6 +39,25 @@ export class ApiClient {
     };
   }
 
+  /**
+   * As a patient client would: while the gateway answers 503 with `Retry-After` (a service it
+   * has no healthy instance of right now: the request reached none), waits and sends it again.
+   */
+  async whenAvailable<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+    timeoutMs = 30_000,
+  ): Promise<ApiResponse<T>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const response = await this.request<T>(method, path, options);
+      const retryAfter = response.headers.get('retry-after');
+      if (response.status !== 503 || retryAfter === null || Date.now() > deadline) return response;
+      await sleep(Math.min(Number(retryAfter) * 1000 || 250, 1000));
+    }
+  }
+
   async token(role: 'admin' | 'customer', customerId?: string): Promise<string> {
     const { status, body } = await this.request<{ accessToken: string }>(
       'POST',
@@ -50,7 +69,7 @@ export class ApiClient {
   }
 
   async createCustomer(adminToken: string, creditLimit: Money): Promise<string> {
-    const { status, body } = await this.request<{ id: string }>('POST', '/api/customers', {
+    const { status, body } = await this.whenAvailable<{ id: string }>('POST', '/api/customers', {
       token: adminToken,
       body: { name: `Customer ${randomUUID().slice(0, 8)}`, creditLimit },
     });
