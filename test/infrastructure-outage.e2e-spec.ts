@@ -1,3 +1,4 @@
+import { setInterval as everyMs } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiClient, type ApiResponse } from './support/api-client.js';
 import { launchApp, stopApp, waitForStatus, type RunningApp } from './support/app-process.js';
@@ -35,6 +36,8 @@ async function answerOf(url: string): Promise<number> {
   }
 }
 
+const SAMPLE_PERIOD_MS = 50;
+
 /**
  * Asks the gateway for its liveness and readiness every 50 ms while a test runs and keeps every
  * answer that was not 200: the gateway must stay in service at every moment of an outage, not
@@ -47,12 +50,13 @@ class GatewayWatch {
 
   constructor() {
     this.loop = (async () => {
-      while (this.running) {
+      // A sampling clock (a probe's period), not a wait for something to happen.
+      for await (const _tick of everyMs(SAMPLE_PERIOD_MS)) {
+        if (!this.running) return;
         for (const probe of ['live', 'ready']) {
           const status = await answerOf(`${GATEWAY_URL}/health/${probe}`);
           if (status !== 200) this.refusals.push(`/health/${probe} ${status}`);
         }
-        await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
   }
