@@ -1,23 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerService, Type } from '@nestjs/common';
-import { CommandBus, CqrsModule, EventBus, QueryBus, type IEvent } from '@nestjs/cqrs';
-import { Test } from '@nestjs/testing';
-import { DataSource, type EntityManager } from 'typeorm';
-import { AfterCommitPublisher } from '@app/persistence';
+import { handlerTestbed, type HandlerTestbed } from '../../../test/support/handler-testbed.js';
 import { InMemoryOrderRepository } from './in-memory-order.repository.js';
 import { Order } from './order.entity.js';
 import { OrderRepository } from './order.repository.js';
 
-/** Order's handlers on the real @nestjs/cqrs buses over the in-memory repository: no broker, no database. */
-export interface OrderTestbed {
-  commandBus: CommandBus;
-  queryBus: QueryBus;
-  eventBus: EventBus;
+/** Order's handlers on the real @nestjs/cqrs buses over the in-memory repository. */
+export interface OrderTestbed extends HandlerTestbed {
   orders: InMemoryOrderRepository;
-  /** Every event published on the EventBus, in order. */
-  published: IEvent[];
-  /** Stands for the message's transaction. It has none, so events are published at once. */
-  manager: EntityManager;
 }
 
 /** For unit specs only: boots `handlers` with what they need; logs go to `logger` or nowhere. */
@@ -26,28 +16,11 @@ export async function orderTestbed(
   logger: LoggerService | false = false,
 ): Promise<OrderTestbed> {
   const orders = new InMemoryOrderRepository();
-  const moduleRef = await Test.createTestingModule({
-    imports: [CqrsModule.forRoot()],
-    providers: [
-      ...handlers,
-      AfterCommitPublisher,
-      { provide: OrderRepository, useValue: orders },
-      { provide: DataSource, useValue: { subscribers: [] } },
-    ],
-  }).compile();
-  moduleRef.useLogger(logger);
-  await moduleRef.init();
-  const eventBus = moduleRef.get(EventBus);
-  const published: IEvent[] = [];
-  eventBus.subscribe((event) => published.push(event));
-  return {
-    commandBus: moduleRef.get(CommandBus),
-    queryBus: moduleRef.get(QueryBus),
-    eventBus,
-    orders,
-    published,
-    manager: {} as EntityManager,
-  };
+  const bed = await handlerTestbed(
+    [...handlers, { provide: OrderRepository, useValue: orders }],
+    logger,
+  );
+  return { ...bed, orders };
 }
 
 /** An order as a row, PENDING unless told otherwise. */

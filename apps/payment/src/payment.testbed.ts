@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerService, Type } from '@nestjs/common';
-import { CommandBus, CqrsModule, EventBus, QueryBus, type IEvent } from '@nestjs/cqrs';
-import { Test } from '@nestjs/testing';
 import type { CommandDefinition } from '@app/contracts';
 import {
   CommandReplies,
@@ -10,8 +8,7 @@ import {
   type DeferredReply,
   type Envelope,
 } from '@app/messaging';
-import { AfterCommitPublisher } from '@app/persistence';
-import { DataSource, type EntityManager } from 'typeorm';
+import { handlerTestbed, type HandlerTestbed } from '../../../test/support/handler-testbed.js';
 import { SettlePaymentHandler } from './events/settle-payment.handler.js';
 import { InMemoryPaymentRepository } from './in-memory-payment.repository.js';
 import {
@@ -75,17 +72,12 @@ export class RecordingReplies {
   }
 }
 
-/** Payment's handlers on the real @nestjs/cqrs buses over the in-memory repository: no broker, no database. */
-export interface PaymentTestbed {
-  commandBus: CommandBus;
-  queryBus: QueryBus;
-  eventBus: EventBus;
+/** Payment's handlers on the real @nestjs/cqrs buses over the in-memory repository. */
+export interface PaymentTestbed extends HandlerTestbed {
   payments: InMemoryPaymentRepository;
   provider: FakeProvider;
   settlement: PaymentSettlement;
   replies: RecordingReplies;
-  /** Every event published on the EventBus, in order. */
-  published: IEvent[];
   /** A command's delivery context. Its transaction is none, so events are published at once. */
   context(type?: string): MessageContext;
 }
@@ -104,42 +96,25 @@ export async function paymentTestbed(
   const payments = new InMemoryPaymentRepository();
   const provider = new FakeProvider();
   const replies = new RecordingReplies();
-  const manager = {} as EntityManager;
-  const moduleRef = await Test.createTestingModule({
-    imports: [CqrsModule.forRoot()],
-    providers: [
+  const bed = await handlerTestbed(
+    [
       ...handlers,
       SettlePaymentHandler,
       PaymentSettlement,
-      AfterCommitPublisher,
       { provide: PaymentRepository, useValue: payments },
       { provide: PAYMENT_PROVIDER, useValue: provider },
       { provide: PAYMENT_SETTLEMENT_OPTIONS, useValue: SETTLEMENT_OPTIONS },
       { provide: CommandReplies, useValue: replies },
-      {
-        provide: DataSource,
-        useValue: {
-          subscribers: [],
-          transaction: <T>(work: (m: EntityManager) => Promise<T>) => work(manager),
-        },
-      },
     ],
-  }).compile();
-  moduleRef.useLogger(logger);
-  await moduleRef.init();
-  const eventBus = moduleRef.get(EventBus);
-  const published: IEvent[] = [];
-  eventBus.subscribe((event) => published.push(event));
+    logger,
+  );
   return {
-    commandBus: moduleRef.get(CommandBus),
-    queryBus: moduleRef.get(QueryBus),
-    eventBus,
+    ...bed,
     payments,
     provider,
-    settlement: moduleRef.get(PaymentSettlement),
+    settlement: bed.module.get(PaymentSettlement),
     replies,
-    published,
-    context: (type = 'payment.charge-payment') => new MessageContext(anEnvelope(type), manager),
+    context: (type = 'payment.charge-payment') => new MessageContext(anEnvelope(type), bed.manager),
   };
 }
 
