@@ -142,7 +142,7 @@ export class SagaEngine {
    * Handles one saga whose deadline passed, if there is one; false when none is due. What it
    * sends continues the trace the saga started in.
    */
-  async expireNext(): Promise<boolean> {
+  async expireNext(options: { unsure?: string } = {}): Promise<boolean> {
     let due: SagaRecord | undefined;
     try {
       return await this.dataSource.transaction(async (manager) => {
@@ -152,7 +152,9 @@ export class SagaEngine {
         const machine = this.machineOf(record);
         const step = machine.definition.steps[record.currentStep]?.name ?? '';
         const snapshot = snapshotOf(record);
-        const participant = await this.observe(machine, snapshot);
+        const participant = options.unsure
+          ? { busy: true, unknown: options.unsure }
+          : await this.observe(machine, snapshot);
         return inSagaTrace(record, { event: 'deadline', step }, async () => {
           const transition = machine.deadline(snapshot, participant);
           if (!(await this.apply(manager, record, transition))) {
@@ -178,15 +180,18 @@ export class SagaEngine {
   /**
    * Whether the participant an overdue command went to is busy: its queue holds messages and is
    * consumed. Then the command most likely waits in that queue, and the deadline measured the
-   * queue, not the participant. A broker that cannot tell counts as not busy.
+   * queue, not the participant. A broker that cannot tell (down, restarting, cut off from this
+   * instance) counts as busy too: nothing can be re-sent meanwhile, and its outage says nothing
+   * about the participant; the step's budget still bounds the wait.
    */
   private async observe(
     machine: SagaStateMachine<object>,
     snapshot: SagaSnapshot<object>,
   ): Promise<ParticipantObservation> {
     const command = machine.awaitedCommand(snapshot);
-    const load = command && (await this.probe.loadOf(command.type));
-    if (!load) return { busy: false };
+    if (!command) return { busy: false };
+    const load = await this.probe.loadOf(command.type);
+    if (!load) return { busy: true, unknown: 'the broker cannot tell' };
     return { busy: load.ready > 0 && load.consumers > 0, queued: load.ready };
   }
 
