@@ -140,6 +140,7 @@ export class SagaStore {
     return rows.length === 1;
   }
 
+  /** The transition's timeline rows, in order, in one statement (a round trip per row adds up). */
   async appendLog(
     manager: EntityManager,
     sagaId: string,
@@ -147,25 +148,32 @@ export class SagaStore {
     status: SagaStatus,
     now: Date,
   ): Promise<void> {
-    for (const entry of entries) {
-      await manager.query(
-        `INSERT INTO saga_steps (saga_id, step, step_name, direction, event, message_type,
-           message_id, detail, status, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [
-          sagaId,
-          entry.step,
-          entry.stepName,
-          entry.direction,
-          entry.event,
-          entry.messageType,
-          entry.messageId,
-          entry.detail,
-          status,
-          now,
-        ],
+    if (entries.length === 0) return;
+    const columns = 8;
+    const rows = entries.map((_, index) => {
+      const first = 3 + index * columns;
+      const placeholders = Array.from(
+        { length: columns },
+        (_unused, column) => `$${first + column}`,
       );
-    }
+      return `($1, ${placeholders.join(', ')}, $2)`;
+    });
+    const values = entries.flatMap((entry) => [
+      entry.step,
+      entry.stepName,
+      entry.direction,
+      entry.event,
+      entry.messageType,
+      entry.messageId,
+      entry.detail,
+      status,
+    ]);
+    await manager.query(
+      `INSERT INTO saga_steps (saga_id, step, step_name, direction, event, message_type,
+         message_id, detail, status, at)
+       VALUES ${rows.join(', ')}`,
+      [sagaId, now, ...values],
+    );
   }
 
   /** Locks one live saga whose deadline passed; other instances skip it rather than wait. */
