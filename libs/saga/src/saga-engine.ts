@@ -69,11 +69,8 @@ export class SagaEngine {
       throw new Error(`Saga ${definition.name} v${definition.version} is not registered`);
     }
     return this.dataSource.transaction(async (manager) => {
+      // A repeated key loses the insert below and is answered from the saga that holds it.
       const { idempotency } = options;
-      if (idempotency) {
-        const existing = await this.store.findByIdempotencyKey(manager, idempotency.key);
-        if (existing) return this.replayed<S>(existing, idempotency.fingerprint);
-      }
       const now = this.clock.now();
       const machine = new SagaStateMachine(definition, this.clock);
       const transition = machine.start(state);
@@ -236,13 +233,13 @@ export class SagaEngine {
     const { snapshot } = transition;
     if (transition.changed) {
       const awaitingSince = awaitingSinceAfter(record, snapshot, now);
-      if (
-        !(await this.store.update(manager, record.id, record.version, snapshot, awaitingSince, now))
-      ) {
+      const { id, version } = record;
+      const log = transition.log;
+      if (!(await this.store.update(manager, id, version, snapshot, awaitingSince, now, log))) {
         return false;
       }
     }
-    await this.effects(manager, record, transition, now);
+    await this.effects(manager, record, transition, now, { logged: transition.changed });
     this.observeAnsweredSteps(record, transition, now);
     if (snapshot.status !== record.status) this.logTransition(record, transition);
     return true;
@@ -269,6 +266,7 @@ export class SagaEngine {
     record: SagaRecord,
     transition: Transition<object>,
     now: Date,
+    { logged = false }: { logged?: boolean } = {},
   ): Promise<void> {
     for (const outgoing of transition.send) {
       // The causation is the reply being handled, if any (inherited by the bus).
@@ -281,7 +279,10 @@ export class SagaEngine {
       if (outgoing.resend) await this.bus.resend(outgoing.command, outgoing.payload, meta, manager);
       else await this.bus.send(outgoing.command, outgoing.payload, meta, manager);
     }
-    await this.store.appendLog(manager, record.id, transition.log, transition.snapshot.status, now);
+    if (!logged) {
+      const { log, snapshot } = transition;
+      await this.store.appendLog(manager, record.id, log, snapshot.status, now);
+    }
     this.changes.moved(manager, record.id);
   }
 
