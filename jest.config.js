@@ -25,6 +25,7 @@ const libs = [
   'runtime',
   'saga',
   'tracing',
+  'validation',
 ];
 
 const shared = {

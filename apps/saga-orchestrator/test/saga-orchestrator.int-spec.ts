@@ -260,13 +260,23 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
       paymentToken: 'tok_approve',
     });
     expect(status).toBe(400);
-    expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-    expect((body.details as { path: string }[]).map((detail) => detail.path)).toEqual([
+    expect(body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid order: customerId, total.amount, idempotencyKey',
+    });
+    expect((body.details as { field: string }[]).map((detail) => detail.field)).toEqual([
       'customerId',
       'total.amount',
       'idempotencyKey',
     ]);
-    expect((await http(baseUrl, 'GET', '/sagas/not-a-uuid')).status).toBe(400);
+    expect(await http(baseUrl, 'GET', '/sagas/not-a-uuid')).toMatchObject({
+      status: 400,
+      body: {
+        message: 'Invalid saga id: id',
+        details: [{ field: 'id', message: 'must be a UUID' }],
+      },
+    });
     expect((await http(baseUrl, 'GET', `/sagas/${randomUUID()}`)).status).toBe(404);
   });
 

@@ -9,8 +9,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { Roles } from '@app/identity';
-import { z } from 'zod';
-import { ZodValidationPipe } from '../zod-validation.pipe.js';
+import { Uuid, ZodValidationPipe } from '@app/validation';
 import { DeadLetterConflictError } from './dead-letter-conflict.error.js';
 import { cursorOf, DeadLetterListQuery } from './dead-letter-list.query.js';
 import { DeadLetterNotFoundError } from './dead-letter-not-found.error.js';
@@ -18,7 +17,7 @@ import { DeadLetterStore, type DeadLetterRecord } from './dead-letter-store.js';
 import { viewOf, type DeadLetterView } from './dead-letter.view.js';
 import { DeadLettersService } from './dead-letters.service.js';
 
-const DeadLetterId = new ZodValidationPipe(z.uuid({ error: 'must be a dead letter id (uuid)' }));
+const DeadLetterId = new ZodValidationPipe(Uuid, 'dead letter id', 'id');
 
 /** The operator's view of dead letters, behind the gateway: admins only. */
 @Controller('dead-letters')
@@ -32,7 +31,7 @@ export class DeadLettersController {
   /** Newest first. */
   @Get()
   async list(
-    @Query(new ZodValidationPipe(DeadLetterListQuery)) query: DeadLetterListQuery,
+    @Query(new ZodValidationPipe(DeadLetterListQuery, 'query')) query: DeadLetterListQuery,
   ): Promise<{ items: DeadLetterView[]; nextCursor: string | null }> {
     const records = await this.store.list({
       queue: query.queue,

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { actsFor, CurrentPrincipal, type Principal } from '@app/identity';
 import { IdempotencyConflictError, SagaEngine, type SagaDefinition } from '@app/saga';
-import { ZodValidationPipe } from '../zod-validation.pipe.js';
+import { ZodValidationPipe } from '@app/validation';
 import { fingerprintOf, PlaceOrderRequest } from './place-order.request.js';
 import type { PlaceOrderState } from './place-order.saga.js';
 
@@ -37,7 +37,7 @@ export class PlaceOrderController {
   @HttpCode(202)
   async start(
     @CurrentPrincipal() caller: Principal,
-    @Body(new ZodValidationPipe(PlaceOrderRequest)) request: PlaceOrderRequest,
+    @Body(new ZodValidationPipe(PlaceOrderRequest, 'order')) request: PlaceOrderRequest,
   ): Promise<PlaceOrderAccepted> {
     const { customerId, total, paymentToken, idempotencyKey } = request;
     if (!actsFor(caller, customerId)) {

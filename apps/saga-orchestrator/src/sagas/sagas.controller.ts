@@ -21,12 +21,11 @@ import {
   type SagaStatus,
 } from '@app/saga';
 import { auditTime, concatMap, from, interval, merge, Observable, of, takeWhile } from 'rxjs';
-import { z } from 'zod';
-import { ZodValidationPipe } from '../zod-validation.pipe.js';
+import { Uuid, ZodValidationPipe } from '@app/validation';
 import { cursorOf, SagaListQuery } from './saga-list.query.js';
 import { stepOf, summaryOf, type SagaSummaryView, type SagaView } from './saga.view.js';
 
-const SagaId = new ZodValidationPipe(z.uuid({ error: 'must be a saga id (uuid)' }));
+const SagaId = new ZodValidationPipe(Uuid, 'saga id', 'id');
 /**
  * A stream reads again as soon as its saga moves in this instance; this slow poll covers a saga
  * moved by another orchestrator instance.
@@ -50,7 +49,7 @@ export class SagasController {
   @Get()
   @Roles('admin')
   async list(
-    @Query(new ZodValidationPipe(SagaListQuery)) query: SagaListQuery,
+    @Query(new ZodValidationPipe(SagaListQuery, 'query')) query: SagaListQuery,
   ): Promise<{ items: SagaSummaryView[]; nextCursor: string | null }> {
     const records = await this.queries.list({
       status: query.status,
