@@ -48,6 +48,7 @@ export default {
       testMatch: [
         '<rootDir>/{apps,libs}/**/*.spec.ts',
         '<rootDir>/test/deploy/**/*.spec.ts',
+        '<rootDir>/test/architecture/**/*.spec.ts',
         '<rootDir>/chaos/**/*.spec.mjs',
       ],
     },
