@@ -1,4 +1,8 @@
-/** The architecture rules of STYLE.md, checked on every `npm test`. */
+/**
+ * The boundaries of docs/architecture.md, checked on every `npm test` (`npm run lint:arch`).
+ * Each rule has a fixture under test/architecture/fixtures that breaks it, and
+ * test/architecture/dependency-rules.spec.ts proves the rule catches it.
+ */
 const participants = '^apps/(order|credit|payment)/';
 
 module.exports = {
@@ -18,23 +22,36 @@ module.exports = {
     },
     {
       name: 'participants-know-no-sagas',
-      comment: 'order, credit and payment handle commands; they do not know they are in a saga.',
+      comment:
+        'order, credit and payment handle commands; they do not know they are in a saga, not even through another lib.',
       severity: 'error',
       from: { path: participants },
-      to: { path: '^libs/saga/' },
+      to: { path: '^libs/saga/', reachable: true },
     },
     {
       name: 'libs-only-through-their-index',
-      comment: 'Import a lib as @app/<lib>: its src/index.ts is its only public face.',
+      comment:
+        "Import a lib as @app/<lib>: its src/index.ts is its only public face, for apps, tests and other libs alike; a lib's own files and tests import each other freely.",
       severity: 'error',
-      from: { pathNot: '^libs/([^/]+)/' },
-      to: { path: '^libs/[^/]+/src/', pathNot: '^libs/[^/]+/src/index\\.ts$' },
+      from: { path: '^((?:libs|apps)/[^/]+|test|chaos|bench)/' },
+      to: { path: '^libs/[^/]+/src/', pathNot: ['^$1/', '^libs/[^/]+/src/index\\.m?[jt]s$'] },
     },
     {
       name: 'gateway-owns-no-database',
+      comment: 'The gateway reaches no database driver or ORM, not even through a lib.',
       severity: 'error',
       from: { path: '^apps/gateway/' },
-      to: { path: '(^libs/persistence/|^node_modules/(typeorm|pg|@nestjs/typeorm)/)' },
+      to: {
+        path: '(^libs/persistence/|^node_modules/(typeorm|pg|@nestjs/typeorm)/)',
+        reachable: true,
+      },
+    },
+    {
+      name: 'gateway-sends-no-messages',
+      comment: 'The gateway talks HTTP only: it reaches no broker client, not even through a lib.',
+      severity: 'error',
+      from: { path: '^apps/gateway/' },
+      to: { path: '(^libs/messaging/|^node_modules/amqplib/)', reachable: true },
     },
     {
       name: 'no-cycles',
@@ -51,6 +68,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // Broken on purpose, and cruised on their own by their spec.
+    exclude: { path: '^test/architecture/fixtures/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     enhancedResolveOptions: {

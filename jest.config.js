@@ -25,6 +25,7 @@ const libs = [
   'runtime',
   'saga',
   'tracing',
+  'validation',
 ];
 
 const shared = {
@@ -47,6 +48,7 @@ export default {
       testMatch: [
         '<rootDir>/{apps,libs}/**/*.spec.ts',
         '<rootDir>/test/deploy/**/*.spec.ts',
+        '<rootDir>/test/architecture/**/*.spec.ts',
         '<rootDir>/chaos/**/*.spec.mjs',
       ],
     },

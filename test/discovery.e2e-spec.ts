@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiClient } from './support/api-client.js';
 import { launchApp, stopApp, waitForStatus, type RunningApp } from './support/app-process.js';
 import { CommandClient } from './support/command-client.js';
+import { eventuallyValue } from './support/eventually.js';
 import { databaseUrlFor } from './support/system.js';
 
 /** Own queues, so nothing here meets another suite's messages. */
@@ -70,14 +70,11 @@ async function registryUntil(
   accept: (instances: InstanceView[]) => boolean,
   timeoutMs: number,
 ): Promise<InstanceView[]> {
-  const deadline = Date.now() + timeoutMs;
-  let last: InstanceView[] = [];
-  while (Date.now() < deadline) {
-    last = await registry(api, token);
-    if (accept(last)) return last;
-    await sleep(50);
-  }
-  throw new Error(`registry did not get there in ${timeoutMs} ms: ${JSON.stringify(last)}`);
+  return eventuallyValue(() => registry(api, token), accept, {
+    timeoutMs,
+    intervalMs: 50,
+    what: 'the registry shows the credit instances as expected',
+  });
 }
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { order } from '@app/contracts';
 import pg from 'pg';
 import { launchApp, stopApp, waitForStatus, type RunningApp } from './support/app-process.js';
 import { CommandClient, newTraceparent } from './support/command-client.js';
+import { eventually } from './support/eventually.js';
 import { rabbitmq } from './support/infrastructure.js';
 import { databaseUrlFor, envFor } from './support/system.js';
 
@@ -15,18 +16,36 @@ function startOrder(namespace: string, extra: Record<string, string> = {}): Runn
   return launchApp('order', envFor(ORDER, { AMQP_NAMESPACE: namespace, ...extra }));
 }
 
-async function countOrders(ids: string[]): Promise<number> {
+async function count(sql: string, parameters: unknown[] = []): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrlFor(ORDER.role) });
   await client.connect();
   try {
-    const { rows } = await client.query<{ count: string }>(
-      'SELECT count(*) FROM orders WHERE id = ANY($1::uuid[])',
-      [ids],
-    );
+    const { rows } = await client.query<{ count: string }>(sql, parameters);
     return Number(rows[0].count);
   } finally {
     await client.end();
   }
+}
+
+const countOrders = (ids: string[]) =>
+  count('SELECT count(*) FROM orders WHERE id = ANY($1::uuid[])', [ids]);
+
+/**
+ * A barrier: once no outbox row is left unsent, no relay will publish one again; a marker command
+ * answered after that has its reply behind any earlier one on the replies queue.
+ */
+async function settleReplies(client: CommandClient): Promise<void> {
+  await eventually(
+    async () => (await count('SELECT count(*) FROM outbox WHERE sent_at IS NULL')) === 0,
+    {
+      what: 'every outbox row is sent',
+    },
+  );
+  await client.roundTrip(order.CreatePendingOrder, {
+    orderId: randomUUID(),
+    customerId: randomUUID(),
+    total,
+  });
 }
 
 /** Distinct replies (by message id): a relay may publish a row twice, never two different replies. */
@@ -70,7 +89,7 @@ describe('delivery guarantees of a participant running as a process', () => {
     const restarted = startOrder(namespace);
     apps.push(restarted);
     await client.waitForReplies([sent.messageId], 30_000);
-    await sleep(1500); // room for a second reply, which must not come
+    await settleReplies(client); // a second reply, which must not come, would be in by now
     expect(distinctReplies(client, sent.messageId)).toBe(1);
     expect(client.replies.get(sent.messageId)?.[0].type).toBe(order.OrderCreated.type);
     expect(await countOrders([orderId])).toBe(1);
@@ -100,9 +119,9 @@ describe('delivery guarantees of a participant running as a process', () => {
       }
     })();
 
-    while (published < 300) await sleep(20);
+    await eventually(() => published >= 300, { what: '300 commands published' });
     await rabbitmq.stop();
-    await sleep(10_000);
+    await sleep(10_000); // the length of the fault: the broker stays down 10 s
     await rabbitmq.start();
     await producer;
 

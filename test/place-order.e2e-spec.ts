@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiClient, type Money } from './support/api-client.js';
 import { waitForStatus, type RunningApp } from './support/app-process.js';
+import { eventuallyValue } from './support/eventually.js';
 import { GATEWAY_URL, SYSTEM, paymentStatusOf, startSystem, stopSystem } from './support/system.js';
 
 const api = new ApiClient(GATEWAY_URL);
@@ -106,9 +107,13 @@ describe('placing an order through the gateway', () => {
     expect(saga.status).toBe('COMPENSATED');
     expect((await orderOf(token, placed.body.orderId)).status).toBe('REJECTED');
     expect(await creditOf(customerId)).toMatchObject({ availableCredit: eur(10_000) });
-    // Let the slow charge finish: it is either fenced (refused) or voided, never left charged.
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
-    expect(['FENCED', 'VOIDED']).toContain(await paymentStatusOf(placed.body.orderId, admin));
+    // The slow charge finishes after the saga gave up on it: it ends fenced (refused) or voided,
+    // both final, never left charged.
+    await eventuallyValue(
+      () => paymentStatusOf(placed.body.orderId, admin),
+      (status) => status === 'FENCED' || status === 'VOIDED',
+      { timeoutMs: 20_000, intervalMs: 200, what: 'the late charge is fenced or voided' },
+    );
   }, 90_000);
 
   it('approves exactly as many of 100 concurrent orders as the credit covers', async () => {

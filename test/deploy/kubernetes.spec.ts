@@ -24,20 +24,16 @@ import {
   validateBuiltIn,
 } from './kubernetes-schema.js';
 import { canConnect, matchesSelector, type Pod } from './network-policy-evaluator.js';
-import {
-  isObject,
-  parseImage,
-  renderKustomization,
-  type KubeObject,
-} from './render-kustomization.js';
+import { KUSTOMIZE, kustomize } from './kustomize.js';
+import { isObject, parseImage, type KubeObject } from './render-kustomization.js';
 
 const K8S = path.join(import.meta.dirname, '../../k8s');
 const NAMESPACE = 'sagaflow';
 
 const rendered = {
-  base: renderKustomization(path.join(K8S, 'base')),
-  dev: renderKustomization(path.join(K8S, 'overlays/dev')),
-  prod: renderKustomization(path.join(K8S, 'overlays/prod')),
+  base: kustomize(path.join(K8S, 'base')),
+  dev: kustomize(path.join(K8S, 'overlays/dev')),
+  prod: kustomize(path.join(K8S, 'overlays/prod')),
 };
 type Variant = keyof typeof rendered;
 const overlays = ['dev', 'prod'] as const;
@@ -150,7 +146,7 @@ const PLACEHOLDER_SECRETS: Record<string, string> = {
   AUTH_JWT_SECRET: 'a-placeholder-signing-secret-of-32-characters-or-more',
 };
 
-describe('kustomize overlays', () => {
+describe(`kustomize overlays, rendered by ${KUSTOMIZE}`, () => {
   it.each(Object.keys(rendered) as Variant[])(
     '%s: every built-in object passes its Kubernetes schema',
     (variant) => {

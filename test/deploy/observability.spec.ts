@@ -16,7 +16,7 @@ import type { DataSource } from 'typeorm';
 import { UpstreamMetrics } from '../../apps/gateway/src/metrics/upstream-metrics.js';
 import { MessagingGauges } from '../../apps/saga-orchestrator/src/metrics/messaging-gauges.js';
 import { CUSTOM_RESOURCE_SPEC_FIELDS, isBuiltIn, validateBuiltIn } from './kubernetes-schema.js';
-import { renderKustomization } from './render-kustomization.js';
+import { KUSTOMIZE, kustomize } from './kustomize.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const OBSERVABILITY = path.join(ROOT, 'k8s/observability');
@@ -73,7 +73,7 @@ function metricNamesIn(expr: string): string[] {
     .filter((word) => !PROMQL_WORDS.has(word.toLowerCase()));
 }
 
-const objects = renderKustomization(OBSERVABILITY);
+const objects = kustomize(OBSERVABILITY);
 const dashboardMap = objects.find((object) => object.kind === 'ConfigMap');
 const dashboard = JSON.parse(
   String((dashboardMap?.data as Record<string, string>)['sagaflow-dashboard.json']),
@@ -88,7 +88,7 @@ const rules = objects.find((object) => object.kind === 'PrometheusRule') as unkn
 };
 const alerts = rules.spec.groups.flatMap((group) => group.rules);
 
-describe('k8s/observability', () => {
+describe(`k8s/observability, rendered by ${KUSTOMIZE}`, () => {
   it('renders to a valid ConfigMap and the Prometheus operator kinds we know', () => {
     for (const object of objects) {
       if (isBuiltIn(object)) expect(() => validateBuiltIn(object)).not.toThrow();

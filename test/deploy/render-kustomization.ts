@@ -3,9 +3,9 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
 /**
- * A small kustomize for the tests, since no kustomize or kubectl runs here. It renders the subset
- * our overlays use and refuses anything else, so a new feature in a kustomization cannot be silently
- * ignored:
+ * A small kustomize for the tests on machines without kubectl (`kustomize.ts` prefers
+ * `kubectl kustomize`). It renders the subset our overlays use and refuses anything else, so a new
+ * feature in a kustomization cannot be silently ignored:
  * - `resources` (files, or directories with a kustomization.yaml), `namespace`
  * - `patches` with a `path` to a strategic merge patch, optionally with a `target` (kind, name)
  * - `images` (newName, newTag, digest)

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { eventuallyValue } from './eventually.js';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -54,6 +55,7 @@ export class ApiClient {
       const response = await this.request<T>(method, path, options);
       const retryAfter = response.headers.get('retry-after');
       if (response.status !== 503 || retryAfter === null || Date.now() > deadline) return response;
+      // Waits as long as the gateway asks to, as a client would: Retry-After is the subject.
       await sleep(Math.min(Number(retryAfter) * 1000 || 250, 1000));
     }
   }
@@ -87,19 +89,12 @@ export class ApiClient {
 
   /** Polls a saga until it reaches a terminal status. */
   async settledSaga(token: string, sagaId: string, timeoutMs = 60_000): Promise<SagaView> {
-    const deadline = Date.now() + timeoutMs;
-    let last: SagaView | undefined;
-    while (Date.now() < deadline) {
-      const { status, body } = await this.request<SagaView>('GET', `/api/sagas/${sagaId}`, {
-        token,
-      });
-      if (status === 200) {
-        last = body;
-        if (TERMINAL.includes(body.status)) return body;
-      }
-      await sleep(200);
-    }
-    throw new Error(`saga ${sagaId} is still ${last?.status ?? 'unknown'} after ${timeoutMs} ms`);
+    const { body } = await eventuallyValue(
+      () => this.request<SagaView>('GET', `/api/sagas/${sagaId}`, { token }),
+      ({ status, body }) => status === 200 && TERMINAL.includes(body.status),
+      { timeoutMs, intervalMs: 200, what: `saga ${sagaId} reaches a terminal status` },
+    );
+    return body;
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { eventuallyValue } from './eventually.js';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -49,14 +49,11 @@ export async function waitForStatus(
   status: number,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 0;
-  while (Date.now() < deadline) {
-    last = await statusOf(url);
-    if (last === status) return;
-    await sleep(200);
-  }
-  throw new Error(`${url} answered ${last}, not ${status}, within ${timeoutMs} ms`);
+  await eventuallyValue(
+    () => statusOf(url),
+    (answered) => answered === status,
+    { timeoutMs, intervalMs: 200, what: `${url} answers ${status}` },
+  );
 }
 
 export async function stopApp(

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandDefinition, PayloadOf } from '@app/contracts';
 import { REPLIES_QUEUE, fromAmqp, toAmqp, type Envelope } from '@app/messaging';
 import { connect, type ConfirmChannel, type ChannelModel } from 'amqplib';
+import { eventually } from './eventually.js';
 import { AMQP_URL, ScratchNamespace } from './scratch-namespace.js';
 
 export interface SentCommand {
@@ -109,13 +110,11 @@ export class CommandClient {
   }
 
   async waitForReplies(messageIds: string[], timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (messageIds.every((id) => this.replies.has(id))) return;
-      await sleep(20);
-    }
-    const missing = messageIds.filter((id) => !this.replies.has(id)).length;
-    throw new Error(`${missing} of ${messageIds.length} replies did not arrive in ${timeoutMs} ms`);
+    const missing = () => messageIds.filter((id) => !this.replies.has(id));
+    await eventually(() => missing().length === 0, {
+      timeoutMs,
+      what: () => `${missing().length} of ${messageIds.length} replies arrive`,
+    });
   }
 
   /** Publishes a command and waits for its reply. */
@@ -162,6 +161,7 @@ export class CommandClient {
         await this.open();
         return;
       } catch {
+        // A reconnect backoff while the broker is down, not a wait for an outcome.
         await sleep(500);
       }
     }

@@ -1,6 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Topology } from '@app/messaging';
 import { connect } from 'amqplib';
+import { eventuallyValue } from './eventually.js';
 
 export const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -28,11 +28,11 @@ export class ScratchNamespace {
     model.on('error', () => undefined); // a failure surfaces through the calls below
     try {
       const channel = await model.createChannel();
-      const deadline = Date.now() + timeoutMs;
-      while ((await channel.checkQueue(queue)).consumerCount < count) {
-        if (Date.now() > deadline) throw new Error(`${queue} never got ${count} consumer(s)`);
-        await sleep(50);
-      }
+      await eventuallyValue(
+        async () => (await channel.checkQueue(queue)).consumerCount,
+        (consumers) => consumers >= count,
+        { timeoutMs, intervalMs: 50, what: `${queue} has ${count} consumer(s)` },
+      );
     } finally {
       await model.close().catch(() => undefined);
     }

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { isMigrateCommand, migrateAndExit, startApp } from '@app/runtime';
+import { connectMessageTransport } from '@app/messaging';
+import { migrateAndExit } from '@app/persistence';
+import { isMigrateCommand, startApp } from '@app/runtime';
 import type { CreditConfig } from './credit.config.js';
 import { CreditModule } from './credit.module.js';
 import { creditSchema } from './credit.schema.js';
@@ -11,6 +13,6 @@ export async function start(config: CreditConfig): Promise<void> {
     name: 'credit',
     host: config.HOST,
     port: config.PORT,
-    messaging: true,
+    connectTransport: connectMessageTransport,
   });
 }

@@ -3,13 +3,12 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { credit } from '@app/contracts';
 import { actsFor, CurrentPrincipal, Roles, type Principal } from '@app/identity';
 import { Handles, type MessageContext } from '@app/messaging';
-import { z } from 'zod';
+import { Uuid, ZodValidationPipe } from '@app/validation';
 import { CreateCustomerCommand, type CustomerView } from './commands/create-customer.handler.js';
 import { ReleaseCreditCommand } from './commands/release-credit.handler.js';
 import { ReserveCreditCommand } from './commands/reserve-credit.handler.js';
 import { CreateCustomerRequest } from './create-customer.request.js';
 import { GetCustomerCreditQuery, type CreditView } from './queries/get-customer-credit.handler.js';
-import { ZodValidationPipe } from './zod-validation.pipe.js';
 
 /**
  * Credit's commands from the broker, each run by its handler in the message's transaction, and
@@ -50,7 +49,7 @@ export class CreditController {
   @Get(':id/credit')
   async creditOf(
     @CurrentPrincipal() caller: Principal,
-    @Param('id', new ZodValidationPipe(z.uuid(), 'customer id')) id: string,
+    @Param('id', new ZodValidationPipe(Uuid, 'customer id', 'id')) id: string,
   ): Promise<CreditView> {
     const view = actsFor(caller, id)
       ? await this.queryBus.execute(new GetCustomerCreditQuery(id))

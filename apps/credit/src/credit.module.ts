@@ -1,6 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DomainEventMetrics } from '@app/metrics';
+import { BrokerConnection, MessagingModule, messagingOptionsOf } from '@app/messaging';
+import {
+  AfterCommitPublisher,
+  DatabaseHealthIndicator,
+  PersistenceModule,
+  persistenceOptionsOf,
+} from '@app/persistence';
 import { infrastructureModules } from '@app/runtime';
 import { CreateCustomerHandler } from './commands/create-customer.handler.js';
 import { ReleaseCreditHandler } from './commands/release-credit.handler.js';
@@ -9,7 +16,6 @@ import type { CreditConfig } from './credit.config.js';
 import { CreditController } from './credit.controller.js';
 import { CreditRepository } from './credit.repository.js';
 import { creditSchema } from './credit.schema.js';
-import { AfterCommitPublisher } from '@app/persistence';
 import { LogCreditEventsHandler } from './events/log-credit-events.handler.js';
 import { GetCustomerCreditHandler } from './queries/get-customer-credit.handler.js';
 import { TypeOrmCreditRepository } from './typeorm-credit.repository.js';
@@ -23,8 +29,13 @@ export class CreditModule {
         ...infrastructureModules({
           service: 'credit',
           config,
-          database: creditSchema,
-          messaging: { consume: ['credit.commands'] },
+          data: [
+            PersistenceModule.forRoot(persistenceOptionsOf('credit', config, creditSchema)),
+            MessagingModule.forRoot(
+              messagingOptionsOf('credit', config, { consume: ['credit.commands'] }),
+            ),
+          ],
+          readiness: [DatabaseHealthIndicator, BrokerConnection],
         }),
         CqrsModule.forRoot(),
       ],

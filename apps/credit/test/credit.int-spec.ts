@@ -207,11 +207,15 @@ describe('credit against PostgreSQL and RabbitMQ', () => {
     });
 
     it.each([
-      ['an unknown field', { name: 'Ada', creditLimit: eur(1), role: 'admin' }],
-      ['a negative limit', { name: 'Ada', creditLimit: eur(-1) }],
-      ['a fractional limit', { name: 'Ada', creditLimit: eur(1.5) }],
-      ['a bad currency', { name: 'Ada', creditLimit: { amount: 1, currency: 'EURO' } }],
-    ])('refuses a customer with %s', async (_case, body) => {
+      ['an unknown field', { name: 'Ada', creditLimit: eur(1), role: 'admin' }, 'role'],
+      ['a negative limit', { name: 'Ada', creditLimit: eur(-1) }, 'creditLimit.amount'],
+      ['a fractional limit', { name: 'Ada', creditLimit: eur(1.5) }, 'creditLimit.amount'],
+      [
+        'a bad currency',
+        { name: 'Ada', creditLimit: { amount: 1, currency: 'EURO' } },
+        'creditLimit.currency',
+      ],
+    ])('refuses a customer with %s', async (_case, body, field) => {
       const response = await participant.request('POST', '/customers', body);
 
       expect(response).toEqual({
@@ -219,8 +223,8 @@ describe('credit against PostgreSQL and RabbitMQ', () => {
         body: {
           statusCode: 400,
           error: 'Bad Request',
-          message: 'Invalid customer',
-          details: [expect.objectContaining({ path: expect.any(String) })],
+          message: `Invalid customer: ${field}`,
+          details: [{ field, message: expect.any(String) }],
         },
       });
     });
@@ -232,7 +236,12 @@ describe('credit against PostgreSQL and RabbitMQ', () => {
       expect(unknown).toMatchObject({ status: 404, body: { statusCode: 404, error: 'Not Found' } });
       expect(malformed).toMatchObject({
         status: 400,
-        body: { statusCode: 400, error: 'Bad Request', message: 'Invalid customer id' },
+        body: {
+          statusCode: 400,
+          error: 'Bad Request',
+          message: 'Invalid customer id: id',
+          details: [{ field: 'id', message: 'must be a UUID' }],
+        },
       });
     });
   });

@@ -369,6 +369,7 @@ describe('upstream calls', () => {
 
   it('answers 504 when the service is too slow', async () => {
     order.reset((_request, response) => {
+      // The fault: the service answers a second late, past the route timeout.
       setTimeout(() => answer(response, 200, anOrder(aliceOrder, alice)), 1000).unref();
     });
     await expectError(await call(`/api/orders/${aliceOrder}`, { token: aliceToken }), 504);

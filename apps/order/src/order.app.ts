@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { isMigrateCommand, migrateAndExit, startApp } from '@app/runtime';
+import { connectMessageTransport } from '@app/messaging';
+import { migrateAndExit } from '@app/persistence';
+import { isMigrateCommand, startApp } from '@app/runtime';
 import type { OrderConfig } from './order.config.js';
 import { OrderModule } from './order.module.js';
 import { orderSchema } from './order.schema.js';
@@ -11,6 +13,6 @@ export async function start(config: OrderConfig): Promise<void> {
     name: 'order',
     host: config.HOST,
     port: config.PORT,
-    messaging: true,
+    connectTransport: connectMessageTransport,
   });
 }

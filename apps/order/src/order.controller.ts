@@ -1,16 +1,15 @@
 import {
-  BadRequestException,
   Controller,
   ForbiddenException,
   Get,
   NotFoundException,
   Param,
-  ParseUUIDPipe,
   Query,
 } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { actsFor, CurrentPrincipal, type Principal } from '@app/identity';
-import { parseListOrdersRequest } from './list-orders.request.js';
+import { Uuid, ValidationFailedException, ZodValidationPipe } from '@app/validation';
+import { ListOrdersRequest } from './list-orders.request.js';
 import type { OrderPageView, OrderView } from './order.view.js';
 import { GetOrderQuery } from './queries/get-order.handler.js';
 import { ListOrdersQuery } from './queries/list-orders.handler.js';
@@ -27,7 +26,7 @@ export class OrderController {
   @Get(':id')
   async get(
     @CurrentPrincipal() caller: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', new ZodValidationPipe(Uuid, 'order id', 'id')) id: string,
   ): Promise<OrderView> {
     const found = await this.queryBus.execute(new GetOrderQuery(id));
     if (!found || !actsFor(caller, found.customerId))
@@ -39,9 +38,8 @@ export class OrderController {
   @Get()
   async list(
     @CurrentPrincipal() caller: Principal,
-    @Query() rawQuery: unknown,
+    @Query(new ZodValidationPipe(ListOrdersRequest, 'query')) request: ListOrdersRequest,
   ): Promise<OrderPageView> {
-    const request = parseListOrdersRequest(rawQuery);
     if (request.customerId && !actsFor(caller, request.customerId)) {
       throw new ForbiddenException('A customer may list only its own orders');
     }
@@ -50,7 +48,9 @@ export class OrderController {
       return await this.queryBus.execute(new ListOrdersQuery({ ...request, customerId }));
     } catch (error) {
       if (!(error instanceof UnknownCursorError)) throw error;
-      throw new BadRequestException('cursor: must be the nextCursor of a previous page');
+      throw new ValidationFailedException('Invalid query: cursor', [
+        { field: 'cursor', message: 'must be the nextCursor of a previous page' },
+      ]);
     }
   }
 }

@@ -1,11 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DomainEventMetrics } from '@app/metrics';
+import { BrokerConnection, MessagingModule, messagingOptionsOf } from '@app/messaging';
+import {
+  AfterCommitPublisher,
+  DatabaseHealthIndicator,
+  PersistenceModule,
+  persistenceOptionsOf,
+} from '@app/persistence';
 import { infrastructureModules } from '@app/runtime';
 import { ApproveOrderHandler } from './commands/approve-order.handler.js';
 import { CreatePendingOrderHandler } from './commands/create-pending-order.handler.js';
 import { RejectOrderHandler } from './commands/reject-order.handler.js';
-import { AfterCommitPublisher } from '@app/persistence';
 import { LogOrderEventsHandler } from './events/log-order-events.handler.js';
 import { OrderMessagesController } from './order-messages.controller.js';
 import type { OrderConfig } from './order.config.js';
@@ -25,8 +31,13 @@ export class OrderModule {
         ...infrastructureModules({
           service: 'order',
           config,
-          database: orderSchema,
-          messaging: { consume: ['order.commands'] },
+          data: [
+            PersistenceModule.forRoot(persistenceOptionsOf('order', config, orderSchema)),
+            MessagingModule.forRoot(
+              messagingOptionsOf('order', config, { consume: ['order.commands'] }),
+            ),
+          ],
+          readiness: [DatabaseHealthIndicator, BrokerConnection],
         }),
         CqrsModule.forRoot(),
       ],

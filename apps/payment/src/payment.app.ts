@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { isMigrateCommand, migrateAndExit, startApp } from '@app/runtime';
+import { connectMessageTransport } from '@app/messaging';
+import { migrateAndExit } from '@app/persistence';
+import { isMigrateCommand, startApp } from '@app/runtime';
 import type { PaymentConfig } from './payment.config.js';
 import { PaymentModule } from './payment.module.js';
 import { paymentSchema } from './payment.schema.js';
@@ -11,6 +13,6 @@ export async function start(config: PaymentConfig): Promise<void> {
     name: 'payment',
     host: config.HOST,
     port: config.PORT,
-    messaging: true,
+    connectTransport: connectMessageTransport,
   });
 }

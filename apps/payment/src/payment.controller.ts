@@ -1,15 +1,13 @@
-import { BadRequestException, Controller, Get, NotFoundException, Query } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { payment } from '@app/contracts';
 import { Roles } from '@app/identity';
 import { Handles, type MessageContext } from '@app/messaging';
-import { z } from 'zod';
+import { Uuid, ZodValidationPipe } from '@app/validation';
 import { CancelPaymentCommand } from './commands/cancel-payment.handler.js';
 import { ChargePaymentCommand } from './commands/charge-payment.handler.js';
 import type { PaymentView } from './payment.view.js';
 import { GetPaymentQuery } from './queries/get-payment.handler.js';
-
-const OrderIdQuery = z.uuid();
 
 /**
  * The payment commands, each recorded by its handler in the message's transaction (the provider
@@ -41,11 +39,11 @@ export class PaymentController {
 
   @Get()
   @Roles('admin')
-  async find(@Query('orderId') orderId: unknown): Promise<PaymentView> {
-    const parsed = OrderIdQuery.safeParse(orderId);
-    if (!parsed.success) throw new BadRequestException('orderId must be a UUID');
-    const found = await this.queryBus.execute(new GetPaymentQuery(parsed.data));
-    if (!found) throw new NotFoundException(`No payment for order ${parsed.data}`);
+  async find(
+    @Query('orderId', new ZodValidationPipe(Uuid, 'order id', 'orderId')) orderId: string,
+  ): Promise<PaymentView> {
+    const found = await this.queryBus.execute(new GetPaymentQuery(orderId));
+    if (!found) throw new NotFoundException(`No payment for order ${orderId}`);
     return found;
   }
 }

@@ -1,10 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DomainEventMetrics } from '@app/metrics';
+import { BrokerConnection, MessagingModule, messagingOptionsOf } from '@app/messaging';
+import {
+  AfterCommitPublisher,
+  DatabaseHealthIndicator,
+  PersistenceModule,
+  persistenceOptionsOf,
+} from '@app/persistence';
 import { infrastructureModules } from '@app/runtime';
 import { CancelPaymentHandler } from './commands/cancel-payment.handler.js';
 import { ChargePaymentHandler } from './commands/charge-payment.handler.js';
-import { AfterCommitPublisher } from '@app/persistence';
 import { LogPaymentEventsHandler } from './events/log-payment-events.handler.js';
 import { SettlePaymentHandler } from './events/settle-payment.handler.js';
 import { PaymentController } from './payment.controller.js';
@@ -26,8 +32,13 @@ export class PaymentModule {
         ...infrastructureModules({
           service: 'payment',
           config,
-          database: paymentSchema,
-          messaging: { consume: ['payment.commands'] },
+          data: [
+            PersistenceModule.forRoot(persistenceOptionsOf('payment', config, paymentSchema)),
+            MessagingModule.forRoot(
+              messagingOptionsOf('payment', config, { consume: ['payment.commands'] }),
+            ),
+          ],
+          readiness: [DatabaseHealthIndicator, BrokerConnection],
         }),
         CqrsModule.forRoot(),
       ],

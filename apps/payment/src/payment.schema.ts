@@ -1,4 +1,5 @@
-import type { SchemaDefinition } from '@app/runtime';
+import { withMessagingTables } from '@app/messaging';
+import type { SchemaDefinition } from '@app/persistence';
 import { Payment } from './payment.entity.js';
 import { CreatePayments1795653838246 } from './migrations/1795653838246-create-payments.js';
 import { FenceAndVoidPayments1795655100000 } from './migrations/1795655100000-fence-and-void-payments.js';
@@ -6,7 +7,8 @@ import { RecordDeclinedPayments1795670000000 } from './migrations/1795670000000-
 import { SettlePaymentsOutsideTransactions1795690000000 } from './migrations/1795690000000-settle-payments-outside-transactions.js';
 
 /** The `payments` schema: owned by payment alone, changed only by these migrations. */
-export const paymentSchema: SchemaDefinition = {
+// With the outbox and inbox tables of @app/messaging, so `main.js migrate` makes them too.
+export const paymentSchema: SchemaDefinition = withMessagingTables({
   schema: 'payments',
   entities: [Payment],
   migrations: [
@@ -15,4 +17,4 @@ export const paymentSchema: SchemaDefinition = {
     RecordDeclinedPayments1795670000000,
     SettlePaymentsOutsideTransactions1795690000000,
   ],
-};
+});

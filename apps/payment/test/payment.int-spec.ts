@@ -263,7 +263,15 @@ describe('payment against RabbitMQ and PostgreSQL', () => {
   });
 
   it('answers 400 to an orderId that is not a UUID', async () => {
-    expect((await paymentOf('not-a-uuid')).status).toBe(400);
+    expect(await paymentOf('not-a-uuid')).toEqual({
+      status: 400,
+      body: {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'Invalid order id: orderId',
+        details: [{ field: 'orderId', message: 'must be a UUID' }],
+      },
+    });
   });
 
   it('shows a payment to an admin only: 401 without a token, 403 for a customer', async () => {

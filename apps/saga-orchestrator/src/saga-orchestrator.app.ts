@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { isMigrateCommand, migrateAndExit, startApp } from '@app/runtime';
+import { connectMessageTransport } from '@app/messaging';
+import { migrateAndExit } from '@app/persistence';
+import { isMigrateCommand, startApp } from '@app/runtime';
 import type { SagaOrchestratorConfig } from './saga-orchestrator.config.js';
 import { SagaOrchestratorModule } from './saga-orchestrator.module.js';
 import { sagaOrchestratorSchema } from './saga-orchestrator.schema.js';
@@ -12,6 +14,6 @@ export async function start(config: SagaOrchestratorConfig): Promise<void> {
     name: 'saga-orchestrator',
     host: config.HOST,
     port: config.PORT,
-    messaging: true,
+    connectTransport: connectMessageTransport,
   });
 }

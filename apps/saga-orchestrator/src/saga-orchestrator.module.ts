@@ -1,5 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { REPLIES_QUEUE } from '@app/messaging';
+import {
+  BrokerConnection,
+  MessagingModule,
+  messagingOptionsOf,
+  REPLIES_QUEUE,
+} from '@app/messaging';
+import { DatabaseHealthIndicator, PersistenceModule, persistenceOptionsOf } from '@app/persistence';
 import { infrastructureModules } from '@app/runtime';
 import { SagaModule } from '@app/saga';
 import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
@@ -29,8 +35,18 @@ export class SagaOrchestratorModule {
         ...infrastructureModules({
           service: 'saga-orchestrator',
           config,
-          database: sagaOrchestratorSchema,
-          messaging: { consume: [REPLIES_QUEUE], replyTo: REPLIES_QUEUE },
+          data: [
+            PersistenceModule.forRoot(
+              persistenceOptionsOf('saga-orchestrator', config, sagaOrchestratorSchema),
+            ),
+            MessagingModule.forRoot(
+              messagingOptionsOf('saga-orchestrator', config, {
+                consume: [REPLIES_QUEUE],
+                replyTo: REPLIES_QUEUE,
+              }),
+            ),
+          ],
+          readiness: [DatabaseHealthIndicator, BrokerConnection],
         }),
         SagaModule.forRoot({
           definitions: [placeOrder],

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { credit, order, payment, type CommandDefinition } from '@app/contracts';
 import { HEADERS } from '@app/messaging';
 import { AppUnderTest, http } from '../../../test/support/app-under-test.js';
 import { adminToken, customerToken } from '../../../test/support/dev-tokens.js';
-import { eventually } from '../../../test/support/eventually.js';
+import { eventually, eventuallyValue } from '../../../test/support/eventually.js';
 import { AMQP_URL, PARTICIPANTS } from '../../../test/support/scratch-namespace.js';
 import { loadSagaOrchestratorConfig } from '../src/saga-orchestrator.config.js';
 import { SagaOrchestratorModule } from '../src/saga-orchestrator.module.js';
@@ -157,16 +156,11 @@ async function start(baseUrl: string, request: ReturnType<typeof aPlaceOrder>) {
 }
 
 async function settled(baseUrl: string, sagaId: string, status: string): Promise<SagaBody> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const { body } = await http(baseUrl, 'GET', `/sagas/${sagaId}`);
-    const saga = body as unknown as SagaBody;
-    if (saga.status === status) return saga;
-    if (Date.now() > deadline) {
-      throw new Error(`saga ${sagaId} is ${saga.status}, not ${status}: ${JSON.stringify(saga)}`);
-    }
-    await sleep(50);
-  }
+  return eventuallyValue(
+    async () => (await http(baseUrl, 'GET', `/sagas/${sagaId}`)).body as unknown as SagaBody,
+    (saga) => saga.status === status,
+    { timeoutMs: 15_000, intervalMs: 50, what: `saga ${sagaId} is ${status}` },
+  );
 }
 
 function commandsOf(sagaId: string): string[] {
@@ -266,13 +260,23 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
       paymentToken: 'tok_approve',
     });
     expect(status).toBe(400);
-    expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-    expect((body.details as { path: string }[]).map((detail) => detail.path)).toEqual([
+    expect(body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid order: customerId, total.amount, idempotencyKey',
+    });
+    expect((body.details as { field: string }[]).map((detail) => detail.field)).toEqual([
       'customerId',
       'total.amount',
       'idempotencyKey',
     ]);
-    expect((await http(baseUrl, 'GET', '/sagas/not-a-uuid')).status).toBe(400);
+    expect(await http(baseUrl, 'GET', '/sagas/not-a-uuid')).toMatchObject({
+      status: 400,
+      body: {
+        message: 'Invalid saga id: id',
+        details: [{ field: 'id', message: 'must be a UUID' }],
+      },
+    });
     expect((await http(baseUrl, 'GET', `/sagas/${randomUUID()}`)).status).toBe(404);
   });
 

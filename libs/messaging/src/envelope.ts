@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConsumeMessage, Options } from 'amqplib';
 import { z } from 'zod';
 
-/** One envelope for every message (DESIGN §3). */
+/** One envelope for every message (docs/messaging.md). */
 export interface Envelope<P = unknown> {
   messageId: string;
   type: string;

@@ -1,3 +1,9 @@
+export {
+  messagingChaosOf,
+  messagingOptionsOf,
+  withMessagingTables,
+  type AppMessagingConfig,
+} from './app-messaging.js';
 export { BrokerConnection } from './broker-connection.js';
 export { CommandReplies, type CommandOutcome, type DeferredReply } from './command-replies.js';
 export { connectMessageTransport } from './connect-message-transport.js';

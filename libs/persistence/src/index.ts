@@ -1,5 +1,12 @@
 export { AfterCommit } from './after-commit.js';
 export { AfterCommitPublisher } from './after-commit.publisher.js';
+export {
+  DEFAULT_POOL_SIZE,
+  migrateAndExit,
+  persistenceOptionsOf,
+  type AppDatabaseConfig,
+  type SchemaDefinition,
+} from './app-database.js';
 export { bigintAsNumber } from './bigint-number.transformer.js';
 export { bootstrapDatabase, type DatabaseBootstrapOptions } from './database-bootstrap.js';
 export { DatabaseHealthIndicator } from './database-health.indicator.js';

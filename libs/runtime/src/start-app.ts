@@ -1,7 +1,6 @@
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { connectMessageTransport } from '@app/messaging';
 import { HttpMetrics } from '@app/metrics';
 import { stopTracing } from '@app/tracing';
 import { Logger } from 'nestjs-pino';
@@ -18,10 +17,11 @@ export interface StartOptions {
    */
   beforeBodyParser?: (app: NestExpressApplication) => void;
   /**
-   * Consume the app's queues: its `@Handles` methods run as Nest message handlers, under the same
-   * global guards, interceptors, pipes and filters as its routes. Needs MessagingModule.
+   * Connects the app's message transport before it starts (`connectMessageTransport` of
+   * `@app/messaging`), so its `@Handles` methods run as Nest message handlers under the same
+   * global guards, interceptors, pipes and filters as its routes.
    */
-  messaging?: boolean;
+  connectTransport?: (app: INestApplication) => unknown;
 }
 
 /**
@@ -38,7 +38,7 @@ export async function startApp(rootModule: DynamicModule, options: StartOptions)
   app.use(app.get(HttpMetrics).middleware);
   options.beforeBodyParser?.(app);
   app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
-  if (options.messaging) connectMessageTransport(app);
+  options.connectTransport?.(app);
   await app.listen(options.port, options.host);
   await app.startAllMicroservices();
   closeOnSignal(app, logger);

@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@app/identity';
+import { ZodValidationPipe } from '@app/validation';
 import { AccessTokenAnswer } from '../docs/api-schemas.js';
 import { ApiAnswer, ApiErrors, ApiJsonBody } from '../docs/api-docs.decorators.js';
-import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import { DevTokenIssuer } from './dev-token.issuer.js';
 import { DevTokenRequest } from './dev-token.request.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Uuid } from '../validation/uuid.schema.js';
+import { Uuid } from '@app/validation';
 
 /** `POST /api/auth/dev-token`: a customer token names its customer; an admin token names none. */
 export const DevTokenRequest = z

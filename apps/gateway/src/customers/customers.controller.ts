@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@app/identity';
+import { Uuid, ZodValidationPipe } from '@app/validation';
 import { CustomerAnswer, CustomerCreditAnswer } from '../docs/api-schemas.js';
 import {
   ApiAnswer,
@@ -10,8 +11,6 @@ import {
   ApiUuidParam,
 } from '../docs/api-docs.decorators.js';
 import { Forwarded, type ForwardedContext } from '../upstream/forwarded-context.js';
-import { Uuid } from '../validation/uuid.schema.js';
-import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import { CreateCustomerRequest } from './create-customer.request.js';
 import { CustomersService } from './customers.service.js';
 

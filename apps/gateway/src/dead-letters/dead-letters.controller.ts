@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nest
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Roles } from '@app/identity';
+import { Uuid, ZodValidationPipe } from '@app/validation';
 import { DeadLetterAnswer, DeadLetterPage } from '../docs/api-schemas.js';
 import {
   ApiAnswer,
@@ -11,8 +12,6 @@ import {
   ApiUuidParam,
 } from '../docs/api-docs.decorators.js';
 import { Forwarded, type ForwardedContext } from '../upstream/forwarded-context.js';
-import { Uuid } from '../validation/uuid.schema.js';
-import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import { DeadLettersService } from './dead-letters.service.js';
 import { ListDeadLettersQuery } from './list-dead-letters.query.js';
 

@@ -7,7 +7,7 @@ import { loadGatewayConfig } from '../gateway.config.js';
 import { GatewayModule } from '../gateway.module.js';
 import { openApiDocumentOf } from './openapi.document.js';
 
-/** The public API of DESIGN.md §5.1, as OpenAPI paths. */
+/** The public API of docs/api.md, as OpenAPI paths. */
 const PUBLIC_ROUTES = [
   'post /api/auth/dev-token',
   'post /api/customers',

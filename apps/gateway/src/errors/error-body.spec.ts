@@ -4,12 +4,12 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
+import { ValidationFailedException } from '@app/validation';
 import { errorBodyOf } from './error-body.js';
 import {
   UpstreamResponseError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
-  ValidationFailedError,
 } from './gateway.error.js';
 
 const requestId = 'req-1';
@@ -27,13 +27,15 @@ describe(errorBodyOf.name, () => {
 
   it('keeps the details of a validation error', () => {
     const details = [{ field: 'total.amount', message: 'must be greater than zero' }];
-    expect(errorBodyOf(new ValidationFailedError('Invalid order', details), requestId)).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'Invalid order',
-      requestId,
-      details,
-    });
+    expect(errorBodyOf(new ValidationFailedException('Invalid order', details), requestId)).toEqual(
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'Invalid order',
+        requestId,
+        details,
+      },
+    );
   });
 
   it('turns the framework exceptions into the same shape', () => {

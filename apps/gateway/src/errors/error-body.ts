@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { GatewayError } from './gateway.error.js';
 
-/** The one error shape of the public API (DESIGN.md §5.1). */
+/** The one error shape of the public API (docs/api.md). */
 export interface ErrorBody {
   statusCode: number;
   error: string;

@@ -1,11 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
 
-/** What a client is told about one failed field. */
-export interface ErrorDetail {
-  field: string;
-  message: string;
-}
-
 /**
  * An error the gateway answers with a known status. Each subclass fixes its status here, so the
  * exception filter is the one place that turns errors into HTTP answers.
@@ -18,15 +12,6 @@ export abstract class GatewayError extends Error {
     readonly details?: unknown,
   ) {
     super(message);
-  }
-}
-
-/** A body, parameter, query or header failed its schema: 400, naming every field. */
-export class ValidationFailedError extends GatewayError {
-  readonly status = HttpStatus.BAD_REQUEST;
-  constructor(message: string, details: ErrorDetail[]) {
-    super(message, details);
-    this.name = 'ValidationFailedError';
   }
 }
 

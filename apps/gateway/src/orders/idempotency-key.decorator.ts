@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
+import { ZodValidationPipe } from '@app/validation';
 import { IdempotencyKey } from './place-order.request.js';
 
 const pipe = new ZodValidationPipe(IdempotencyKey, 'Idempotency-Key header', 'Idempotency-Key');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Uuid } from '../validation/uuid.schema.js';
+import { Uuid } from '@app/validation';
 
 export const PageLimit = z.coerce
   .number({ error: 'must be a whole number from 1 to 100' })

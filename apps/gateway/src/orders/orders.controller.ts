@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from 
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal, type Principal, Roles } from '@app/identity';
+import { Uuid, ZodValidationPipe } from '@app/validation';
 import { OrderAnswer, OrderPage, PlacedOrderAnswer } from '../docs/api-schemas.js';
 import {
   ApiAnswer,
@@ -13,8 +14,6 @@ import {
   ApiUuidParam,
 } from '../docs/api-docs.decorators.js';
 import { Forwarded, type ForwardedContext } from '../upstream/forwarded-context.js';
-import { Uuid } from '../validation/uuid.schema.js';
-import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import { IdempotencyKeyHeader } from './idempotency-key.decorator.js';
 import { ListOrdersQuery } from './list-orders.query.js';
 import { OrdersService, type PlacedOrder } from './orders.service.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { Uuid } from '@app/validation';
 import { PositiveMoney } from '../validation/money.schema.js';
-import { Uuid } from '../validation/uuid.schema.js';
 
 /** `POST /api/orders`. Only an admin names the customer; a customer's comes from its token. */
 export const PlaceOrderRequest = z.strictObject({

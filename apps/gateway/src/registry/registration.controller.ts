@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { Public } from '@app/identity';
 import { InstanceRegistry, REGISTRATION_PATH, type ServiceInstance } from '@app/discovery';
-import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
+import { ZodValidationPipe } from '@app/validation';
 import { RegistrationRequest } from './registration.request.js';
 import { RegistrationTokenGuard } from './registration-token.guard.js';
 

@@ -3,6 +3,7 @@ import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal, type Principal, Roles } from '@app/identity';
+import { Uuid, ZodValidationPipe } from '@app/validation';
 import { SagaActionAnswer, SagaAnswer, SagaPage } from '../docs/api-schemas.js';
 import {
   ApiAnswer,
@@ -13,8 +14,6 @@ import {
 } from '../docs/api-docs.decorators.js';
 import { relayEventStream } from '../upstream/event-stream.relay.js';
 import { Forwarded, type ForwardedContext } from '../upstream/forwarded-context.js';
-import { Uuid } from '../validation/uuid.schema.js';
-import { ZodValidationPipe } from '../validation/zod-validation.pipe.js';
 import { ListSagasQuery } from './list-sagas.query.js';
 import { SagasService } from './sagas.service.js';
 

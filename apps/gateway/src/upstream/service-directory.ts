@@ -18,7 +18,7 @@ export type CallOutcome = 'success' | 'failure';
 
 /**
  * Where to send a call for a service: the healthy instance in the discovery registry with the
- * fewest requests in flight, ties in turn (DESIGN.md §5). Outcomes reported back eject an instance
+ * fewest requests in flight, ties in turn (docs/architecture.md, discovery). Outcomes reported back eject an instance
  * that keeps failing.
  */
 @Injectable()

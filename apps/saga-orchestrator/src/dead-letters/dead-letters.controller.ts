@@ -1,28 +1,18 @@
-import {
-  ConflictException,
-  Controller,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { Roles } from '@app/identity';
-import { z } from 'zod';
-import { ZodValidationPipe } from '../zod-validation.pipe.js';
-import { DeadLetterConflictError } from './dead-letter-conflict.error.js';
+import { Uuid, ZodValidationPipe } from '@app/validation';
+import { SagaErrorsFilter } from '../errors/saga-errors.filter.js';
 import { cursorOf, DeadLetterListQuery } from './dead-letter-list.query.js';
-import { DeadLetterNotFoundError } from './dead-letter-not-found.error.js';
-import { DeadLetterStore, type DeadLetterRecord } from './dead-letter-store.js';
+import { DeadLetterStore } from './dead-letter-store.js';
 import { viewOf, type DeadLetterView } from './dead-letter.view.js';
 import { DeadLettersService } from './dead-letters.service.js';
 
-const DeadLetterId = new ZodValidationPipe(z.uuid({ error: 'must be a dead letter id (uuid)' }));
+const DeadLetterId = new ZodValidationPipe(Uuid, 'dead letter id', 'id');
 
 /** The operator's view of dead letters, behind the gateway: admins only. */
 @Controller('dead-letters')
 @Roles('admin')
+@UseFilters(SagaErrorsFilter)
 export class DeadLettersController {
   constructor(
     private readonly store: DeadLetterStore,
@@ -32,7 +22,7 @@ export class DeadLettersController {
   /** Newest first. */
   @Get()
   async list(
-    @Query(new ZodValidationPipe(DeadLetterListQuery)) query: DeadLetterListQuery,
+    @Query(new ZodValidationPipe(DeadLetterListQuery, 'query')) query: DeadLetterListQuery,
   ): Promise<{ items: DeadLetterView[]; nextCursor: string | null }> {
     const records = await this.store.list({
       queue: query.queue,
@@ -53,36 +43,13 @@ export class DeadLettersController {
   /** 202: the message is on its way back through the outbox. */
   @Post(':id/replay')
   @HttpCode(202)
-  replay(@Param('id', DeadLetterId) id: string): Promise<DeadLetterView> {
-    return this.act(() => this.deadLetters.replay(id));
+  async replay(@Param('id', DeadLetterId) id: string): Promise<DeadLetterView> {
+    return viewOf(await this.deadLetters.replay(id));
   }
 
   @Post(':id/discard')
   @HttpCode(200)
-  discard(@Param('id', DeadLetterId) id: string): Promise<DeadLetterView> {
-    return this.act(() => this.deadLetters.discard(id));
-  }
-
-  private async act(action: () => Promise<DeadLetterRecord>): Promise<DeadLetterView> {
-    try {
-      return viewOf(await action());
-    } catch (error) {
-      if (error instanceof DeadLetterNotFoundError) {
-        throw new NotFoundException({
-          statusCode: 404,
-          error: 'Not Found',
-          message: error.message,
-        });
-      }
-      if (error instanceof DeadLetterConflictError) {
-        throw new ConflictException({
-          statusCode: 409,
-          error: 'Conflict',
-          message: error.message,
-          code: error.code,
-        });
-      }
-      throw error;
-    }
+  async discard(@Param('id', DeadLetterId) id: string): Promise<DeadLetterView> {
+    return viewOf(await this.deadLetters.discard(id));
   }
 }

@@ -6,11 +6,12 @@ import {
   HttpCode,
   Inject,
   Post,
-  UnprocessableEntityException,
+  UseFilters,
 } from '@nestjs/common';
 import { actsFor, CurrentPrincipal, type Principal } from '@app/identity';
-import { IdempotencyConflictError, SagaEngine, type SagaDefinition } from '@app/saga';
-import { ZodValidationPipe } from '../zod-validation.pipe.js';
+import { SagaEngine, type SagaDefinition } from '@app/saga';
+import { ZodValidationPipe } from '@app/validation';
+import { SagaErrorsFilter } from '../errors/saga-errors.filter.js';
 import { fingerprintOf, PlaceOrderRequest } from './place-order.request.js';
 import type { PlaceOrderState } from './place-order.saga.js';
 
@@ -27,6 +28,7 @@ export interface PlaceOrderAccepted {
  * customer orders only for itself.
  */
 @Controller('sagas/place-order')
+@UseFilters(SagaErrorsFilter)
 export class PlaceOrderController {
   constructor(
     private readonly engine: SagaEngine,
@@ -37,29 +39,20 @@ export class PlaceOrderController {
   @HttpCode(202)
   async start(
     @CurrentPrincipal() caller: Principal,
-    @Body(new ZodValidationPipe(PlaceOrderRequest)) request: PlaceOrderRequest,
+    @Body(new ZodValidationPipe(PlaceOrderRequest, 'order')) request: PlaceOrderRequest,
   ): Promise<PlaceOrderAccepted> {
     const { customerId, total, paymentToken, idempotencyKey } = request;
     if (!actsFor(caller, customerId)) {
       throw new ForbiddenException('A customer places orders only for itself');
     }
-    try {
-      const started = await this.engine.start(
-        this.saga,
-        { orderId: randomUUID(), customerId, total, paymentToken },
-        {
-          customerId,
-          idempotency: { key: idempotencyKey, fingerprint: fingerprintOf(request) },
-        },
-      );
-      return { orderId: started.state.orderId, sagaId: started.id, status: 'PENDING' };
-    } catch (error) {
-      if (!(error instanceof IdempotencyConflictError)) throw error;
-      throw new UnprocessableEntityException({
-        statusCode: 422,
-        error: 'Unprocessable Entity',
-        message: error.message,
-      });
-    }
+    const started = await this.engine.start(
+      this.saga,
+      { orderId: randomUUID(), customerId, total, paymentToken },
+      {
+        customerId,
+        idempotency: { key: idempotencyKey, fingerprint: fingerprintOf(request) },
+      },
+    );
+    return { orderId: started.state.orderId, sagaId: started.id, status: 'PENDING' };
   }
 }

@@ -30,7 +30,7 @@ export const DEFAULT_PLACE_ORDER_SETTINGS: PlaceOrderSettings = {
 };
 
 /**
- * Places an order across order, credit and payment (DESIGN §2). Charging payment is the pivot:
+ * Places an order across order, credit and payment (docs/sagas.md). Charging payment is the pivot:
  * before it every step is undone newest first; after it the order is approved, retried until done.
  */
 export function placeOrderSaga(

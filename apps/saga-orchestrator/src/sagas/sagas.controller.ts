@@ -1,13 +1,12 @@
 import {
-  ConflictException,
   Controller,
   Get,
   HttpCode,
-  NotFoundException,
   Param,
   Post,
   Query,
   Sse,
+  UseFilters,
   type MessageEvent,
 } from '@nestjs/common';
 import { actsFor, CurrentPrincipal, Roles, type Principal } from '@app/identity';
@@ -17,16 +16,15 @@ import {
   SagaEngine,
   SagaNotFoundError,
   SagaQueries,
-  SagaTransitionError,
   type SagaStatus,
 } from '@app/saga';
 import { auditTime, concatMap, from, interval, merge, Observable, of, takeWhile } from 'rxjs';
-import { z } from 'zod';
-import { ZodValidationPipe } from '../zod-validation.pipe.js';
+import { Uuid, ZodValidationPipe } from '@app/validation';
+import { SagaErrorsFilter } from '../errors/saga-errors.filter.js';
 import { cursorOf, SagaListQuery } from './saga-list.query.js';
 import { stepOf, summaryOf, type SagaSummaryView, type SagaView } from './saga.view.js';
 
-const SagaId = new ZodValidationPipe(z.uuid({ error: 'must be a saga id (uuid)' }));
+const SagaId = new ZodValidationPipe(Uuid, 'saga id', 'id');
 /**
  * A stream reads again as soon as its saga moves in this instance; this slow poll covers a saga
  * moved by another orchestrator instance.
@@ -40,6 +38,7 @@ const COALESCE_MS = 2;
  * checked again here: a customer sees only its own sagas, and only an admin lists or acts.
  */
 @Controller('sagas')
+@UseFilters(SagaErrorsFilter)
 export class SagasController {
   constructor(
     private readonly queries: SagaQueries,
@@ -50,7 +49,7 @@ export class SagasController {
   @Get()
   @Roles('admin')
   async list(
-    @Query(new ZodValidationPipe(SagaListQuery)) query: SagaListQuery,
+    @Query(new ZodValidationPipe(SagaListQuery, 'query')) query: SagaListQuery,
   ): Promise<{ items: SagaSummaryView[]; nextCursor: string | null }> {
     const records = await this.queries.list({
       status: query.status,
@@ -72,7 +71,7 @@ export class SagasController {
     @Param('id', SagaId) id: string,
   ): Promise<SagaView> {
     const record = await this.queries.find(id);
-    if (!record || !actsFor(caller, record.customerId)) throw notFound(id);
+    if (!record || !actsFor(caller, record.customerId)) throw new SagaNotFoundError(id);
     const steps = await this.queries.steps(id);
     return { ...summaryOf(record), steps: steps.map(stepOf) };
   }
@@ -84,7 +83,7 @@ export class SagasController {
     @Param('id', SagaId) id: string,
   ): Promise<Observable<MessageEvent>> {
     const record = await this.queries.find(id);
-    if (!record || !actsFor(caller, record.customerId)) throw notFound(id);
+    if (!record || !actsFor(caller, record.customerId)) throw new SagaNotFoundError(id);
     let seen = 0;
     let ended = false;
     return merge(of(undefined), interval(EVENT_POLL_MS), this.changes.of(id)).pipe(
@@ -134,24 +133,8 @@ export class SagasController {
     id: string,
     action: () => Promise<void>,
   ): Promise<{ id: string; status: SagaStatus }> {
-    try {
-      await action();
-    } catch (error) {
-      if (error instanceof SagaNotFoundError) throw notFound(id);
-      if (error instanceof SagaTransitionError) {
-        throw new ConflictException({ statusCode: 409, error: 'Conflict', message: error.message });
-      }
-      throw error;
-    }
+    await action();
     const record = await this.queries.find(id);
     return { id, status: record?.status ?? 'FAILED' };
   }
-}
-
-function notFound(id: string): NotFoundException {
-  return new NotFoundException({
-    statusCode: 404,
-    error: 'Not Found',
-    message: `Saga ${id} does not exist`,
-  });
 }

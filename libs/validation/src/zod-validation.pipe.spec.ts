@@ -1,17 +1,24 @@
 import { describe, expect, it } from '@jest/globals';
-import { ValidationFailedError } from '../errors/gateway.error.js';
-import { PlaceOrderRequest } from '../orders/place-order.request.js';
+import { z } from 'zod';
 import { Uuid } from './uuid.schema.js';
-import { ZodValidationPipe } from './zod-validation.pipe.js';
+import { ValidationFailedException, ZodValidationPipe } from './zod-validation.pipe.js';
 
-function failureOf(run: () => unknown): ValidationFailedError {
+const PlaceOrderRequest = z.strictObject({
+  total: z.strictObject({
+    amount: z.number().int().positive(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+  }),
+  paymentToken: z.string().min(1),
+});
+
+function failureOf(run: () => unknown): ValidationFailedException {
   try {
     run();
   } catch (error) {
-    if (error instanceof ValidationFailedError) return error;
+    if (error instanceof ValidationFailedException) return error;
     throw error;
   }
-  throw new Error('expected a ValidationFailedError');
+  throw new Error('expected a ValidationFailedException');
 }
 
 describe(ZodValidationPipe.name, () => {
@@ -30,7 +37,7 @@ describe(ZodValidationPipe.name, () => {
         coupon: 'x',
       }),
     );
-    expect(error.status).toBe(400);
+    expect(error.getStatus()).toBe(400);
     expect(error.details).toEqual([
       { field: 'total.rate', message: 'is not allowed' },
       { field: 'coupon', message: 'is not allowed' },
@@ -46,6 +53,16 @@ describe(ZodValidationPipe.name, () => {
   ])('refuses the total %j', (total, field) => {
     const error = failureOf(() => orders.transform({ total, paymentToken: 't' }));
     expect(error.details).toEqual([{ field, message: expect.any(String) }]);
+  });
+
+  it('answers in the one error body of every app', () => {
+    const error = failureOf(() => orders.transform({ paymentToken: 't' }));
+    expect(error.getResponse()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid order: total',
+      details: [{ field: 'total', message: expect.any(String) }],
+    });
   });
 
   it('names a route parameter that is not a UUID', () => {

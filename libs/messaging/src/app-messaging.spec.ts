@@ -9,7 +9,7 @@ import {
   type Env,
 } from '@app/config';
 import { z } from 'zod';
-import { infrastructureModules, messagingChaosOf } from './infrastructure-modules.js';
+import { messagingChaosOf, messagingOptionsOf } from './app-messaging.js';
 
 const schema = z.object({
   ...serviceEnv(3003),
@@ -18,19 +18,14 @@ const schema = z.object({
   ...identityEnv(),
 });
 
-/** A consuming app's modules, built from `env` as its start-up builds them. */
-function modulesOf(env: Env) {
-  return infrastructureModules({
-    service: 'credit',
-    config: loadConfig(schema, env),
-    database: { schema: 'credit', entities: [], migrations: [] },
-    messaging: { consume: ['credit.commands'] },
-  });
+/** A consuming app's messaging options, built from `env` as its start-up builds them. */
+function optionsOf(env: Env) {
+  return messagingOptionsOf('credit', loadConfig(schema, env), { consume: ['credit.commands'] });
 }
 
 function problemsOf(env: Env): string[] {
   try {
-    modulesOf(env);
+    optionsOf(env);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -38,7 +33,7 @@ function problemsOf(env: Env): string[] {
   return [];
 }
 
-describe(infrastructureModules.name, () => {
+describe(messagingOptionsOf.name, () => {
   it('starts with the defaults: a pool of 8 serves 6 deliveries at once beside its reserve', () => {
     expect(problemsOf({})).toEqual([]);
     expect(problemsOf({ AMQP_CONCURRENCY: '6' })).toEqual([]);
