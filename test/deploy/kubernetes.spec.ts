@@ -782,6 +782,13 @@ describe('dev and prod differ where they should', () => {
     }
   });
 
+  it('prod never runs the payment simulator, which approves test tokens without a charge', () => {
+    const payment = APPS.find((app) => app.name === 'payment')!;
+    const { values } = environmentOf(rendered.prod, appContainer(rendered.prod, payment));
+    expect(values.NODE_ENV).toBe('production');
+    expect(values.PAYMENT_SIMULATOR_IN_PRODUCTION).toBe('false');
+  });
+
   it('prod runs more instances than dev', () => {
     const minReplicas = (variant: Variant, name: string) =>
       one<IHorizontalPodAutoscaler>(rendered[variant], 'HorizontalPodAutoscaler', name).spec
