@@ -66,6 +66,21 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it('never echoes an admin URL or a token, listed as secrets or not', () => {
+    const withCredentials = schema.extend({
+      DATABASE_ADMIN_URL: env.url(['postgres:']).optional(),
+      DISCOVERY_REGISTRATION_TOKEN: z.string().min(16).optional(),
+    });
+    const problems = problemsOf(() =>
+      loadConfig(withCredentials, {
+        DATABASE_ADMIN_URL: 'mysql://root:hunter2@db',
+        DISCOVERY_REGISTRATION_TOKEN: 'hunter2',
+      }),
+    );
+    expect(problems.join('; ')).not.toContain('hunter2');
+    expect(problems).toHaveLength(2);
+  });
+
   it('requires secrets explicitly in production', () => {
     const problems = problemsOf(() => loadConfig(schema, { NODE_ENV: 'production' }, { secrets }));
     expect(problems).toEqual([

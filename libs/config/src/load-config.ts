@@ -11,6 +11,12 @@ export interface LoadConfigOptions {
 }
 
 /**
+ * Names that hold credentials whether or not a loader lists them as secrets (an admin URL, a
+ * registration token): their values are never echoed in an error either.
+ */
+const NEVER_ECHOED = /TOKENS?$|SECRET|PASSWORD|CREDENTIALS?$|^DATABASE_ADMIN_URL$/;
+
+/**
  * Parses the environment against a schema whose keys are the variable names.
  * Fails with one readable line that names every bad variable.
  */
@@ -34,7 +40,8 @@ export function loadConfig<S extends z.ZodObject>(
     for (const issue of result.error.issues) {
       const name = issue.path.join('.');
       const given = env[name];
-      const shown = given === undefined || secrets.has(name) ? '' : ` (got "${given}")`;
+      const hidden = secrets.has(name) || NEVER_ECHOED.test(name);
+      const shown = given === undefined || hidden ? '' : ` (got "${given}")`;
       problems.push(`${name}: ${issue.message}${shown}`);
     }
   }
