@@ -45,7 +45,27 @@ export const gatewayConfigSchema = z
       )
       .pipe(z.array(z.url({ error: 'must be a comma-separated list of origins' }))),
   })
-  .superRefine(checkIdentityEnv);
+  .superRefine(checkIdentityEnv)
+  .superRefine((config, context) => {
+    if (config.DISCOVERY_PROVIDER !== 'self-registration') return;
+    if (config.DISCOVERY_REGISTRATION_TOKENS.size === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DISCOVERY_REGISTRATION_TOKENS'],
+        message: 'is required when DISCOVERY_PROVIDER=self-registration',
+      });
+    }
+    if (
+      config.NODE_ENV === 'production' &&
+      config.DISCOVERY_REGISTRATION_ALLOWED_URLS.length === 0
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DISCOVERY_REGISTRATION_ALLOWED_URLS'],
+        message: 'is required when DISCOVERY_PROVIDER=self-registration in production',
+      });
+    }
+  });
 
 export type GatewayConfig = Omit<z.infer<typeof gatewayConfigSchema>, 'AUTH_DEV_TOKENS'> & {
   AUTH_DEV_TOKENS: boolean;

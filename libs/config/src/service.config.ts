@@ -24,9 +24,6 @@ export const serviceEnv = (defaultPort: number) => ({
 export const DISCOVERY_PROVIDERS = ['static', 'self-registration', 'dns'] as const;
 export type DiscoveryProvider = (typeof DISCOVERY_PROVIDERS)[number];
 
-/** Stands in for a real shared token on a developer's machine only: production must set its own. */
-const LOCAL_REGISTRATION_TOKEN = 'sagaflow-local-registration-token';
-
 /**
  * How the gateway finds the apps' instances, shared by the gateway (which keeps the registry)
  * and the apps (which announce themselves to it under `self-registration`).
@@ -35,7 +32,10 @@ function discoveryEnv() {
   return {
     /** `static`: the gateway's *_URL lists; `self-registration`: apps announce themselves; `dns`. */
     DISCOVERY_PROVIDER: env.oneOf(DISCOVERY_PROVIDERS, 'static'),
-    /** Shared by the gateway and the apps: only holders may register an instance. */
+    /**
+     * This app's own registration credential (the gateway knows it as this service's, in
+     * DISCOVERY_REGISTRATION_TOKENS). No default in any mode: a public default is no credential.
+     */
     DISCOVERY_REGISTRATION_TOKEN: z
       .string()
       .min(16, { error: 'must be at least 16 characters' })
@@ -55,27 +55,19 @@ export type DiscoveryEnv = z.infer<z.ZodObject<ReturnType<typeof discoveryEnv>>>
 
 export interface DiscoverySettings {
   provider: DiscoveryProvider;
-  registrationToken: string;
+  /** Unset unless given: self-registering without one fails start-up. */
+  registrationToken?: string;
   registryUrl: string;
   advertisedUrl: string;
   leaseTtlMs: number;
   renewIntervalMs: number;
 }
 
-/**
- * The discovery settings with their defaults resolved. The registration token has a local default
- * but none in production, where self-registration without one fails start-up.
- */
+/** The discovery settings with their defaults resolved. */
 export function discoverySettingsOf(
   config: DiscoveryEnv & Pick<ServiceEnv, 'NODE_ENV' | 'PORT'>,
 ): DiscoverySettings {
-  const token = config.DISCOVERY_REGISTRATION_TOKEN;
   const selfRegistration = config.DISCOVERY_PROVIDER === 'self-registration';
-  if (selfRegistration && !token && config.NODE_ENV === 'production') {
-    throw new ConfigError([
-      'DISCOVERY_REGISTRATION_TOKEN is required when DISCOVERY_PROVIDER=self-registration in production',
-    ]);
-  }
   if (selfRegistration && config.DISCOVERY_RENEW_INTERVAL_MS >= config.DISCOVERY_LEASE_TTL_MS) {
     throw new ConfigError([
       'DISCOVERY_RENEW_INTERVAL_MS must be shorter than DISCOVERY_LEASE_TTL_MS',
@@ -83,7 +75,7 @@ export function discoverySettingsOf(
   }
   return {
     provider: config.DISCOVERY_PROVIDER,
-    registrationToken: token ?? LOCAL_REGISTRATION_TOKEN,
+    registrationToken: config.DISCOVERY_REGISTRATION_TOKEN,
     registryUrl: config.GATEWAY_REGISTRY_URL.replace(/\/+$/, ''),
     advertisedUrl: (config.DISCOVERY_ADVERTISED_URL ?? `http://127.0.0.1:${config.PORT}`).replace(
       /\/+$/,

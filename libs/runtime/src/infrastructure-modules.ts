@@ -92,6 +92,11 @@ export function infrastructureModules(options: InfrastructureOptions): DynamicMo
   readiness.push(...(options.readiness ?? []));
   const discovery = discoverySettingsOf(config);
   if (discovery.provider === 'self-registration' && options.selfRegister !== false) {
+    if (!discovery.registrationToken) {
+      throw new ConfigError([
+        'DISCOVERY_REGISTRATION_TOKEN is required when DISCOVERY_PROVIDER=self-registration',
+      ]);
+    }
     modules.push(
       RegistrationModule.forRoot({
         service,
