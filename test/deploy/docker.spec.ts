@@ -242,8 +242,8 @@ describe('docker/compose.yaml', () => {
     }
   });
 
-  it('publishes the gateway on 3000 and no other app', () => {
-    expect(services.gateway.ports).toEqual(['3000:3000']);
+  it('publishes the gateway on loopback port 3000 only (dev tokens are on) and no other app', () => {
+    expect(services.gateway.ports).toEqual(['127.0.0.1:3000:3000']);
     for (const app of APPS.filter((a) => a.name !== 'gateway'))
       expect(services[app.name].ports).toBeUndefined();
   });
