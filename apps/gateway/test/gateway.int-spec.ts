@@ -269,6 +269,17 @@ describe('orders', () => {
     expect(JSON.parse(orchestrator.last().body)).toMatchObject({ customerId: bob });
   });
 
+  it('answers 400 for an Idempotency-Key outside letters, digits and . _ : -', async () => {
+    for (const key of ['a b', '../../etc', 'é', '<script>', 'k'.repeat(201)]) {
+      const response = await placeOrder(
+        { total: { amount: 1, currency: 'EUR' }, paymentToken: 'tok_approve' },
+        aliceToken,
+        key,
+      );
+      await expectError(response, 400);
+    }
+  });
+
   it('answers 400 when the Idempotency-Key header is missing', async () => {
     const response = await placeOrder(
       { total: { amount: 1, currency: 'EUR' }, paymentToken: 't' },

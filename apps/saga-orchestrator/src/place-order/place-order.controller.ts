@@ -49,7 +49,11 @@ export class PlaceOrderController {
         { orderId: randomUUID(), customerId, total, paymentToken },
         {
           customerId,
-          idempotency: { key: idempotencyKey, fingerprint: fingerprintOf(request) },
+          // Scoped to the customer: a key another customer guessed or squats is another key.
+          idempotency: {
+            key: `${customerId}/${idempotencyKey}`,
+            fingerprint: fingerprintOf(request),
+          },
         },
       );
       return { orderId: started.state.orderId, sagaId: started.id, status: 'PENDING' };
@@ -58,7 +62,8 @@ export class PlaceOrderController {
       throw new UnprocessableEntityException({
         statusCode: 422,
         error: 'Unprocessable Entity',
-        message: error.message,
+        // Not the key itself: the caller knows it, and logs and proxies need not repeat it.
+        message: 'This Idempotency-Key was already used with a different request',
       });
     }
   }
