@@ -34,6 +34,14 @@ describe(identitySettingsOf.name, () => {
     ).toThrow('AUTH_DEV_TOKENS: must not be true when NODE_ENV=production');
   });
 
+  it('fetches the issuer’s keys over https only in production', () => {
+    const plain = { ...OIDC, AUTH_JWKS_URL: 'http://id.example/jwks' };
+    expect(load({ ...plain, AUTH_DEV_TOKENS: 'false' }).oidc?.jwksUrl).toBe(plain.AUTH_JWKS_URL);
+    expect(() => load({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, ...plain })).toThrow(
+      'AUTH_JWKS_URL: must be https when NODE_ENV=production',
+    );
+  });
+
   it('refuses in production a signing secret committed in the repository', () => {
     for (const committed of [
       'local-dev-only-token-signing-secret-shared-by-every-app',

@@ -60,6 +60,13 @@ export function checkIdentityEnv(config: IdentityConfig, context: z.RefinementCt
         'must not be true when NODE_ENV=production: the open dev-token route would mint admin tokens for anyone',
     });
   }
+  if (config.NODE_ENV === 'production' && config.AUTH_JWKS_URL?.startsWith('http:')) {
+    context.addIssue({
+      code: 'custom',
+      path: ['AUTH_JWKS_URL'],
+      message: 'must be https when NODE_ENV=production: keys fetched in clear text can be swapped',
+    });
+  }
   if (config.NODE_ENV === 'production' && COMMITTED_SECRET.test(config.AUTH_JWT_SECRET)) {
     context.addIssue({
       code: 'custom',
