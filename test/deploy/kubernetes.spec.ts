@@ -142,6 +142,37 @@ function expectSharedIdentity(objects: KubeObject[], container: IContainer): voi
   }
 }
 
+/** Cluster, loopback, carrier-grade NAT and link-local (cloud metadata) ranges. */
+const PRIVATE_RANGES = [
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+];
+
+function rangeOf(cidr: string): [number, number] {
+  const [address, bits] = cidr.split('/');
+  const base = address.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
+  const size = 2 ** (32 - Number(bits));
+  return [base - (base % size), base - (base % size) + size - 1];
+}
+
+/** The private ranges an ipBlock reaches: overlapping its cidr and not covered by an except. */
+function reachesPrivateRange(block: { cidr: string; except?: string[] }): string[] {
+  const [start, end] = rangeOf(block.cidr);
+  return PRIVATE_RANGES.filter((range) => {
+    const [from, to] = rangeOf(range);
+    const overlaps = from <= end && start <= to;
+    const excluded = (block.except ?? []).some((cidr) => {
+      const [exceptFrom, exceptTo] = rangeOf(cidr);
+      return exceptFrom <= from && to <= exceptTo;
+    });
+    return overlaps && !excluded;
+  });
+}
+
 /** Placeholder secret values of the right shape, to run the app's own config loader. */
 const PLACEHOLDER_SECRETS: Record<string, string> = {
   DATABASE_URL: 'postgres://role:secret@postgres:5432/sagaflow',
@@ -631,14 +662,26 @@ describe.each(overlays)('the %s overlay', (variant) => {
       }
     });
 
-    it("lets every app, but no migration Job, fetch its OIDC issuer's keys over HTTPS", () => {
-      // Each service verifies the caller's token again, against the same issuer as the gateway.
+    it("lets the apps reach on 443 only their issuer's public addresses: no pod, no link-local", () => {
       for (const app of APPS) {
-        expect(canConnect(policies, appPod(app.name), elsewhere, 443)).toBe(true);
+        // Another pod (the API server, a sidecar) is never an issuer.
+        expect(canConnect(policies, appPod(app.name), elsewhere, 443)).toBe(false);
         expect(canConnect(policies, appPod(app.name), elsewhere, 80)).toBe(false);
       }
       for (const app of dataApps)
         expect(canConnect(policies, migrationPod(app.name), elsewhere, 443)).toBe(false);
+      const issuerEgress = policies.filter((p) => p.metadata?.name === 'apps-issuer-egress');
+      const identity = one<IConfigMap>(objects, 'ConfigMap', IDENTITY).data ?? {};
+      // An overlay with no issuer has no way out at all.
+      expect(issuerEgress).toHaveLength(identity.AUTH_JWKS_URL ? 1 : 0);
+      for (const rule of issuerEgress.flatMap((policy) => policy.spec?.egress ?? [])) {
+        expect(rule.ports).toEqual([{ protocol: 'TCP', port: 443 }]);
+        expect(rule.to?.length).toBeGreaterThan(0);
+        for (const peer of rule.to ?? []) {
+          expect(peer.ipBlock).toBeDefined();
+          expect(reachesPrivateRange(peer.ipBlock!)).toEqual([]);
+        }
+      }
     });
 
     it('lets Prometheus scrape every app, and every app, no Job, send spans to the collector', () => {
