@@ -175,9 +175,9 @@ function reachesPrivateRange(block: { cidr: string; except?: string[] }): string
 
 /** Placeholder secret values of the right shape, to run the app's own config loader. */
 const PLACEHOLDER_SECRETS: Record<string, string> = {
-  DATABASE_URL: 'postgres://role:secret@postgres:5432/sagaflow',
-  DATABASE_ADMIN_URL: 'postgres://postgres:secret@postgres:5432/postgres',
-  AMQP_URL: 'amqp://user:secret@rabbitmq:5672',
+  DATABASE_URL: 'postgres://role:secret@postgres:5432/sagaflow?sslmode=verify-full',
+  DATABASE_ADMIN_URL: 'postgres://postgres:secret@postgres:5432/postgres?sslmode=verify-full',
+  AMQP_URL: 'amqps://user:secret@rabbitmq:5671',
   AUTH_JWT_SECRET: 'a-placeholder-signing-secret-of-32-characters-or-more',
 };
 
@@ -759,7 +759,12 @@ describe('secrets', () => {
       string,
       unknown
     >;
-    expect(cluster.enableSuperuserAccess).toBe(true);
+    // No superuser login: the Jobs bootstrap as a managed role with CREATEROLE only.
+    expect(cluster.enableSuperuserAccess).toBe(false);
+    const roles = (cluster.managed as { roles: Record<string, unknown>[] }).roles;
+    expect(roles).toContainEqual(
+      expect.objectContaining({ name: 'sagaflow_bootstrap', superuser: false, createrole: true }),
+    );
     // <app>-secrets for an app's own secrets; the identity secret, the same in every app, shared.
     const ownSecrets = (app: DeployedApp) =>
       app.secrets.filter((name) => !IDENTITY_SECRET_NAMES.includes(name));
@@ -767,7 +772,7 @@ describe('secrets', () => {
       [
         ...APPS.filter((app) => ownSecrets(app).length > 0).map((app) => `${app.name}-secrets`),
         IDENTITY,
-        'postgres-superuser',
+        'sagaflow-db-bootstrap',
       ].sort(),
     );
   });
@@ -809,6 +814,11 @@ describe('dev and prod differ where they should', () => {
     expect((postgres.spec as { storage: { size: string } }).storage.size).toMatch(/^\d+Gi$/);
     expect((rabbitmq.spec as { replicas: number }).replicas).toBeGreaterThanOrEqual(3);
     expect(rendered.prod.some((object) => object.kind === 'StatefulSet')).toBe(false);
+    // The apps refuse amqp:// in production: the cluster listens over TLS only.
+    expect((rabbitmq.spec as { tls?: Record<string, unknown> }).tls).toMatchObject({
+      secretName: expect.any(String),
+      disableNonTLSListeners: true,
+    });
   });
 
   it('prod logs JSON in production mode; dev logs more', () => {

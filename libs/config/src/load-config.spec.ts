@@ -89,6 +89,35 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it('refuses unencrypted database and broker connections in production', () => {
+    const problems = problemsOf(() =>
+      loadConfig(
+        schema,
+        {
+          NODE_ENV: 'production',
+          DATABASE_URL: 'postgres://credit:pw@db/sagaflow?sslmode=require',
+          AMQP_URL: 'amqp://credit:pw@rabbitmq:5672',
+        },
+        { secrets },
+      ),
+    );
+    expect(problems).toEqual([
+      'DATABASE_URL must use sslmode=verify-full when NODE_ENV=production',
+      'AMQP_URL must be an amqps:// (TLS) URL when NODE_ENV=production',
+    ]);
+    expect(() =>
+      loadConfig(
+        schema,
+        {
+          NODE_ENV: 'production',
+          DATABASE_URL: 'postgres://credit:pw@db/sagaflow?sslmode=verify-full',
+          AMQP_URL: 'amqps://credit:pw@rabbitmq:5671',
+        },
+        { secrets },
+      ),
+    ).not.toThrow();
+  });
+
   it('refuses test-only variables in production', () => {
     const problems = problemsOf(() =>
       loadConfig(
