@@ -562,6 +562,13 @@ describe.each(overlays)('the %s overlay', (variant) => {
     expect(one<IService>(objects, 'Service', 'gateway').spec?.ports?.[0].name).toBe('http');
   });
 
+  it('limits connections and requests per client address at the Ingress', () => {
+    const annotations = one<IIngress>(objects, 'Ingress', 'gateway').metadata?.annotations ?? {};
+    for (const name of ['limit-connections', 'limit-rps']) {
+      expect(Number(annotations[`nginx.ingress.kubernetes.io/${name}`])).toBeGreaterThan(0);
+    }
+  });
+
   it('exposes the public API and its docs through the Ingress, never /metrics or the probes', () => {
     const ingress = one<IIngress>(objects, 'Ingress', 'gateway');
     const paths = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
