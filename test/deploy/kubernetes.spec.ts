@@ -803,6 +803,33 @@ describe('dev and prod differ where they should', () => {
     ).toBe(false);
   });
 
+  it('prod gives each app its own broker user: only the orchestrator may publish commands', () => {
+    const permissions = all<KubeObject>(rendered.prod, 'Permission');
+    const users = all<KubeObject>(rendered.prod, 'User');
+    const broker = one<IConfigMap>(rendered.prod, 'ConfigMap', 'sagaflow-broker').data ?? {};
+    expect(broker.AMQP_PUBLISHER_USERS?.split(',').sort()).toEqual(
+      APPS.filter((app) => app.ownsData)
+        .map((app) => `${app.name}:sagaflow-${app.name}`)
+        .sort(),
+    );
+    expect(users.map((user) => user.metadata.name).sort()).toEqual(
+      APPS.filter((app) => app.ownsData)
+        .map((app) => `sagaflow-${app.name}`)
+        .sort(),
+    );
+    for (const permission of permissions) {
+      const { write, read } = (permission.spec as { permissions: Record<string, string> })
+        .permissions;
+      const orchestrator = permission.metadata.name === 'sagaflow-saga-orchestrator';
+      expect(new RegExp(write).test('sagaflow.commands')).toBe(orchestrator);
+      expect(new RegExp(write).test('sagaflow.replies')).toBe(!orchestrator);
+      for (const other of ['order', 'credit', 'payment']) {
+        const own = permission.metadata.name === `sagaflow-${other}`;
+        expect(new RegExp(read).test(`${other}.commands`)).toBe(own);
+      }
+    }
+  });
+
   it('prod runs replicated PostgreSQL and RabbitMQ from their operators', () => {
     const postgres = one<KubeObject>(rendered.prod, 'Cluster', 'postgres');
     const rabbitmq = one<KubeObject>(rendered.prod, 'RabbitmqCluster', 'rabbitmq');

@@ -10,6 +10,7 @@ import {
   databaseEnv,
   logFormatOf,
   serviceEnv,
+  trustedPublishersOf,
 } from './service.config.js';
 
 const schema = z.object({ ...serviceEnv(3003), ...databaseEnv('sagaflow_credit'), ...brokerEnv() });
@@ -218,5 +219,28 @@ describe(logFormatOf.name, () => {
     expect(logFormatOf({ NODE_ENV: 'production' })).toBe('json');
     expect(logFormatOf({ NODE_ENV: 'development' })).toBe('pretty');
     expect(logFormatOf({ NODE_ENV: 'development', LOG_FORMAT: 'json' })).toBe('json');
+  });
+});
+
+describe(trustedPublishersOf.name, () => {
+  const users = loadConfig(schema, {
+    AMQP_PUBLISHER_USERS: 'saga-orchestrator:orch,order:ord,credit:cre,payment:pay',
+  }).AMQP_PUBLISHER_USERS;
+
+  it('trusts only the orchestrator’s user with commands to a participant', () => {
+    expect(trustedPublishersOf(users, 'credit')?.('credit.reserve-credit')).toEqual(['orch']);
+  });
+
+  it('trusts a reply only from its participant’s user (or the orchestrator replaying it)', () => {
+    const trusted = trustedPublishersOf(users, 'saga-orchestrator');
+    expect(trusted?.('credit.credit-reserved')).toEqual(['cre', 'orch']);
+    expect(trusted?.('payment.payment-charged')).toEqual(['pay', 'orch']);
+  });
+
+  it('checks nothing when no users are set, and refuses a list that leaves an app out', () => {
+    expect(trustedPublishersOf(undefined, 'credit')).toBeUndefined();
+    expect(() => loadConfig(schema, { AMQP_PUBLISHER_USERS: 'order:ord' })).toThrow(
+      'AMQP_PUBLISHER_USERS: must name a user for saga-orchestrator, credit, payment',
+    );
   });
 });

@@ -101,6 +101,27 @@ export const databaseEnv = (role: string) => ({
   DATABASE_MIGRATIONS_RUN: env.boolean(true),
 });
 
+/** Every app that publishes to the broker. */
+export const BROKER_SERVICES = ['saga-orchestrator', 'order', 'credit', 'payment'] as const;
+
+/**
+ * The broker users trusted to publish a message type to `service`: the orchestrator receives
+ * replies from the participant that names the type (and its own replays of dead letters); a
+ * participant receives commands from the orchestrator only. Undefined when no users are set.
+ */
+export function trustedPublishersOf(
+  users: Record<string, string> | undefined,
+  service: string,
+): ((messageType: string) => readonly string[]) | undefined {
+  if (!users) return undefined;
+  const orchestrator = users['saga-orchestrator'];
+  if (service !== 'saga-orchestrator') return () => [orchestrator];
+  return (messageType) => {
+    const sender = users[messageType.slice(0, messageType.indexOf('.'))];
+    return sender ? [sender, orchestrator] : [orchestrator];
+  };
+}
+
 /** Settings of an app that talks to RabbitMQ. */
 export const brokerEnv = () => ({
   AMQP_URL: env.url(['amqp:', 'amqps:'], 'amqp://guest:guest@127.0.0.1:5672'),
@@ -119,6 +140,34 @@ export const brokerEnv = () => ({
       error: 'must be lowercase letters, digits and dashes, ending in a dot',
     })
     .default(''),
+  /**
+   * Each app's broker user, `saga-orchestrator:<user>,order:<user>,credit:<user>,payment:<user>`:
+   * a command takes effect only if the orchestrator's user published it, a reply only if its
+   * participant's did. Unset (every app as guest, locally): no check.
+   */
+  AMQP_PUBLISHER_USERS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (!value) return undefined;
+      const users: Record<string, string> = {};
+      for (const entry of value.split(',')) {
+        const [service, user] = entry.split(':').map((part) => part.trim());
+        if (!service || !user) {
+          context.addIssue({ code: 'custom', message: 'must be a comma list of <service>:<user>' });
+          return z.NEVER;
+        }
+        users[service] = user;
+      }
+      const missing = BROKER_SERVICES.filter((service) => !users[service]);
+      if (missing.length > 0) {
+        context.addIssue({ code: 'custom', message: `must name a user for ${missing.join(', ')}` });
+        return z.NEVER;
+      }
+      return users;
+    }),
+  /** A larger delivery is dead-lettered unread (RabbitMQ's max_message_size bounds it too). */
+  AMQP_MAX_MESSAGE_BYTES: env.positiveInt(256 * 1024),
   /** Crash points and lost messages, for recovery tests only. */
   FAULT_INJECTION: z
     .enum(['crash-before-outbox-publish', 'dead-letter-first-replies'], {

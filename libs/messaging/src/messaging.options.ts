@@ -41,6 +41,15 @@ export interface MessagingOptions {
   faultInjection?: FaultInjection;
   /** Duplicated and reordered publishes for the chaos harness; unset (always in production) is off. */
   chaos?: MessagingChaosOptions;
+  /**
+   * The broker users whose messages of a type take effect here: anyone else's is dead-lettered.
+   * The broker vouches for the user (it refuses a publish whose user-id is not the sender's), so
+   * this holds against anyone with other broker credentials. Unset (every app as guest, locally):
+   * no check.
+   */
+  trustedPublishers?: (messageType: string) => readonly string[];
+  /** A larger delivery is dead-lettered unread. */
+  maxMessageBytes?: number;
 }
 
 export interface RetryOptions {
@@ -67,15 +76,26 @@ export interface OutboxOptions {
 export type ResolvedMessagingOptions = Required<
   Omit<
     MessagingOptions,
-    'replyTo' | 'faultInjection' | 'chaos' | 'retry' | 'outbox' | 'concurrency'
+    | 'replyTo'
+    | 'faultInjection'
+    | 'chaos'
+    | 'retry'
+    | 'outbox'
+    | 'concurrency'
+    | 'trustedPublishers'
   >
 > &
-  Pick<MessagingOptions, 'replyTo' | 'faultInjection' | 'chaos' | 'concurrency'> & {
+  Pick<
+    MessagingOptions,
+    'replyTo' | 'faultInjection' | 'chaos' | 'concurrency' | 'trustedPublishers'
+  > & {
     retry: RetryOptions;
     outbox: OutboxOptions;
   };
 
 const HOUR = 60 * 60 * 1000;
+/** Our largest message is well under 4 KiB; this leaves room and still bounds a hostile one. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
 
 /** Safe defaults for everything an app does not say. */
 export function resolveMessagingOptions(options: MessagingOptions): ResolvedMessagingOptions {
@@ -96,6 +116,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
       ...options.outbox,
     },
     inboxRetentionMs: options.inboxRetentionMs ?? 7 * 24 * HOUR,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
   };
 }
 

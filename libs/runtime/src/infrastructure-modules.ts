@@ -3,6 +3,7 @@ import {
   ConfigError,
   databaseAdminUrlOf,
   discoverySettingsOf,
+  trustedPublishersOf,
   identitySettingsOf,
   logFormatOf,
   type BrokerEnv,
@@ -85,6 +86,8 @@ export function infrastructureModules(options: InfrastructureOptions): DynamicMo
         concurrency: config.AMQP_CONCURRENCY,
         faultInjection: config.FAULT_INJECTION,
         chaos: messagingChaosOf(config),
+        trustedPublishers: trustedPublishersOf(config.AMQP_PUBLISHER_USERS, service),
+        maxMessageBytes: config.AMQP_MAX_MESSAGE_BYTES,
       }),
     );
     readiness.push(BrokerConnection);
