@@ -151,6 +151,15 @@ export const CUSTOM_RESOURCE_SPEC_FIELDS: Record<string, readonly string[]> = {
     'secretBackend',
   ],
   'rabbitmq.com/v1beta1/User': ['rabbitmqClusterReference', 'tags', 'importCredentialsSecret'],
+  'rabbitmq.com/v1beta1/Policy': [
+    'name',
+    'vhost',
+    'pattern',
+    'applyTo',
+    'priority',
+    'definition',
+    'rabbitmqClusterReference',
+  ],
   'rabbitmq.com/v1beta1/Permission': [
     'vhost',
     'user',

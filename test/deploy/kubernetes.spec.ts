@@ -830,6 +830,14 @@ describe('dev and prod differ where they should', () => {
     }
   });
 
+  it('prod bounds every dead-letter queue', () => {
+    const [policy] = all<KubeObject>(rendered.prod, 'Policy');
+    const spec = policy.spec as { pattern: string; definition: Record<string, unknown> };
+    expect(new RegExp(spec.pattern).test('credit.commands.dead-letter')).toBe(true);
+    expect(new RegExp(spec.pattern).test('credit.commands')).toBe(false);
+    expect(spec.definition['max-length']).toBeGreaterThan(0);
+  });
+
   it('prod runs replicated PostgreSQL and RabbitMQ from their operators', () => {
     const postgres = one<KubeObject>(rendered.prod, 'Cluster', 'postgres');
     const rabbitmq = one<KubeObject>(rendered.prod, 'RabbitmqCluster', 'rabbitmq');
