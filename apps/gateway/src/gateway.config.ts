@@ -25,6 +25,8 @@ export const gatewayConfigSchema = z
       .string()
       .regex(/^\d+(b|kb|mb)$/i, { error: 'must be a size such as 100kb or 1mb' })
       .default('100kb'),
+    /** Open saga event streams one caller may hold on one gateway instance (429 beyond). */
+    EVENT_STREAMS_PER_CALLER: env.positiveInt(5),
     /** Requests one client (address) may make to `/api` routes in a minute, per gateway instance. */
     RATE_LIMIT_PER_MINUTE: env.positiveInt(1200),
     /** Proxies in front of the gateway (an ingress) whose X-Forwarded-For names the client. */

@@ -10,6 +10,7 @@ import { loadGatewayConfig } from '../src/gateway.config.js';
 import { prepareGatewayHttp } from '../src/gateway-http.js';
 import { GatewayModule } from '../src/gateway.module.js';
 import { answer, FakeUpstream } from './fake-upstream.js';
+import { eventually } from '../../../test/support/eventually.js';
 
 const SECRET = 'it-gateway-secret-of-at-least-32-characters';
 const CONSOLE_ORIGIN = 'https://console.example';
@@ -424,6 +425,37 @@ describe('saga events', () => {
     const closed = new Promise<void>((resolve) => upstream.once('close', () => resolve()));
     abort.abort();
     await closed;
+  });
+
+  it('refuses a caller’s streams beyond its few with 429, asking the orchestrator nothing', async () => {
+    const aborts = Array.from({ length: 5 }, () => new AbortController());
+    try {
+      for (const abort of aborts) {
+        const open = await call(`/api/sagas/${aliceSaga}/events`, {
+          token: aliceToken,
+          signal: abort.signal,
+        });
+        expect(open.status).toBe(200);
+      }
+      const asked = orchestrator.requests.length;
+      await expectError(await call(`/api/sagas/${aliceSaga}/events`, { token: aliceToken }), 429);
+      expect(orchestrator.requests.length).toBe(asked);
+    } finally {
+      for (const abort of aborts) abort.abort();
+    }
+    // Closed streams give their slots back.
+    await eventually(
+      async () => {
+        const abort = new AbortController();
+        const again = await call(`/api/sagas/${aliceSaga}/events`, {
+          token: aliceToken,
+          signal: abort.signal,
+        });
+        abort.abort();
+        return again.status === 200;
+      },
+      { timeoutMs: 5000, what: 'a stream slot is free again' },
+    );
   });
 
   it("answers 404 for another customer's saga events without opening the stream", async () => {

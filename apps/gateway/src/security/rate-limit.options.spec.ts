@@ -39,11 +39,11 @@ describe('rate limits', () => {
     expect(addressPrefixOf('::ffff:198.51.100.7')).toBe('198.51.100.7');
   });
 
-  it('limits the docs and the registration routes too, never the probes or metrics', () => {
+  it('limits the registration routes too, never the probes or metrics', () => {
     const { skipIf } = rateLimitOptionsOf(loadGatewayConfig({}), verify) as {
       skipIf: (context: ExecutionContext) => boolean;
     };
-    for (const url of ['/api/orders', '/docs', '/docs-json', '/internal/registry/instances']) {
+    for (const url of ['/api/orders', '/internal/registry/instances']) {
       expect({ url, skipped: skipIf(contextOf(url)) }).toEqual({ url, skipped: false });
     }
     for (const url of ['/health/live', '/health/ready', '/metrics']) {

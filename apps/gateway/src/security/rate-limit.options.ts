@@ -18,8 +18,9 @@ interface TrackedRequest {
 }
 
 /**
- * RATE_LIMIT_PER_MINUTE requests a minute per caller, on every route but the probes and metrics
- * (the API, the docs, the registration routes). A caller is the verified principal of its token,
+ * RATE_LIMIT_PER_MINUTE requests a minute per caller, on every Nest route but the probes and
+ * metrics: the API and the registration routes. (The docs are served beside Nest's guards: the
+ * Ingress limits them per address.) A caller is the verified principal of its token,
  * so customers behind one NAT do not share a budget and one customer cannot spread over
  * addresses; without a valid token, its address, an IPv6 address counted by its /64 (what one
  * subscriber gets). Counts are per gateway instance (in memory).

@@ -86,47 +86,55 @@ describe(SagaEventStreams.name, () => {
     jest.useRealTimers();
   });
 
-  function statusOf(open: () => unknown): number | undefined {
+  async function statusOf(open: Promise<unknown>): Promise<number | undefined> {
     try {
-      open();
+      await open;
     } catch (error) {
       return (error as HttpException).getStatus();
     }
     return undefined;
   }
 
-  it('refuses a caller’s stream beyond its limit with 429 until one of its streams ends', () => {
-    const first = streams.open$(alice, 's1').subscribe();
-    streams.open$(alice, 's2').subscribe();
-    expect(statusOf(() => streams.open$(alice, 's3'))).toBe(429);
-    expect(statusOf(() => streams.open$(bob, 's3').subscribe())).toBeUndefined();
+  it('refuses a caller’s stream beyond its limit with 429 until one of its streams ends', async () => {
+    const first = (await streams.open$(alice, 's1')).subscribe();
+    (await streams.open$(alice, 's2')).subscribe();
+    expect(await statusOf(streams.open$(alice, 's3'))).toBe(429);
+    (await streams.open$(bob, 's3')).subscribe();
     first.unsubscribe();
-    expect(statusOf(() => streams.open$(alice, 's3').subscribe())).toBeUndefined();
+    expect(await statusOf(streams.open$(alice, 's3').then((s) => s.subscribe()))).toBeUndefined();
   });
 
-  it('refuses any stream beyond the instance’s limit with 429', () => {
-    streams.open$(alice, 's1').subscribe();
-    streams.open$(bob, 's2').subscribe();
-    streams.open$(bob, 's3').subscribe();
+  it('refuses any stream beyond the instance’s limit with 429, before reading anything', async () => {
+    (await streams.open$(alice, 's1')).subscribe();
+    (await streams.open$(bob, 's2')).subscribe();
+    (await streams.open$(bob, 's3')).subscribe();
     const carol: Principal = { subject: 'carol', role: 'admin' };
-    let refused: unknown;
-    try {
-      streams.open$(carol, 's4');
-    } catch (error) {
-      refused = error;
-    }
+    let authorized = false;
+    const refused = await streams
+      .open$(carol, 's4', () => {
+        authorized = true;
+        return Promise.resolve();
+      })
+      .catch((error: unknown) => error);
     expect((refused as HttpException).getResponse()).toEqual({
       statusCode: 429,
       error: 'Too Many Requests',
       message: expect.stringContaining('retry later'),
     });
+    expect(authorized).toBe(false);
     expect(streams.openStreams).toBe(3);
+  });
+
+  it('gives the slot back when the caller may not see the saga', async () => {
+    const denied = streams.open$(alice, 's1', () => Promise.reject(new Error('not found')));
+    await expect(denied).rejects.toThrow('not found');
+    expect(streams.openStreams).toBe(0);
   });
 
   it('ends the stream at the saga’s terminal status and gives its slot back', async () => {
     const events: MessageEvent[] = [];
     let completed = false;
-    streams.open$(alice, 's1').subscribe({
+    (await streams.open$(alice, 's1')).subscribe({
       next: (event) => events.push(event),
       complete: () => (completed = true),
     });
@@ -142,7 +150,7 @@ describe(SagaEventStreams.name, () => {
   it('sends heartbeats and ends a stream at its maximum lifetime', async () => {
     const events: MessageEvent[] = [];
     let completed = false;
-    streams.open$(alice, 's1').subscribe({
+    (await streams.open$(alice, 's1')).subscribe({
       next: (event) => events.push(event),
       complete: () => (completed = true),
     });
@@ -155,9 +163,9 @@ describe(SagaEventStreams.name, () => {
   });
 
   it('polls with one query for every stream and reads only the sagas that moved', async () => {
-    streams.open$(alice, 's1').subscribe();
-    streams.open$(alice, 's2').subscribe();
-    streams.open$(bob, 's3').subscribe();
+    (await streams.open$(alice, 's1')).subscribe();
+    (await streams.open$(alice, 's2')).subscribe();
+    (await streams.open$(bob, 's3')).subscribe();
     await jest.advanceTimersByTimeAsync(LIMITS.pollMs + 10);
     const findsAfterFirstPoll = queries.finds;
     const pollsAfterFirst = queries.versionQueries;

@@ -55,8 +55,16 @@ export class SagaEventStreams implements OnModuleDestroy {
     @Inject(SAGA_EVENT_STREAM_LIMITS) private readonly limits: SagaEventStreamLimits,
   ) {}
 
-  /** Takes a stream slot for `caller` (or refuses with 429), released when the stream ends. */
-  open$(caller: Principal, sagaId: string): Observable<MessageEvent> {
+  /**
+   * Takes a stream slot for `caller` (or refuses with 429) before `authorize` reads anything, so a
+   * flood of refused streams costs no query; the slot is released when the stream ends or
+   * `authorize` fails.
+   */
+  async open$(
+    caller: Principal,
+    sagaId: string,
+    authorize: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<Observable<MessageEvent>> {
     const key = `${caller.role}:${caller.subject}`;
     const held = this.openByPrincipal.get(key) ?? 0;
     if (held >= this.limits.perPrincipal) {
@@ -76,7 +84,27 @@ export class SagaEventStreams implements OnModuleDestroy {
       if (left > 0) this.openByPrincipal.set(key, left);
       else this.openByPrincipal.delete(key);
     };
+    try {
+      await authorize();
+    } catch (error) {
+      release();
+      throw error;
+    }
+    let subscribed = false;
+    // Nest subscribes at once; a stream never subscribed must not hold its slot for ever.
+    setImmediate(() => {
+      if (!subscribed) release();
+    });
+    return this.stream$(sagaId, release, () => (subscribed = true));
+  }
+
+  private stream$(
+    sagaId: string,
+    release: () => void,
+    onSubscribe: () => void,
+  ): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
+      onSubscribe();
       const subscriptions: Subscription[] = [];
       let seen = 0;
       let reading = false;

@@ -84,9 +84,11 @@ export class SagasController {
     @CurrentPrincipal() caller: Principal,
     @Param('id', SagaId) id: string,
   ): Promise<Observable<MessageEvent>> {
-    const record = await this.queries.find(id);
-    if (!record || !actsFor(caller, record.customerId)) throw notFound(id);
-    return this.streams.open$(caller, id);
+    // The caps first: a flood of streams beyond them costs no query.
+    return this.streams.open$(caller, id, async () => {
+      const record = await this.queries.find(id);
+      if (!record || !actsFor(caller, record.customerId)) throw notFound(id);
+    });
   }
 
   @Post(':id/retry')
