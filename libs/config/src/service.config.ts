@@ -16,6 +16,8 @@ export const serviceEnv = (defaultPort: number) => ({
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
   /** How long readiness reports "shutting down" before connections close. */
   SHUTDOWN_GRACE_MS: env.milliseconds(1000),
+  /** Set: `/metrics` asks for this bearer token (the scraper's). Unset: open, as the probes. */
+  METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   HEALTH_CHECK_TIMEOUT_MS: env.milliseconds(1000),
   ...discoveryEnv(),
   ...tracingEnv(),

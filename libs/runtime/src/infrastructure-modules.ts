@@ -63,7 +63,7 @@ export function infrastructureModules(options: InfrastructureOptions): DynamicMo
   const modules: DynamicModule[] = [
     LoggingModule.forRoot({ service, level: config.LOG_LEVEL, format: logFormatOf(config) }),
     IdentityModule.forRoot(identitySettingsOf(config)),
-    MetricsModule.forRoot(),
+    MetricsModule.forRoot({ token: config.METRICS_TOKEN }),
   ];
   const readiness: Type<ReadinessIndicator>[] = [];
   if (options.database) {
