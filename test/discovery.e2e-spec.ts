@@ -145,6 +145,7 @@ describe('self-registration', () => {
   const registering = {
     DISCOVERY_PROVIDER: 'self-registration',
     DISCOVERY_REGISTRATION_TOKEN: TOKEN,
+    DISCOVERY_REGISTRATION_TOKENS: `credit:${TOKEN}`,
     GATEWAY_REGISTRY_URL: local(4220),
     DISCOVERY_LEASE_TTL_MS: '2000',
     DISCOVERY_RENEW_INTERVAL_MS: '500',

@@ -86,7 +86,18 @@ describe('docker/Dockerfile', () => {
       `--from=${depsName} /app/node_modules ./node_modules`,
       '--from=build /src/dist/apps/${APP} ./dist/apps/${APP}',
     ]);
-    expect(argsOf(finalStage, 'RUN')).toEqual([]);
+    // One RUN only: taking the package managers out (nothing fetches code at run time).
+    const runs = argsOf(finalStage, 'RUN');
+    expect(runs).toHaveLength(1);
+    for (const tool of ['npm', 'npx', 'corepack'])
+      expect(runs[0]).toContain(`/usr/local/bin/${tool}`);
+  });
+
+  it('runs no package install script in the dependencies it ships', () => {
+    const deps = stages.find((stage) =>
+      argsOf(stage, 'RUN').some((run) => run.includes('npm ci --omit=dev')),
+    );
+    expect(argsOf(deps ?? [], 'RUN').join('\n')).toContain('--ignore-scripts');
   });
 
   it('runs as a non-root user, exposes the port and checks /health/ready', () => {
@@ -242,8 +253,8 @@ describe('docker/compose.yaml', () => {
     }
   });
 
-  it('publishes the gateway on 3000 and no other app', () => {
-    expect(services.gateway.ports).toEqual(['3000:3000']);
+  it('publishes the gateway on loopback port 3000 only (dev tokens are on) and no other app', () => {
+    expect(services.gateway.ports).toEqual(['127.0.0.1:3000:3000']);
     for (const app of APPS.filter((a) => a.name !== 'gateway'))
       expect(services[app.name].ports).toBeUndefined();
   });

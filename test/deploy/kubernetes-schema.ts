@@ -150,6 +150,23 @@ export const CUSTOM_RESOURCE_SPEC_FIELDS: Record<string, readonly string[]> = {
     'delayStartSeconds',
     'secretBackend',
   ],
+  'rabbitmq.com/v1beta1/User': ['rabbitmqClusterReference', 'tags', 'importCredentialsSecret'],
+  'rabbitmq.com/v1beta1/Policy': [
+    'name',
+    'vhost',
+    'pattern',
+    'applyTo',
+    'priority',
+    'definition',
+    'rabbitmqClusterReference',
+  ],
+  'rabbitmq.com/v1beta1/Permission': [
+    'vhost',
+    'user',
+    'userReference',
+    'permissions',
+    'rabbitmqClusterReference',
+  ],
   'monitoring.coreos.com/v1/PodMonitor': [
     'jobLabel',
     'podTargetLabels',

@@ -138,11 +138,42 @@ function expectSharedIdentity(objects: KubeObject[], container: IContainer): voi
   }
 }
 
+/** Cluster, loopback, carrier-grade NAT and link-local (cloud metadata) ranges. */
+const PRIVATE_RANGES = [
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+];
+
+function rangeOf(cidr: string): [number, number] {
+  const [address, bits] = cidr.split('/');
+  const base = address.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
+  const size = 2 ** (32 - Number(bits));
+  return [base - (base % size), base - (base % size) + size - 1];
+}
+
+/** The private ranges an ipBlock reaches: overlapping its cidr and not covered by an except. */
+function reachesPrivateRange(block: { cidr: string; except?: string[] }): string[] {
+  const [start, end] = rangeOf(block.cidr);
+  return PRIVATE_RANGES.filter((range) => {
+    const [from, to] = rangeOf(range);
+    const overlaps = from <= end && start <= to;
+    const excluded = (block.except ?? []).some((cidr) => {
+      const [exceptFrom, exceptTo] = rangeOf(cidr);
+      return exceptFrom <= from && to <= exceptTo;
+    });
+    return overlaps && !excluded;
+  });
+}
+
 /** Placeholder secret values of the right shape, to run the app's own config loader. */
 const PLACEHOLDER_SECRETS: Record<string, string> = {
-  DATABASE_URL: 'postgres://role:secret@postgres:5432/sagaflow',
-  DATABASE_ADMIN_URL: 'postgres://postgres:secret@postgres:5432/postgres',
-  AMQP_URL: 'amqp://user:secret@rabbitmq:5672',
+  DATABASE_URL: 'postgres://role:secret@postgres:5432/sagaflow?sslmode=verify-full',
+  DATABASE_ADMIN_URL: 'postgres://postgres:secret@postgres:5432/postgres?sslmode=verify-full',
+  AMQP_URL: 'amqps://user:secret@rabbitmq:5671',
   AUTH_JWT_SECRET: 'a-placeholder-signing-secret-of-32-characters-or-more',
 };
 
@@ -401,12 +432,17 @@ describe.each(overlays)('the %s overlay', (variant) => {
               Object.keys(secretRefs).map((name) => [name, PLACEHOLDER_SECRETS[name]]),
             ),
           };
-          expect(env.NODE_ENV).toBe('production');
+          // Dev runs in development mode: its dev tokens are refused in production mode.
+          expect(env.NODE_ENV).toBe(variant === 'prod' ? 'production' : 'development');
           expect(() => app.load(env)).not.toThrow();
-          // In production the loader insists on AMQP_URL, though migrating never connects to it,
-          // and on AUTH_JWT_SECRET, though migrating checks no token.
-          expect(() => app.load({ ...env, AMQP_URL: undefined })).toThrow(/AMQP_URL/);
-          expect(() => app.load({ ...env, AUTH_JWT_SECRET: undefined })).toThrow(/AUTH_JWT_SECRET/);
+          if (variant === 'prod') {
+            // In production the loader insists on AMQP_URL, though migrating never connects to
+            // it, and on AUTH_JWT_SECRET, though migrating checks no token.
+            expect(() => app.load({ ...env, AMQP_URL: undefined })).toThrow(/AMQP_URL/);
+            expect(() => app.load({ ...env, AUTH_JWT_SECRET: undefined })).toThrow(
+              /AUTH_JWT_SECRET/,
+            );
+          }
         });
 
         it('takes the identity settings from the shared ConfigMap and Secret, like its Deployment', () => {
@@ -522,6 +558,13 @@ describe.each(overlays)('the %s overlay', (variant) => {
     expect(one<IService>(objects, 'Service', 'gateway').spec?.ports?.[0].name).toBe('http');
   });
 
+  it('limits connections and requests per client address at the Ingress', () => {
+    const annotations = one<IIngress>(objects, 'Ingress', 'gateway').metadata?.annotations ?? {};
+    for (const name of ['limit-connections', 'limit-rps']) {
+      expect(Number(annotations[`nginx.ingress.kubernetes.io/${name}`])).toBeGreaterThan(0);
+    }
+  });
+
   it('exposes the public API and its docs through the Ingress, never /metrics or the probes', () => {
     const ingress = one<IIngress>(objects, 'Ingress', 'gateway');
     const paths = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
@@ -622,14 +665,26 @@ describe.each(overlays)('the %s overlay', (variant) => {
       }
     });
 
-    it("lets every app, but no migration Job, fetch its OIDC issuer's keys over HTTPS", () => {
-      // Each service verifies the caller's token again, against the same issuer as the gateway.
+    it("lets the apps reach on 443 only their issuer's public addresses: no pod, no link-local", () => {
       for (const app of APPS) {
-        expect(canConnect(policies, appPod(app.name), elsewhere, 443)).toBe(true);
+        // Another pod (the API server, a sidecar) is never an issuer.
+        expect(canConnect(policies, appPod(app.name), elsewhere, 443)).toBe(false);
         expect(canConnect(policies, appPod(app.name), elsewhere, 80)).toBe(false);
       }
       for (const app of dataApps)
         expect(canConnect(policies, migrationPod(app.name), elsewhere, 443)).toBe(false);
+      const issuerEgress = policies.filter((p) => p.metadata?.name === 'apps-issuer-egress');
+      const identity = one<IConfigMap>(objects, 'ConfigMap', IDENTITY).data ?? {};
+      // An overlay with no issuer has no way out at all.
+      expect(issuerEgress).toHaveLength(identity.AUTH_JWKS_URL ? 1 : 0);
+      for (const rule of issuerEgress.flatMap((policy) => policy.spec?.egress ?? [])) {
+        expect(rule.ports).toEqual([{ protocol: 'TCP', port: 443 }]);
+        expect(rule.to?.length).toBeGreaterThan(0);
+        for (const peer of rule.to ?? []) {
+          expect(peer.ipBlock).toBeDefined();
+          expect(reachesPrivateRange(peer.ipBlock!)).toEqual([]);
+        }
+      }
     });
 
     it('lets Prometheus scrape every app, and every app, no Job, send spans to the collector', () => {
@@ -707,7 +762,12 @@ describe('secrets', () => {
       string,
       unknown
     >;
-    expect(cluster.enableSuperuserAccess).toBe(true);
+    // No superuser login: the Jobs bootstrap as a managed role with CREATEROLE only.
+    expect(cluster.enableSuperuserAccess).toBe(false);
+    const roles = (cluster.managed as { roles: Record<string, unknown>[] }).roles;
+    expect(roles).toContainEqual(
+      expect.objectContaining({ name: 'sagaflow_bootstrap', superuser: false, createrole: true }),
+    );
     // <app>-secrets for an app's own secrets; the identity secret, the same in every app, shared.
     const ownSecrets = (app: DeployedApp) =>
       app.secrets.filter((name) => !IDENTITY_SECRET_NAMES.includes(name));
@@ -715,7 +775,7 @@ describe('secrets', () => {
       [
         ...APPS.filter((app) => ownSecrets(app).length > 0).map((app) => `${app.name}-secrets`),
         IDENTITY,
-        'postgres-superuser',
+        'sagaflow-db-bootstrap',
       ].sort(),
     );
   });
@@ -739,6 +799,41 @@ describe('dev and prod differ where they should', () => {
     ).toBe(false);
   });
 
+  it('prod gives each app its own broker user: only the orchestrator may publish commands', () => {
+    const permissions = all<KubeObject>(rendered.prod, 'Permission');
+    const users = all<KubeObject>(rendered.prod, 'User');
+    const broker = one<IConfigMap>(rendered.prod, 'ConfigMap', 'sagaflow-broker').data ?? {};
+    expect(broker.AMQP_PUBLISHER_USERS?.split(',').sort()).toEqual(
+      APPS.filter((app) => app.ownsData)
+        .map((app) => `${app.name}:sagaflow-${app.name}`)
+        .sort(),
+    );
+    expect(users.map((user) => user.metadata.name).sort()).toEqual(
+      APPS.filter((app) => app.ownsData)
+        .map((app) => `sagaflow-${app.name}`)
+        .sort(),
+    );
+    for (const permission of permissions) {
+      const { write, read } = (permission.spec as { permissions: Record<string, string> })
+        .permissions;
+      const orchestrator = permission.metadata.name === 'sagaflow-saga-orchestrator';
+      expect(new RegExp(write).test('sagaflow.commands')).toBe(orchestrator);
+      expect(new RegExp(write).test('sagaflow.replies')).toBe(!orchestrator);
+      for (const other of ['order', 'credit', 'payment']) {
+        const own = permission.metadata.name === `sagaflow-${other}`;
+        expect(new RegExp(read).test(`${other}.commands`)).toBe(own);
+      }
+    }
+  });
+
+  it('prod bounds every dead-letter queue', () => {
+    const [policy] = all<KubeObject>(rendered.prod, 'Policy');
+    const spec = policy.spec as { pattern: string; definition: Record<string, unknown> };
+    expect(new RegExp(spec.pattern).test('credit.commands.dead-letter')).toBe(true);
+    expect(new RegExp(spec.pattern).test('credit.commands')).toBe(false);
+    expect(spec.definition['max-length']).toBeGreaterThan(0);
+  });
+
   it('prod runs replicated PostgreSQL and RabbitMQ from their operators', () => {
     const postgres = one<KubeObject>(rendered.prod, 'Cluster', 'postgres');
     const rabbitmq = one<KubeObject>(rendered.prod, 'RabbitmqCluster', 'rabbitmq');
@@ -757,6 +852,11 @@ describe('dev and prod differ where they should', () => {
     expect((postgres.spec as { storage: { size: string } }).storage.size).toMatch(/^\d+Gi$/);
     expect((rabbitmq.spec as { replicas: number }).replicas).toBeGreaterThanOrEqual(3);
     expect(rendered.prod.some((object) => object.kind === 'StatefulSet')).toBe(false);
+    // The apps refuse amqp:// in production: the cluster listens over TLS only.
+    expect((rabbitmq.spec as { tls?: Record<string, unknown> }).tls).toMatchObject({
+      secretName: expect.any(String),
+      disableNonTLSListeners: true,
+    });
   });
 
   it('prod logs JSON in production mode; dev logs more', () => {
@@ -776,6 +876,13 @@ describe('dev and prod differ where they should', () => {
       expect(new URL(identity('prod')[name]).protocol).toBe('https:');
       expect(identity('prod')[name]).not.toBe(identity('base')[name]);
     }
+  });
+
+  it('prod never runs the payment simulator, which approves test tokens without a charge', () => {
+    const payment = APPS.find((app) => app.name === 'payment')!;
+    const { values } = environmentOf(rendered.prod, appContainer(rendered.prod, payment));
+    expect(values.NODE_ENV).toBe('production');
+    expect(values.PAYMENT_SIMULATOR_IN_PRODUCTION).toBe('false');
   });
 
   it('prod runs more instances than dev', () => {

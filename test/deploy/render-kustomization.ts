@@ -7,7 +7,8 @@ import { parseAllDocuments } from 'yaml';
  * `kubectl kustomize`). It renders the subset our overlays use and refuses anything else, so a new
  * feature in a kustomization cannot be silently ignored:
  * - `resources` (files, or directories with a kustomization.yaml), `namespace`
- * - `patches` with a `path` to a strategic merge patch, optionally with a `target` (kind, name)
+ * - `patches` with a `path` to a strategic merge patch, optionally with a `target` (kind, name);
+ *   a patch with `$patch: delete` removes the objects it matches
  * - `images` (newName, newTag, digest)
  * - `secretGenerator` with `literals`, `configMapGenerator` with `files` (and `options.labels`),
  *   both only with `generatorOptions.disableNameSuffixHash: true`
@@ -217,6 +218,8 @@ function applyPatch(
       return object;
     }
     matched += 1;
+    // `$patch: delete` removes the object, as kustomize does.
+    if ((patchObject as Record<string, unknown>).$patch === 'delete') return undefined;
     // Identity fields say what to patch; they are not part of the change.
     const change = structuredClone(patchObject) as Record<string, unknown>;
     delete change.apiVersion;
@@ -225,7 +228,7 @@ function applyPatch(
     return strategicMerge(object, change) as KubeObject;
   });
   if (matched === 0) throw new Error(`${file}: the patch matches no object`);
-  return result;
+  return result.filter((object): object is KubeObject => object !== undefined);
 }
 
 /** Maps merge, `null` deletes, lists of MERGE_KEYS fields merge by key, other lists are replaced. */

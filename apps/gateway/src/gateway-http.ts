@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { serveApiDocs } from './docs/openapi.document.js';
 import type { GatewayConfig } from './gateway.config.js';
+import { answerClientErrorsInShape } from './security/client-error.handler.js';
 import { CorsMiddleware } from './security/cors.middleware.js';
 
 /**
@@ -21,4 +22,5 @@ export function prepareGatewayHttp(app: NestExpressApplication, config: GatewayC
   const cors = app.get(CorsMiddleware);
   app.use(cors.use.bind(cors));
   serveApiDocs(app);
+  answerClientErrorsInShape(app.getHttpServer());
 }

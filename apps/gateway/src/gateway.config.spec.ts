@@ -22,15 +22,17 @@ describe(loadGatewayConfig.name, () => {
     });
   });
 
-  it('turns dev tokens off in production unless asked', () => {
+  it('turns dev tokens off in production, and refuses to turn them on there', () => {
     const env = { NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, ...OIDC };
     expect(loadGatewayConfig(env).AUTH_DEV_TOKENS).toBe(false);
-    expect(loadGatewayConfig({ ...env, AUTH_DEV_TOKENS: 'true' }).AUTH_DEV_TOKENS).toBe(true);
+    expect(() => loadGatewayConfig({ ...env, AUTH_DEV_TOKENS: 'true' })).toThrow(
+      'AUTH_DEV_TOKENS: must not be true when NODE_ENV=production',
+    );
   });
 
   it('requires the secret and an issuer to verify tokens in production', () => {
     expect(() => loadGatewayConfig({ NODE_ENV: 'production' })).toThrow(
-      'AUTH_JWT_SECRET is required when NODE_ENV=production; AUTH_JWKS_URL: is required when dev tokens are off',
+      'AUTH_JWT_SECRET is required when NODE_ENV=production; AUTH_JWT_SECRET: is a value committed in the repository; production needs its own; AUTH_JWKS_URL: is required when dev tokens are off',
     );
   });
 

@@ -25,6 +25,8 @@ export const gatewayConfigSchema = z
       .string()
       .regex(/^\d+(b|kb|mb)$/i, { error: 'must be a size such as 100kb or 1mb' })
       .default('100kb'),
+    /** Open saga event streams one caller may hold on one gateway instance (429 beyond). */
+    EVENT_STREAMS_PER_CALLER: env.positiveInt(5),
     /** Requests one client (address) may make to `/api` routes in a minute, per gateway instance. */
     RATE_LIMIT_PER_MINUTE: env.positiveInt(1200),
     /** Proxies in front of the gateway (an ingress) whose X-Forwarded-For names the client. */
@@ -45,7 +47,27 @@ export const gatewayConfigSchema = z
       )
       .pipe(z.array(z.url({ error: 'must be a comma-separated list of origins' }))),
   })
-  .superRefine(checkIdentityEnv);
+  .superRefine(checkIdentityEnv)
+  .superRefine((config, context) => {
+    if (config.DISCOVERY_PROVIDER !== 'self-registration') return;
+    if (config.DISCOVERY_REGISTRATION_TOKENS.size === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DISCOVERY_REGISTRATION_TOKENS'],
+        message: 'is required when DISCOVERY_PROVIDER=self-registration',
+      });
+    }
+    if (
+      config.NODE_ENV === 'production' &&
+      config.DISCOVERY_REGISTRATION_ALLOWED_URLS.length === 0
+    ) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DISCOVERY_REGISTRATION_ALLOWED_URLS'],
+        message: 'is required when DISCOVERY_PROVIDER=self-registration in production',
+      });
+    }
+  });
 
 export type GatewayConfig = Omit<z.infer<typeof gatewayConfigSchema>, 'AUTH_DEV_TOKENS'> & {
   AUTH_DEV_TOKENS: boolean;

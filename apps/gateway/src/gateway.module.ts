@@ -15,6 +15,7 @@ import { OrdersService } from './orders/orders.service.js';
 import { RegistryModule } from './registry/registry.module.js';
 import { DiscoveryReadiness } from './registry/discovery.readiness.js';
 import { SagasController } from './sagas/sagas.controller.js';
+import { EventStreamSlots } from './sagas/event-stream-slots.js';
 import { SagasService } from './sagas/sagas.service.js';
 import { CorsMiddleware } from './security/cors.middleware.js';
 import type { GatewayEdges } from './security/rate-limits.js';
@@ -58,6 +59,7 @@ export class GatewayModule {
         DevTokenIssuer,
         OrdersService,
         SagasService,
+        EventStreamSlots,
         UpstreamClient,
         UpstreamMetrics,
       ],

@@ -10,6 +10,7 @@ import { loadGatewayConfig } from '../src/gateway.config.js';
 import { prepareGatewayHttp } from '../src/gateway-http.js';
 import { GatewayModule } from '../src/gateway.module.js';
 import { answer, FakeUpstream } from './fake-upstream.js';
+import { eventually } from '../../../test/support/eventually.js';
 
 const SECRET = 'it-gateway-secret-of-at-least-32-characters';
 const CONSOLE_ORIGIN = 'https://console.example';
@@ -269,6 +270,17 @@ describe('orders', () => {
     expect(JSON.parse(orchestrator.last().body)).toMatchObject({ customerId: bob });
   });
 
+  it('answers 400 for an Idempotency-Key outside letters, digits and . _ : -', async () => {
+    for (const key of ['a b', '../../etc', 'é', '<script>', 'k'.repeat(201)]) {
+      const response = await placeOrder(
+        { total: { amount: 1, currency: 'EUR' }, paymentToken: 'tok_approve' },
+        aliceToken,
+        key,
+      );
+      await expectError(response, 400);
+    }
+  });
+
   it('answers 400 when the Idempotency-Key header is missing', async () => {
     const response = await placeOrder(
       { total: { amount: 1, currency: 'EUR' }, paymentToken: 't' },
@@ -416,6 +428,37 @@ describe('saga events', () => {
     await closed;
   });
 
+  it('refuses a caller’s streams beyond its few with 429, asking the orchestrator nothing', async () => {
+    const aborts = Array.from({ length: 5 }, () => new AbortController());
+    try {
+      for (const abort of aborts) {
+        const open = await call(`/api/sagas/${aliceSaga}/events`, {
+          token: aliceToken,
+          signal: abort.signal,
+        });
+        expect(open.status).toBe(200);
+      }
+      const asked = orchestrator.requests.length;
+      await expectError(await call(`/api/sagas/${aliceSaga}/events`, { token: aliceToken }), 429);
+      expect(orchestrator.requests.length).toBe(asked);
+    } finally {
+      for (const abort of aborts) abort.abort();
+    }
+    // Closed streams give their slots back.
+    await eventually(
+      async () => {
+        const abort = new AbortController();
+        const again = await call(`/api/sagas/${aliceSaga}/events`, {
+          token: aliceToken,
+          signal: abort.signal,
+        });
+        abort.abort();
+        return again.status === 200;
+      },
+      { timeoutMs: 5000, what: 'a stream slot is free again' },
+    );
+  });
+
   it("answers 404 for another customer's saga events without opening the stream", async () => {
     const bobToken = await devToken({ role: 'customer', customerId: bob });
     await expectError(await call(`/api/sagas/${aliceSaga}/events`, { token: bobToken }), 404);
@@ -544,5 +587,117 @@ describe('without dev tokens', () => {
     } finally {
       await locked.close();
     }
+  });
+});
+
+describe('self-registration', () => {
+  const CREDIT_TOKEN = 'credit-registration-token-0001';
+  const ORDER_TOKEN = 'order-registration-token-00001';
+  let registry: NestExpressApplication;
+  let registryUrl: string;
+
+  beforeAll(async () => {
+    ({ app: registry, url: registryUrl } = await startGateway({
+      DISCOVERY_PROVIDER: 'self-registration',
+      DISCOVERY_REGISTRATION_TOKENS: `credit:${CREDIT_TOKEN},order:${ORDER_TOKEN}`,
+      DISCOVERY_REGISTRATION_ALLOWED_URLS: 'credit=127.0.0.1:*,order=10.*.*.*:3002',
+      DISCOVERY_MAX_INSTANCES_PER_SERVICE: '2',
+    }));
+  });
+
+  afterAll(async () => {
+    await registry?.close();
+  });
+
+  function register(token: string, instance: Record<string, unknown>): Promise<Response> {
+    return fetch(`${registryUrl}/internal/registry/instances`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ leaseTtlMs: 60_000, ...instance }),
+    });
+  }
+
+  function deregister(token: string, id: string): Promise<Response> {
+    return fetch(`${registryUrl}/internal/registry/instances/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+  }
+
+  it('has no default credential: the once-public local token is refused', async () => {
+    const response = await register('sagaflow-local-registration-token', {
+      id: 'credit-default',
+      service: 'credit',
+      url: 'http://127.0.0.1:4901',
+    });
+    await expectError(response, 401);
+  });
+
+  it('lets a credential register its own service only', async () => {
+    const hijack = await register(CREDIT_TOKEN, {
+      id: 'order-hijack',
+      service: 'order',
+      url: 'http://10.0.0.9:3002',
+    });
+    await expectError(hijack, 403);
+    const own = await register(CREDIT_TOKEN, {
+      id: 'credit-own',
+      service: 'credit',
+      url: 'http://127.0.0.1:4902',
+    });
+    expect(own.status).toBe(200);
+    await deregister(CREDIT_TOKEN, 'credit-own');
+  });
+
+  it('refuses an address outside the allow-list (cloud metadata, another port, a path)', async () => {
+    for (const url of [
+      'http://169.254.169.254',
+      'http://10.0.0.9:8080',
+      'http://10.0.0.9:3002/admin',
+      'http://user:pw@10.0.0.9:3002',
+    ]) {
+      await expectError(await register(ORDER_TOKEN, { id: 'order-x', service: 'order', url }), 403);
+    }
+  });
+
+  it('lets only the registering service replace or deregister its instance', async () => {
+    const id = 'credit-owned';
+    expect(
+      (await register(CREDIT_TOKEN, { id, service: 'credit', url: 'http://127.0.0.1:4903' }))
+        .status,
+    ).toBe(200);
+    await expectError(
+      await register(ORDER_TOKEN, { id, service: 'order', url: 'http://10.0.0.9:3002' }),
+      403,
+    );
+    await expectError(await deregister(ORDER_TOKEN, id), 403);
+    expect((await deregister(CREDIT_TOKEN, id)).status).toBe(204);
+  });
+
+  it('caps the instances of one service', async () => {
+    const ids = ['credit-cap-1', 'credit-cap-2'];
+    for (const [index, id] of ids.entries()) {
+      const url = `http://127.0.0.1:${4910 + index}`;
+      expect((await register(CREDIT_TOKEN, { id, service: 'credit', url })).status).toBe(200);
+    }
+    await expectError(
+      await register(CREDIT_TOKEN, {
+        id: 'credit-cap-3',
+        service: 'credit',
+        url: 'http://127.0.0.1:4912',
+      }),
+      429,
+    );
+    // A known instance still renews its lease at the cap.
+    expect(
+      (
+        await register(CREDIT_TOKEN, {
+          id: ids[0],
+          service: 'credit',
+          url: 'http://127.0.0.1:4910',
+        })
+      ).status,
+    ).toBe(200);
+    for (const id of ids) await deregister(CREDIT_TOKEN, id);
   });
 });

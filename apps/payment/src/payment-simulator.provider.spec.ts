@@ -68,3 +68,14 @@ describe(PaymentSimulatorProvider.name, () => {
     await expect(simulator().void('sim_ch_1')).resolves.toBeUndefined();
   });
 });
+
+describe('the simulator’s memory', () => {
+  it('forgets the oldest answers beyond its bound, so a flood of keys cannot exhaust memory', async () => {
+    const simulator = new PaymentSimulatorProvider({ slowMs: SLOW_MS, maxRemembered: 3 });
+    for (let i = 0; i < 10; i += 1) await simulator.charge(aChargeRequest('tok_approve'));
+    for (let i = 0; i < 10; i += 1) {
+      await simulator.charge(aChargeRequest('tok_flaky')).catch(() => undefined);
+    }
+    expect(simulator.remembered).toBeLessThanOrEqual(6);
+  });
+});

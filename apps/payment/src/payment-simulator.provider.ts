@@ -20,7 +20,11 @@ export const SIMULATOR_TOKENS = {
 
 export interface PaymentSimulatorOptions {
   slowMs: number;
+  /** Answers (and flaky orders) kept; past it the oldest are forgotten, so memory stays bounded. */
+  maxRemembered?: number;
 }
+
+const DEFAULT_MAX_REMEMBERED = 10_000;
 
 /**
  * An in-memory payment provider for local runs and tests. Like a real one it answers a repeated
@@ -34,11 +38,20 @@ export class PaymentSimulatorProvider implements PaymentProvider {
 
   constructor(private readonly options: PaymentSimulatorOptions) {}
 
+  private get maxRemembered(): number {
+    return this.options.maxRemembered ?? DEFAULT_MAX_REMEMBERED;
+  }
+
+  /** How many answers and flaky orders it holds (bounded by `maxRemembered` each). */
+  get remembered(): number {
+    return this.answers.size + this.flakyOrders.size;
+  }
+
   charge(request: ChargeRequest): Promise<ChargeResult> {
     const earlier = this.answers.get(request.idempotencyKey);
     if (earlier) return earlier;
     const answer = this.answer(request);
-    this.answers.set(request.idempotencyKey, answer);
+    remember(this.answers, request.idempotencyKey, answer, this.maxRemembered);
     // An unavailable provider gave no answer: the next call with the key is a new attempt.
     answer.catch(() => this.answers.delete(request.idempotencyKey));
     return answer;
@@ -66,7 +79,7 @@ export class PaymentSimulatorProvider implements PaymentProvider {
         return charged();
       case SIMULATOR_TOKENS.flaky:
         if (!this.flakyOrders.has(orderId)) {
-          this.flakyOrders.add(orderId);
+          remember(this.flakyOrders, orderId, undefined, this.maxRemembered);
           throw new ProviderUnavailableError('the payment simulator is briefly unavailable');
         }
         return charged();
@@ -77,6 +90,21 @@ export class PaymentSimulatorProvider implements PaymentProvider {
           reason: `unknown test token: the payment simulator accepts ${Object.values(SIMULATOR_TOKENS).join(', ')}`,
         };
     }
+  }
+}
+
+/** Adds `key`, forgetting the oldest entries (insertion order) beyond `max`. */
+function remember<V>(
+  store: Map<string, V> | Set<string>,
+  key: string,
+  value: V,
+  max: number,
+): void {
+  if (store instanceof Map) store.set(key, value);
+  else store.add(key);
+  for (const oldest of store.keys()) {
+    if (store.size <= max) break;
+    store.delete(oldest);
   }
 }
 

@@ -20,6 +20,18 @@ export const paymentConfigSchema = z
     ...databaseEnv('sagaflow_payment'),
     ...brokerEnv(),
     ...identityEnv(),
+    /**
+     * Who charges cards. Only the simulator ships; a real provider adds its name here and its
+     * class in payment-provider.factory.ts.
+     */
+    PAYMENT_PROVIDER: env.oneOf(['simulator'], 'simulator'),
+    /**
+     * The simulator approves `tok_approve` without charging anyone: in production it runs only
+     * when this says so (a staging cluster, a load test), never by default.
+     */
+    PAYMENT_SIMULATOR_IN_PRODUCTION: env.boolean(false),
+    /** Charges the simulator remembers (for idempotent repeats) before it forgets the oldest. */
+    PAYMENT_SIMULATOR_MAX_REMEMBERED: env.positiveInt(10_000),
     /** How long the simulator sits on a `tok_slow` charge: longer than the saga's step timeout. */
     PAYMENT_SIMULATOR_SLOW_MS: env.milliseconds(15_000),
     /** A provider call that has not answered by then counts as unavailable and is asked again. */

@@ -16,10 +16,10 @@ import { SettlePaymentHandler } from './events/settle-payment.handler.js';
 import { PaymentController } from './payment.controller.js';
 import type { PaymentConfig } from './payment.config.js';
 import { PAYMENT_PROVIDER } from './payment-provider.js';
+import { paymentProviderOf } from './payment-provider.factory.js';
 import { PaymentRepository } from './payment.repository.js';
 import { PAYMENT_SETTLEMENT_OPTIONS, PaymentSettlement } from './payment-settlement.js';
 import { paymentSchema } from './payment.schema.js';
-import { PaymentSimulatorProvider } from './payment-simulator.provider.js';
 import { GetPaymentHandler } from './queries/get-payment.handler.js';
 import { TypeOrmPaymentRepository } from './typeorm-payment.repository.js';
 
@@ -63,8 +63,7 @@ export class PaymentModule {
         { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
         {
           provide: PAYMENT_PROVIDER,
-          useFactory: () =>
-            new PaymentSimulatorProvider({ slowMs: config.PAYMENT_SIMULATOR_SLOW_MS }),
+          useFactory: () => paymentProviderOf(config),
         },
       ],
     };

@@ -34,6 +34,15 @@ export const sagaOrchestratorConfigSchema = z
     SAGA_RETRY_INITIAL_DELAY_MS: env.positiveInt(1000),
     SAGA_RETRY_MAX_DELAY_MS: env.positiveInt(60_000),
     SAGA_DEADLINE_SCAN_INTERVAL_MS: env.positiveInt(1000),
+    /** Open saga event streams one caller may hold on one instance (429 beyond). */
+    SAGA_EVENT_STREAMS_PER_CALLER: env.positiveInt(5),
+    /** Open saga event streams on one instance, all callers together (429 beyond). */
+    SAGA_EVENT_STREAMS_PER_INSTANCE: env.positiveInt(1000),
+    /** A stream ends after this long even if its saga has not; the client reconnects. */
+    SAGA_EVENT_STREAM_MAX_LIFETIME_MS: env.positiveInt(15 * 60_000),
+    SAGA_EVENT_STREAM_HEARTBEAT_MS: env.positiveInt(15_000),
+    /** One query this often notices sagas moved by another orchestrator instance. */
+    SAGA_EVENT_STREAM_POLL_MS: env.positiveInt(1000),
   })
   .superRefine(checkIdentityEnv);
 

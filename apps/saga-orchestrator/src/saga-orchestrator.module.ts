@@ -14,6 +14,11 @@ import { PLACE_ORDER_SAGA, PlaceOrderController } from './place-order/place-orde
 import { placeOrderSaga } from './place-order/place-order.saga.js';
 import type { SagaOrchestratorConfig } from './saga-orchestrator.config.js';
 import { sagaOrchestratorSchema } from './saga-orchestrator.schema.js';
+import {
+  SAGA_EVENT_STREAM_LIMITS,
+  SagaEventStreams,
+  type SagaEventStreamLimits,
+} from './sagas/saga-event-streams.js';
 import { SagasController } from './sagas/sagas.controller.js';
 
 @Module({})
@@ -55,7 +60,21 @@ export class SagaOrchestratorModule {
         DeadLettersModule,
       ],
       controllers: [PlaceOrderController, SagasController],
-      providers: [{ provide: PLACE_ORDER_SAGA, useValue: placeOrder }, MessagingGauges],
+      providers: [
+        { provide: PLACE_ORDER_SAGA, useValue: placeOrder },
+        {
+          provide: SAGA_EVENT_STREAM_LIMITS,
+          useValue: {
+            perPrincipal: config.SAGA_EVENT_STREAMS_PER_CALLER,
+            perInstance: config.SAGA_EVENT_STREAMS_PER_INSTANCE,
+            maxLifetimeMs: config.SAGA_EVENT_STREAM_MAX_LIFETIME_MS,
+            heartbeatMs: config.SAGA_EVENT_STREAM_HEARTBEAT_MS,
+            pollMs: config.SAGA_EVENT_STREAM_POLL_MS,
+          } satisfies SagaEventStreamLimits,
+        },
+        SagaEventStreams,
+        MessagingGauges,
+      ],
     };
   }
 }

@@ -253,6 +253,22 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
     ).toHaveLength(1);
   });
 
+  it('scopes idempotency keys to the customer: another customer’s same key is another order', async () => {
+    const owner = aPlaceOrder();
+    const squatter = { ...aPlaceOrder(), idempotencyKey: owner.idempotencyKey };
+    const squatted = await start(baseUrl, squatter);
+    const own = await start(baseUrl, owner);
+    expect(own.sagaId).not.toBe(squatted.sagaId);
+    await settled(baseUrl, own.sagaId, 'COMPLETED');
+    const reused = await http(baseUrl, 'POST', '/sagas/place-order', {
+      ...owner,
+      total: { amount: 1, currency: 'EUR' },
+    });
+    expect(reused.status).toBe(422);
+    expect(JSON.stringify(reused.body)).not.toContain(owner.idempotencyKey);
+    await settled(baseUrl, squatted.sagaId, 'COMPLETED');
+  });
+
   it('answers an invalid request with 400 and the fields at fault', async () => {
     const { status, body } = await http(baseUrl, 'POST', '/sagas/place-order', {
       customerId: 'nope',

@@ -22,17 +22,35 @@ describe(identitySettingsOf.name, () => {
     expect(settings.oidc).toBeUndefined();
   });
 
-  it('verifies only the issuer’s tokens in production unless dev tokens are asked for', () => {
+  it('verifies only the issuer’s tokens in production', () => {
     expect(load({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, ...OIDC })).toEqual({
       oidc: { issuer: OIDC.AUTH_ISSUER, audience: OIDC.AUTH_AUDIENCE, jwksUrl: OIDC.AUTH_JWKS_URL },
     });
-    const both = load({
-      NODE_ENV: 'production',
-      AUTH_JWT_SECRET: SECRET,
-      AUTH_DEV_TOKENS: 'true',
-      ...OIDC,
-    });
-    expect(both).toMatchObject({ devTokenSecret: SECRET, oidc: { issuer: OIDC.AUTH_ISSUER } });
+  });
+
+  it('refuses dev tokens in production: the open route would mint admin tokens for anyone', () => {
+    expect(() =>
+      load({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, AUTH_DEV_TOKENS: 'true', ...OIDC }),
+    ).toThrow('AUTH_DEV_TOKENS: must not be true when NODE_ENV=production');
+  });
+
+  it('fetches the issuer’s keys over https only in production', () => {
+    const plain = { ...OIDC, AUTH_JWKS_URL: 'http://id.example/jwks' };
+    expect(load({ ...plain, AUTH_DEV_TOKENS: 'false' }).oidc?.jwksUrl).toBe(plain.AUTH_JWKS_URL);
+    expect(() => load({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, ...plain })).toThrow(
+      'AUTH_JWKS_URL: must be https when NODE_ENV=production',
+    );
+  });
+
+  it('refuses in production a signing secret committed in the repository', () => {
+    for (const committed of [
+      'local-dev-only-token-signing-secret-shared-by-every-app',
+      'sagaflow-local-dev-token-secret-not-for-production',
+    ]) {
+      expect(() => load({ NODE_ENV: 'production', AUTH_JWT_SECRET: committed, ...OIDC })).toThrow(
+        'AUTH_JWT_SECRET: is a value committed in the repository',
+      );
+    }
   });
 
   it('refuses a set-up that could verify no token at all', () => {

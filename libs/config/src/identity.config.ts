@@ -5,6 +5,9 @@ import type { ServiceEnv } from './service.config.js';
 /** Stands in for a real secret on a developer's machine only: production must set its own. */
 const LOCAL_JWT_SECRET = 'sagaflow-local-dev-token-secret-not-for-production';
 
+/** Marks every signing secret committed in this repository (the dev overlay, compose, tests). */
+const COMMITTED_SECRET = /local-dev-only|not-for-production/;
+
 const OIDC_SETTINGS = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const;
 
 /**
@@ -12,7 +15,10 @@ const OIDC_SETTINGS = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const
  * at the door, and each service checks it again, so a request that goes around the gateway fails.
  */
 export const identityEnv = () => ({
-  /** Dev tokens (HS256, signed by the gateway); unset means on, except when NODE_ENV=production. */
+  /**
+   * Dev tokens (HS256, signed by the gateway, minted by an open route); unset means on, except
+   * when NODE_ENV=production, where they are refused: anyone could mint an admin token.
+   */
   AUTH_DEV_TOKENS: z
     .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
     .transform((value) => value === 'true' || value === '1')
@@ -46,6 +52,28 @@ export function checkIdentityEnv(config: IdentityConfig, context: z.RefinementCt
       });
     }
   }
+  if (config.NODE_ENV === 'production' && config.AUTH_DEV_TOKENS === true) {
+    context.addIssue({
+      code: 'custom',
+      path: ['AUTH_DEV_TOKENS'],
+      message:
+        'must not be true when NODE_ENV=production: the open dev-token route would mint admin tokens for anyone',
+    });
+  }
+  if (config.NODE_ENV === 'production' && config.AUTH_JWKS_URL?.startsWith('http:')) {
+    context.addIssue({
+      code: 'custom',
+      path: ['AUTH_JWKS_URL'],
+      message: 'must be https when NODE_ENV=production: keys fetched in clear text can be swapped',
+    });
+  }
+  if (config.NODE_ENV === 'production' && COMMITTED_SECRET.test(config.AUTH_JWT_SECRET)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['AUTH_JWT_SECRET'],
+      message: 'is a value committed in the repository; production needs its own',
+    });
+  }
   if (!config.AUTH_JWKS_URL && !devTokensOn(config)) {
     context.addIssue({
       code: 'custom',
@@ -70,5 +98,6 @@ export function identitySettingsOf(config: IdentityConfig): IdentitySettings {
 }
 
 export function devTokensOn(config: IdentityConfig): boolean {
-  return config.AUTH_DEV_TOKENS ?? config.NODE_ENV !== 'production';
+  if (config.NODE_ENV === 'production') return false;
+  return config.AUTH_DEV_TOKENS ?? true;
 }

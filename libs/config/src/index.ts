@@ -12,6 +12,8 @@ export {
 export { loadConfig, type Env, type LoadConfigOptions } from './load-config.js';
 export {
   BROKER_SECRETS,
+  BROKER_SERVICES,
+  trustedPublishersOf,
   BROKER_TEST_ONLY,
   DATABASE_SECRETS,
   DISCOVERY_PROVIDERS,

@@ -10,6 +10,7 @@ import {
   databaseEnv,
   logFormatOf,
   serviceEnv,
+  trustedPublishersOf,
 } from './service.config.js';
 
 const schema = z.object({ ...serviceEnv(3003), ...databaseEnv('sagaflow_credit'), ...brokerEnv() });
@@ -66,12 +67,56 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it('never echoes an admin URL or a token, listed as secrets or not', () => {
+    const withCredentials = schema.extend({
+      DATABASE_ADMIN_URL: env.url(['postgres:']).optional(),
+      DISCOVERY_REGISTRATION_TOKEN: z.string().min(16).optional(),
+    });
+    const problems = problemsOf(() =>
+      loadConfig(withCredentials, {
+        DATABASE_ADMIN_URL: 'mysql://root:hunter2@db',
+        DISCOVERY_REGISTRATION_TOKEN: 'hunter2',
+      }),
+    );
+    expect(problems.join('; ')).not.toContain('hunter2');
+    expect(problems).toHaveLength(2);
+  });
+
   it('requires secrets explicitly in production', () => {
     const problems = problemsOf(() => loadConfig(schema, { NODE_ENV: 'production' }, { secrets }));
     expect(problems).toEqual([
       'DATABASE_URL is required when NODE_ENV=production',
       'AMQP_URL is required when NODE_ENV=production',
     ]);
+  });
+
+  it('refuses unencrypted database and broker connections in production', () => {
+    const problems = problemsOf(() =>
+      loadConfig(
+        schema,
+        {
+          NODE_ENV: 'production',
+          DATABASE_URL: 'postgres://credit:pw@db/sagaflow?sslmode=require',
+          AMQP_URL: 'amqp://credit:pw@rabbitmq:5672',
+        },
+        { secrets },
+      ),
+    );
+    expect(problems).toEqual([
+      'DATABASE_URL must use sslmode=verify-full when NODE_ENV=production',
+      'AMQP_URL must be an amqps:// (TLS) URL when NODE_ENV=production',
+    ]);
+    expect(() =>
+      loadConfig(
+        schema,
+        {
+          NODE_ENV: 'production',
+          DATABASE_URL: 'postgres://credit:pw@db/sagaflow?sslmode=verify-full',
+          AMQP_URL: 'amqps://credit:pw@rabbitmq:5671',
+        },
+        { secrets },
+      ),
+    ).not.toThrow();
   });
 
   it('refuses test-only variables in production', () => {
@@ -174,5 +219,28 @@ describe(logFormatOf.name, () => {
     expect(logFormatOf({ NODE_ENV: 'production' })).toBe('json');
     expect(logFormatOf({ NODE_ENV: 'development' })).toBe('pretty');
     expect(logFormatOf({ NODE_ENV: 'development', LOG_FORMAT: 'json' })).toBe('json');
+  });
+});
+
+describe(trustedPublishersOf.name, () => {
+  const users = loadConfig(schema, {
+    AMQP_PUBLISHER_USERS: 'saga-orchestrator:orch,order:ord,credit:cre,payment:pay',
+  }).AMQP_PUBLISHER_USERS;
+
+  it('trusts only the orchestrator’s user with commands to a participant', () => {
+    expect(trustedPublishersOf(users, 'credit')?.('credit.reserve-credit')).toEqual(['orch']);
+  });
+
+  it('trusts a reply only from its participant’s user (or the orchestrator replaying it)', () => {
+    const trusted = trustedPublishersOf(users, 'saga-orchestrator');
+    expect(trusted?.('credit.credit-reserved')).toEqual(['cre', 'orch']);
+    expect(trusted?.('payment.payment-charged')).toEqual(['pay', 'orch']);
+  });
+
+  it('checks nothing when no users are set, and refuses a list that leaves an app out', () => {
+    expect(trustedPublishersOf(undefined, 'credit')).toBeUndefined();
+    expect(() => loadConfig(schema, { AMQP_PUBLISHER_USERS: 'order:ord' })).toThrow(
+      'AMQP_PUBLISHER_USERS: must name a user for saga-orchestrator, credit, payment',
+    );
   });
 });

@@ -16,6 +16,8 @@ export const serviceEnv = (defaultPort: number) => ({
   LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).optional(),
   /** How long readiness reports "shutting down" before connections close. */
   SHUTDOWN_GRACE_MS: env.milliseconds(1000),
+  /** Set: `/metrics` asks for this bearer token (the scraper's). Unset: open, as the probes. */
+  METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   HEALTH_CHECK_TIMEOUT_MS: env.milliseconds(1000),
   ...discoveryEnv(),
   ...tracingEnv(),
@@ -23,9 +25,6 @@ export const serviceEnv = (defaultPort: number) => ({
 
 export const DISCOVERY_PROVIDERS = ['static', 'self-registration', 'dns'] as const;
 export type DiscoveryProvider = (typeof DISCOVERY_PROVIDERS)[number];
-
-/** Stands in for a real shared token on a developer's machine only: production must set its own. */
-const LOCAL_REGISTRATION_TOKEN = 'sagaflow-local-registration-token';
 
 /**
  * How the gateway finds the apps' instances, shared by the gateway (which keeps the registry)
@@ -35,7 +34,10 @@ function discoveryEnv() {
   return {
     /** `static`: the gateway's *_URL lists; `self-registration`: apps announce themselves; `dns`. */
     DISCOVERY_PROVIDER: env.oneOf(DISCOVERY_PROVIDERS, 'static'),
-    /** Shared by the gateway and the apps: only holders may register an instance. */
+    /**
+     * This app's own registration credential (the gateway knows it as this service's, in
+     * DISCOVERY_REGISTRATION_TOKENS). No default in any mode: a public default is no credential.
+     */
     DISCOVERY_REGISTRATION_TOKEN: z
       .string()
       .min(16, { error: 'must be at least 16 characters' })
@@ -55,27 +57,19 @@ export type DiscoveryEnv = z.infer<z.ZodObject<ReturnType<typeof discoveryEnv>>>
 
 export interface DiscoverySettings {
   provider: DiscoveryProvider;
-  registrationToken: string;
+  /** Unset unless given: self-registering without one fails start-up. */
+  registrationToken?: string;
   registryUrl: string;
   advertisedUrl: string;
   leaseTtlMs: number;
   renewIntervalMs: number;
 }
 
-/**
- * The discovery settings with their defaults resolved. The registration token has a local default
- * but none in production, where self-registration without one fails start-up.
- */
+/** The discovery settings with their defaults resolved. */
 export function discoverySettingsOf(
   config: DiscoveryEnv & Pick<ServiceEnv, 'NODE_ENV' | 'PORT'>,
 ): DiscoverySettings {
-  const token = config.DISCOVERY_REGISTRATION_TOKEN;
   const selfRegistration = config.DISCOVERY_PROVIDER === 'self-registration';
-  if (selfRegistration && !token && config.NODE_ENV === 'production') {
-    throw new ConfigError([
-      'DISCOVERY_REGISTRATION_TOKEN is required when DISCOVERY_PROVIDER=self-registration in production',
-    ]);
-  }
   if (selfRegistration && config.DISCOVERY_RENEW_INTERVAL_MS >= config.DISCOVERY_LEASE_TTL_MS) {
     throw new ConfigError([
       'DISCOVERY_RENEW_INTERVAL_MS must be shorter than DISCOVERY_LEASE_TTL_MS',
@@ -83,7 +77,7 @@ export function discoverySettingsOf(
   }
   return {
     provider: config.DISCOVERY_PROVIDER,
-    registrationToken: token ?? LOCAL_REGISTRATION_TOKEN,
+    registrationToken: config.DISCOVERY_REGISTRATION_TOKEN,
     registryUrl: config.GATEWAY_REGISTRY_URL.replace(/\/+$/, ''),
     advertisedUrl: (config.DISCOVERY_ADVERTISED_URL ?? `http://127.0.0.1:${config.PORT}`).replace(
       /\/+$/,
@@ -109,6 +103,27 @@ export const databaseEnv = (role: string) => ({
   DATABASE_MIGRATIONS_RUN: env.boolean(true),
 });
 
+/** Every app that publishes to the broker. */
+export const BROKER_SERVICES = ['saga-orchestrator', 'order', 'credit', 'payment'] as const;
+
+/**
+ * The broker users trusted to publish a message type to `service`: the orchestrator receives
+ * replies from the participant that names the type (and its own replays of dead letters); a
+ * participant receives commands from the orchestrator only. Undefined when no users are set.
+ */
+export function trustedPublishersOf(
+  users: Record<string, string> | undefined,
+  service: string,
+): ((messageType: string) => readonly string[]) | undefined {
+  if (!users) return undefined;
+  const orchestrator = users['saga-orchestrator'];
+  if (service !== 'saga-orchestrator') return () => [orchestrator];
+  return (messageType) => {
+    const sender = users[messageType.slice(0, messageType.indexOf('.'))];
+    return sender ? [sender, orchestrator] : [orchestrator];
+  };
+}
+
 /** Settings of an app that talks to RabbitMQ. */
 export const brokerEnv = () => ({
   AMQP_URL: env.url(['amqp:', 'amqps:'], 'amqp://guest:guest@127.0.0.1:5672'),
@@ -131,6 +146,34 @@ export const brokerEnv = () => ({
       error: 'must be lowercase letters, digits and dashes, ending in a dot',
     })
     .default(''),
+  /**
+   * Each app's broker user, `saga-orchestrator:<user>,order:<user>,credit:<user>,payment:<user>`:
+   * a command takes effect only if the orchestrator's user published it, a reply only if its
+   * participant's did. Unset (every app as guest, locally): no check.
+   */
+  AMQP_PUBLISHER_USERS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (!value) return undefined;
+      const users: Record<string, string> = {};
+      for (const entry of value.split(',')) {
+        const [service, user] = entry.split(':').map((part) => part.trim());
+        if (!service || !user) {
+          context.addIssue({ code: 'custom', message: 'must be a comma list of <service>:<user>' });
+          return z.NEVER;
+        }
+        users[service] = user;
+      }
+      const missing = BROKER_SERVICES.filter((service) => !users[service]);
+      if (missing.length > 0) {
+        context.addIssue({ code: 'custom', message: `must name a user for ${missing.join(', ')}` });
+        return z.NEVER;
+      }
+      return users;
+    }),
+  /** A larger delivery is dead-lettered unread (RabbitMQ's max_message_size bounds it too). */
+  AMQP_MAX_MESSAGE_BYTES: env.positiveInt(256 * 1024),
   /** Crash points and lost messages, for recovery tests only. */
   FAULT_INJECTION: z
     .enum(['crash-before-outbox-publish', 'dead-letter-first-replies'], {

@@ -53,6 +53,19 @@ describe(JwtVerifier.name, () => {
     expect(await rejectionOf(verifier, expired)).toBe('Token expired');
   });
 
+  it('accepts a token just past its expiry (clock skew) but not one further past', async () => {
+    const expiredAgo = (seconds: number) =>
+      new SignJWT({ role: 'admin' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('ops')
+        .setIssuer(DEV_TOKEN_ISSUER)
+        .setAudience(DEV_TOKEN_AUDIENCE)
+        .setExpirationTime(Math.floor(Date.now() / 1000) - seconds)
+        .sign(new TextEncoder().encode(SECRET));
+    await expect(verifier.verify(await expiredAgo(2))).resolves.toMatchObject({ role: 'admin' });
+    expect(await rejectionOf(verifier, await expiredAgo(10))).toBe('Token expired');
+  });
+
   it('refuses an unsigned token', async () => {
     const unsigned = new UnsecuredJWT({ role: 'admin' }).setSubject('x').setExpirationTime('1h');
     expect(await rejectionOf(verifier, unsigned.encode())).toBe('Invalid token');

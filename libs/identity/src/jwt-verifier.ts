@@ -15,6 +15,8 @@ import type { Principal } from './principal.js';
 import { TokenClaims } from './token-claims.js';
 
 const REQUIRED_CLAIMS = ['sub', 'exp'];
+/** Clocks of the issuer and of this pod may differ a little; a token is not good for longer. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
 
 /**
  * Verifies an access token: an HS256 dev token signed with AUTH_JWT_SECRET (when dev tokens are
@@ -70,6 +72,7 @@ export class JwtVerifier {
         issuer: DEV_TOKEN_ISSUER,
         audience: DEV_TOKEN_AUDIENCE,
         requiredClaims: REQUIRED_CLAIMS,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
       return verified.payload;
     }
@@ -80,6 +83,7 @@ export class JwtVerifier {
         issuer,
         audience,
         requiredClaims: REQUIRED_CLAIMS,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
       return verified.payload;
     }

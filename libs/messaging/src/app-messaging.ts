@@ -1,4 +1,10 @@
-import { ConfigError, type BrokerEnv, type DatabaseEnv, type ServiceEnv } from '@app/config';
+import {
+  ConfigError,
+  trustedPublishersOf,
+  type BrokerEnv,
+  type DatabaseEnv,
+  type ServiceEnv,
+} from '@app/config';
 import { DEFAULT_POOL_SIZE, type SchemaDefinition } from '@app/persistence';
 import { deliveryConcurrency, POOL_RESERVE } from './delivery-slots.js';
 import type { MessagingChaosOptions, MessagingOptions } from './messaging.options.js';
@@ -28,6 +34,8 @@ export function messagingOptionsOf(
     concurrency: config.AMQP_CONCURRENCY,
     faultInjection: config.FAULT_INJECTION,
     chaos: messagingChaosOf(config),
+    trustedPublishers: trustedPublishersOf(config.AMQP_PUBLISHER_USERS, service),
+    maxMessageBytes: config.AMQP_MAX_MESSAGE_BYTES,
   };
 }
 

@@ -31,6 +31,14 @@ export class BrokerConnection
     private readonly topology: Topology,
   ) {}
 
+  /**
+   * The broker user this app connects as (amqplib's default is guest). Every publish carries it as
+   * user-id: the broker refuses one that is not the sender's, so a consumer can trust it.
+   */
+  get userId(): string {
+    return decodeURIComponent(new URL(this.options.url).username) || 'guest';
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const connection = await connect(this.options.url, {
       // amqplib leaves Nagle's algorithm on, which stalls every small frame by ~40 ms.

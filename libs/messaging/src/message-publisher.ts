@@ -20,7 +20,11 @@ export class MessagePublisher {
   /** Message ids the broker returned as unroutable; their confirm follows the return. */
   private readonly returned = new Set<string>();
 
-  constructor(private readonly broker: BrokerConnection) {}
+  private readonly userId: string;
+
+  constructor(private readonly broker: BrokerConnection) {
+    this.userId = broker.userId;
+  }
 
   /** Publishes every message, then waits for all their confirms. */
   async publishAll(publications: Publication[]): Promise<void> {
@@ -34,7 +38,8 @@ export class MessagePublisher {
   ) {
     return new Promise<void>((resolve, reject) => {
       const messageId = options.messageId;
-      channel.publish(exchange, routingKey, content, options, (error: unknown) => {
+      const signed = { ...options, userId: this.userId };
+      channel.publish(exchange, routingKey, content, signed, (error: unknown) => {
         if (error)
           return reject(
             error instanceof Error ? error : new Error('the broker refused the message'),

@@ -245,6 +245,10 @@ export class MessageTransport
     queue: string,
     message: ConsumeMessage,
   ): Promise<void> {
+    if (message.content.length > this.options.maxMessageBytes) {
+      const reason = `message of ${message.content.length} bytes, over the ${this.options.maxMessageBytes}-byte limit`;
+      return this.deadLetter(channel, queue, message, reason);
+    }
     const decoded = fromAmqp(message);
     if (!decoded.ok) return this.deadLetter(channel, queue, message, decoded.reason);
     await this.inContext(decoded.envelope, queue, async (span) => {
@@ -252,6 +256,12 @@ export class MessageTransport
       const route = this.routes.get(envelope.type);
       if (!route) {
         const reason = `unknown message type ${envelope.type} for ${this.options.consumer}`;
+        return this.deadLetter(channel, queue, message, reason, span);
+      }
+      const trusted = this.options.trustedPublishers?.(envelope.type);
+      const publisher = message.properties.userId as string | undefined;
+      if (trusted && !(publisher && trusted.includes(publisher))) {
+        const reason = `${envelope.type} published by broker user ${publisher ?? '(none)'}, not by ${trusted.join(' or ')}`;
         return this.deadLetter(channel, queue, message, reason, span);
       }
       const payload = route.definition.schema.safeParse(envelope.payload);

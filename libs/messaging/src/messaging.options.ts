@@ -45,6 +45,15 @@ export interface MessagingOptions {
   faultInjection?: FaultInjection;
   /** Duplicated and reordered publishes for the chaos harness; unset (always in production) is off. */
   chaos?: MessagingChaosOptions;
+  /**
+   * The broker users whose messages of a type take effect here: anyone else's is dead-lettered.
+   * The broker vouches for the user (it refuses a publish whose user-id is not the sender's), so
+   * this holds against anyone with other broker credentials. Unset (every app as guest, locally):
+   * no check.
+   */
+  trustedPublishers?: (messageType: string) => readonly string[];
+  /** A larger delivery is dead-lettered unread. */
+  maxMessageBytes?: number;
 }
 
 export interface RetryOptions {
@@ -71,15 +80,27 @@ export interface OutboxOptions {
 export type ResolvedMessagingOptions = Required<
   Omit<
     MessagingOptions,
-    'replyTo' | 'faultInjection' | 'chaos' | 'retry' | 'outbox' | 'concurrency' | 'prefetch'
+    | 'replyTo'
+    | 'faultInjection'
+    | 'chaos'
+    | 'retry'
+    | 'outbox'
+    | 'concurrency'
+    | 'prefetch'
+    | 'trustedPublishers'
   >
 > &
-  Pick<MessagingOptions, 'replyTo' | 'faultInjection' | 'chaos' | 'concurrency' | 'prefetch'> & {
+  Pick<
+    MessagingOptions,
+    'replyTo' | 'faultInjection' | 'chaos' | 'concurrency' | 'prefetch' | 'trustedPublishers'
+  > & {
     retry: RetryOptions;
     outbox: OutboxOptions;
   };
 
 const HOUR = 60 * 60 * 1000;
+/** Our largest message is well under 4 KiB; this leaves room and still bounds a hostile one. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
 
 /** Safe defaults for everything an app does not say. */
 export function resolveMessagingOptions(options: MessagingOptions): ResolvedMessagingOptions {
@@ -99,6 +120,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
       ...options.outbox,
     },
     inboxRetentionMs: options.inboxRetentionMs ?? 7 * 24 * HOUR,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
   };
 }
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
@@ -217,9 +218,12 @@ function publishCommand(
     messageId = randomUUID(),
     type = credit.ReserveCredit.type,
     body,
-  }: { messageId?: string; type?: string; body?: string } = {},
+    on = channel,
+    userId,
+  }: { messageId?: string; type?: string; body?: string; on?: Channel; userId?: string } = {},
 ): string {
-  channel.publish(topology.commandsExchange, type, Buffer.from(body ?? JSON.stringify(payload)), {
+  on.publish(topology.commandsExchange, type, Buffer.from(body ?? JSON.stringify(payload)), {
+    ...(userId ? { userId } : {}),
     messageId,
     type,
     correlationId: messageId,
@@ -433,6 +437,52 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
     const replies = await collect(topology.queue(REPLIES_QUEUE), 1);
     expect(JSON.parse(replies[0].content.toString())).toMatchObject({ orderId: good.orderId });
     expect(metricsOf(app)).toMatchObject({ handled: 1, deadLettered: 3 });
+  });
+
+  it('dead-letters a command published by an untrusted broker user, and an oversized one', async () => {
+    // A real broker user with full rights on the vhost: the broker vouches for its user-id.
+    const forger = `sagaflow-forger-${randomUUID()}`;
+    const password = randomUUID();
+    execFileSync('rabbitmqctl', ['add_user', forger, password], { stdio: 'ignore' });
+    let forged: ChannelModel | undefined;
+    try {
+      execFileSync('rabbitmqctl', ['set_permissions', forger, '.*', '.*', '.*'], {
+        stdio: 'ignore',
+      });
+      const app = await startInstance({
+        trustedPublishers: () => ['guest'],
+        maxMessageBytes: 2048,
+      });
+      const forgerUrl = new URL(AMQP_URL);
+      forgerUrl.username = forger;
+      forgerUrl.password = password;
+      forged = await connect(forgerUrl.toString(), { noDelay: true });
+      const forgedChannel = await forged.createChannel();
+      publishCommand(aReserveCredit(), { on: forgedChannel, userId: forger });
+      publishCommand(aReserveCredit(), { on: forgedChannel });
+      publishCommand({ ...aReserveCredit(), padding: 'x'.repeat(4096) }, { userId: 'guest' });
+      const good = aReserveCredit();
+      publishCommand(good, { userId: 'guest' });
+
+      const dead = await collect(topology.deadLetterQueue('credit.commands'), 3);
+      expect(
+        dead.map((message) => String(message.properties.headers?.[HEADERS.deadLetterReason])),
+      ).toEqual(
+        expect.arrayContaining([
+          `credit.reserve-credit published by broker user ${forger}, not by guest`,
+          'credit.reserve-credit published by broker user (none), not by guest',
+          expect.stringContaining('over the 2048-byte limit'),
+        ]),
+      );
+      const replies = await collect(topology.queue(REPLIES_QUEUE), 1);
+      expect(JSON.parse(replies[0].content.toString())).toMatchObject({ orderId: good.orderId });
+      // The app's own publishes (its reply) carry its broker user.
+      expect(replies[0].properties.userId).toBe('guest');
+      expect(metricsOf(app)).toMatchObject({ handled: 1, deadLettered: 3 });
+    } finally {
+      await forged?.close().catch(() => undefined);
+      execFileSync('rabbitmqctl', ['delete_user', forger], { stdio: 'ignore' });
+    }
   });
 
   it('answers a business failure with a failure reply and undoes the handler writes', async () => {

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { HttpMetrics } from './http-metrics.js';
-import { MetricsController } from './metrics.controller.js';
+import { METRICS_TOKEN, MetricsController } from './metrics.controller.js';
 import { registerProcessMetrics } from './metric-registration.js';
 
 /**
@@ -10,12 +10,12 @@ import { registerProcessMetrics } from './metric-registration.js';
  */
 @Module({})
 export class MetricsModule {
-  static forRoot(): DynamicModule {
+  static forRoot(options: { token?: string } = {}): DynamicModule {
     registerProcessMetrics();
     return {
       module: MetricsModule,
       controllers: [MetricsController],
-      providers: [HttpMetrics],
+      providers: [HttpMetrics, { provide: METRICS_TOKEN, useValue: options.token }],
       exports: [HttpMetrics],
     };
   }

@@ -1,5 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import {
+  ConfigError,
   discoverySettingsOf,
   identitySettingsOf,
   logFormatOf,
@@ -41,11 +42,16 @@ export function infrastructureModules(options: InfrastructureOptions): DynamicMo
   const modules: DynamicModule[] = [
     LoggingModule.forRoot({ service, level: config.LOG_LEVEL, format: logFormatOf(config) }),
     IdentityModule.forRoot(identitySettingsOf(config)),
-    MetricsModule.forRoot(),
+    MetricsModule.forRoot({ token: config.METRICS_TOKEN }),
     ...(options.data ?? []),
   ];
   const discovery = discoverySettingsOf(config);
   if (discovery.provider === 'self-registration' && options.selfRegister !== false) {
+    if (!discovery.registrationToken) {
+      throw new ConfigError([
+        'DISCOVERY_REGISTRATION_TOKEN is required when DISCOVERY_PROVIDER=self-registration',
+      ]);
+    }
     modules.push(
       RegistrationModule.forRoot({
         service,

@@ -15,9 +15,17 @@ export class SagaQueries {
     return this.store.find(this.dataSource.manager, id);
   }
 
-  /** The timeline, oldest first; `afterId` skips the entries a reader has already seen. */
-  steps(sagaId: string, afterId = 0): Promise<SagaStepRecord[]> {
-    return this.store.steps(this.dataSource.manager, sagaId, afterId);
+  /**
+   * The timeline, oldest first; `afterId` skips the entries a reader has already seen and `limit`
+   * bounds one read (a saga retried for days has a long timeline).
+   */
+  steps(sagaId: string, afterId = 0, limit?: number): Promise<SagaStepRecord[]> {
+    return this.store.steps(this.dataSource.manager, sagaId, afterId, limit);
+  }
+
+  /** Each existing saga's version: it grows with every transition, so a changed one has moved. */
+  versions(ids: readonly string[]): Promise<Map<string, number>> {
+    return this.store.versions(this.dataSource.manager, ids);
   }
 
   list(filter: SagaListFilter): Promise<SagaRecord[]> {

@@ -212,10 +212,25 @@ export class SagaStore {
     }));
   }
 
-  async steps(manager: EntityManager, sagaId: string, afterId = 0): Promise<SagaStepRecord[]> {
+  /** The version of each saga in `ids` that exists: one query however many readers watch. */
+  async versions(manager: EntityManager, ids: readonly string[]): Promise<Map<string, number>> {
+    const rows: { id: string; version: number }[] = await manager.query(
+      `SELECT id, version FROM saga_instances WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, Number(row.version)]));
+  }
+
+  async steps(
+    manager: EntityManager,
+    sagaId: string,
+    afterId = 0,
+    limit?: number,
+  ): Promise<SagaStepRecord[]> {
+    // LIMIT NULL is no limit.
     const rows: StepRow[] = await manager.query(
-      `SELECT * FROM saga_steps WHERE saga_id = $1 AND id > $2 ORDER BY id`,
-      [sagaId, afterId],
+      `SELECT * FROM saga_steps WHERE saga_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [sagaId, afterId, limit ?? null],
     );
     return rows.map((row) => ({
       id: Number(row.id),

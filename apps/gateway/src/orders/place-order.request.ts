@@ -13,5 +13,6 @@ export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 /** The `Idempotency-Key` header: the same key returns the same saga and order. */
 export const IdempotencyKey = z
   .string({ error: 'the Idempotency-Key header is required' })
-  .min(1, { error: 'must be 1 to 200 characters' })
-  .max(200, { error: 'must be 1 to 200 characters' });
+  .regex(/^[A-Za-z0-9._:-]{1,200}$/, {
+    error: 'must be 1 to 200 letters, digits, dots, underscores, colons or dashes',
+  });

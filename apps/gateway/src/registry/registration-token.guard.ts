@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import {
   Inject,
@@ -7,24 +7,43 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import { REGISTRATION_TOKEN } from './registry.tokens.js';
+import type { ServiceName } from '../upstream/service-names.js';
+import { REGISTRATION_CREDENTIALS } from './registry.tokens.js';
 
-/** The registration routes take only callers holding the shared DISCOVERY_REGISTRATION_TOKEN. */
+/** The request of a caller whose registration credential was recognised, and its service. */
+export type RegistrantRequest = IncomingMessage & { registrant?: ServiceName };
+
+/**
+ * The registration routes take only callers holding one service's credential
+ * (DISCOVERY_REGISTRATION_TOKENS), and remember which service that is: a credential acts for its
+ * own service only. Digests are compared, in constant time, so neither a token's content nor its
+ * length leaks through timing.
+ */
 @Injectable()
 export class RegistrationTokenGuard implements CanActivate {
-  private readonly expected: Buffer;
+  private readonly digests: [ServiceName, Buffer][];
 
-  constructor(@Inject(REGISTRATION_TOKEN) token: string) {
-    this.expected = Buffer.from(`Bearer ${token}`);
+  constructor(@Inject(REGISTRATION_CREDENTIALS) credentials: ReadonlyMap<ServiceName, string>) {
+    this.digests = [...credentials].map(([service, token]) => [
+      service,
+      digestOf(`Bearer ${token}`),
+    ]);
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const given = Buffer.from(
-      context.switchToHttp().getRequest<IncomingMessage>().headers.authorization ?? '',
-    );
-    if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected)) {
-      throw new UnauthorizedException('A valid registration token is required');
+    const request = context.switchToHttp().getRequest<RegistrantRequest>();
+    const given = digestOf(request.headers.authorization ?? '');
+    let registrant: ServiceName | undefined;
+    // Every credential is compared, matched or not, so the time taken does not say which.
+    for (const [service, expected] of this.digests) {
+      if (timingSafeEqual(given, expected)) registrant = service;
     }
+    if (!registrant) throw new UnauthorizedException('A valid registration token is required');
+    request.registrant = registrant;
     return true;
   }
+}
+
+function digestOf(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
 }

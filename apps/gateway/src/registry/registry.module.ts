@@ -5,11 +5,11 @@ import { DiscoveryModule, type DiscoveryOptions } from '@app/discovery';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { ServiceDirectory } from '../upstream/service-directory.js';
 import { SERVICE_NAMES } from '../upstream/service-names.js';
-import { RegistrationController } from './registration.controller.js';
+import { RegistrationController, type RegistrationPolicy } from './registration.controller.js';
 import { RegistrationTokenGuard } from './registration-token.guard.js';
-import { urlsOf } from './registry.config.js';
+import { LOCAL_REGISTRATION_URL_RULES, urlsOf } from './registry.config.js';
 import { RegistryController } from './registry.controller.js';
-import { REGISTRATION_TOKEN } from './registry.tokens.js';
+import { REGISTRATION_CREDENTIALS, REGISTRATION_POLICY } from './registry.tokens.js';
 import { DiscoveryReadiness } from './discovery.readiness.js';
 
 /**
@@ -30,7 +30,17 @@ export class RegistryModule {
       controllers: [RegistryController, ...(selfRegistration ? [RegistrationController] : [])],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: REGISTRATION_TOKEN, useValue: discovery.registrationToken },
+        { provide: REGISTRATION_CREDENTIALS, useValue: config.DISCOVERY_REGISTRATION_TOKENS },
+        {
+          provide: REGISTRATION_POLICY,
+          useValue: {
+            allowedUrls:
+              config.DISCOVERY_REGISTRATION_ALLOWED_URLS.length > 0
+                ? config.DISCOVERY_REGISTRATION_ALLOWED_URLS
+                : LOCAL_REGISTRATION_URL_RULES,
+            maxInstancesPerService: config.DISCOVERY_MAX_INSTANCES_PER_SERVICE,
+          } satisfies RegistrationPolicy,
+        },
         RegistrationTokenGuard,
         ServiceDirectory,
         DiscoveryReadiness,

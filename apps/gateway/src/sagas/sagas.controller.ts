@@ -14,6 +14,7 @@ import {
 } from '../docs/api-docs.decorators.js';
 import { relayEventStream } from '../upstream/event-stream.relay.js';
 import { Forwarded, type ForwardedContext } from '../upstream/forwarded-context.js';
+import { EventStreamSlots } from './event-stream-slots.js';
 import { ListSagasQuery } from './list-sagas.query.js';
 import { SagasService } from './sagas.service.js';
 
@@ -23,7 +24,10 @@ const sagaId = new ZodValidationPipe(Uuid, 'saga id', 'id');
 @ApiCaller()
 @Controller('api/sagas')
 export class SagasController {
-  constructor(private readonly sagas: SagasService) {}
+  constructor(
+    private readonly sagas: SagasService,
+    private readonly streamSlots: EventStreamSlots,
+  ) {}
 
   @Get()
   @Roles('admin')
@@ -61,14 +65,21 @@ export class SagasController {
   @ApiAnswer(HttpStatus.OK, 'An event stream that ends when the saga does', undefined, {
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
-  @ApiErrors(HttpStatus.NOT_FOUND)
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.TOO_MANY_REQUESTS)
   async events(
     @CurrentPrincipal() principal: Principal,
     @Param('id', sagaId) id: string,
     @Forwarded() context: ForwardedContext,
     @Res() response: ServerResponse,
   ): Promise<void> {
-    relayEventStream(await this.sagas.events(principal, id, context), response);
+    const release = this.streamSlots.take(principal);
+    response.on('close', release);
+    try {
+      relayEventStream(await this.sagas.events(principal, id, context), response);
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   @Post(':id/retry')

@@ -1,5 +1,7 @@
 import type { CanActivate, DynamicModule, Type } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { identitySettingsOf } from '@app/config';
+import { JwtVerifier } from '@app/identity';
 import type { GatewayConfig } from '../gateway.config.js';
 import { rateLimitOptionsOf } from './rate-limit.options.js';
 
@@ -10,15 +12,19 @@ export interface GatewayEdges {
 }
 
 /**
- * Rate limits on every `/api` route, answered with 429 in the error shape and a Retry-After; the
+ * Rate limits on every route but the probes and metrics, per caller, answered with 429 in the error shape and a Retry-After; the
  * guard runs before authentication, so a flood of bad tokens is limited too.
  * main.ts adds them: @nestjs/throttler is CommonJS that requires the ESM @nestjs/common, which
  * Node runs but Jest on Node 20 cannot load, so the in-process suites boot the gateway without it
  * and the system suite (test/gateway-api.e2e-spec.ts) checks it on the real process.
  */
 export function rateLimits(config: GatewayConfig): GatewayEdges {
+  // The same checks as the auth guard's: a made-up token cannot pick its own budget.
+  const verifier = new JwtVerifier(identitySettingsOf(config));
   return {
-    imports: [ThrottlerModule.forRoot(rateLimitOptionsOf(config))],
+    imports: [
+      ThrottlerModule.forRoot(rateLimitOptionsOf(config, (token) => verifier.verify(token))),
+    ],
     guards: [ThrottlerGuard],
   };
 }

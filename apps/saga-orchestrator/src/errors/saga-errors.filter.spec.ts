@@ -39,13 +39,13 @@ describe(SagaErrorsFilter.name, () => {
     });
   });
 
-  it('answers 422 for an idempotency key reused with another request', () => {
+  it('answers 422 for an idempotency key reused with another request, without echoing the key', () => {
     expect(answerTo(new IdempotencyConflictError('k-1'))).toEqual({
       status: 422,
       body: {
         statusCode: 422,
         error: 'Unprocessable Entity',
-        message: 'Idempotency key k-1 was already used with a different request',
+        message: 'This Idempotency-Key was already used with a different request',
       },
     });
   });

@@ -50,7 +50,11 @@ export class PlaceOrderController {
       { orderId: randomUUID(), customerId, total, paymentToken },
       {
         customerId,
-        idempotency: { key: idempotencyKey, fingerprint: fingerprintOf(request) },
+        // Scoped to the customer: a key another customer guessed or squats is another key.
+        idempotency: {
+          key: `${customerId}/${idempotencyKey}`,
+          fingerprint: fingerprintOf(request),
+        },
       },
     );
     return { orderId: started.state.orderId, sagaId: started.id, status: 'PENDING' };

@@ -6,8 +6,11 @@ export const PlaceOrderRequest = z.object({
   customerId: z.uuid(),
   total: Money,
   paymentToken: z.string().min(1).max(200),
-  /** The same key with the same request returns the same saga; with another request, 422. */
-  idempotencyKey: z.string().min(1).max(200),
+  /**
+   * The same customer's same key with the same request returns the same saga; with another
+   * request, 422. Another customer's identical key is another order.
+   */
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/),
 });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 

@@ -1,7 +1,8 @@
 import { SAGA_STATUSES } from '@app/saga';
 import { z } from 'zod';
 
-const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+/** At most 6 digits: up to 2,700 years in days, never a date past what Date holds (a 500). */
+const DURATION = /^(\d{1,6})(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** `olderThan`: an ISO timestamp, or an age such as `15m` (created more than 15 minutes ago). */

@@ -25,6 +25,8 @@ export interface SagaSummaryView {
 
 export interface SagaView extends SagaSummaryView {
   steps: SagaStepView[];
+  /** Set when the timeline is longer than a read shows. */
+  stepsTruncated?: true;
 }
 
 export function summaryOf(record: SagaRecord): SagaSummaryView {

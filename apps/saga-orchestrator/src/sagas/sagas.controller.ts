@@ -10,28 +10,17 @@ import {
   type MessageEvent,
 } from '@nestjs/common';
 import { actsFor, CurrentPrincipal, Roles, type Principal } from '@app/identity';
-import {
-  isTerminal,
-  SagaChanges,
-  SagaEngine,
-  SagaNotFoundError,
-  SagaQueries,
-  type SagaStatus,
-} from '@app/saga';
-import { auditTime, concatMap, from, interval, merge, Observable, of, takeWhile } from 'rxjs';
+import { SagaEngine, SagaNotFoundError, SagaQueries, type SagaStatus } from '@app/saga';
+import type { Observable } from 'rxjs';
 import { Uuid, ZodValidationPipe } from '@app/validation';
 import { SagaErrorsFilter } from '../errors/saga-errors.filter.js';
+import { SagaEventStreams } from './saga-event-streams.js';
 import { cursorOf, SagaListQuery } from './saga-list.query.js';
 import { stepOf, summaryOf, type SagaSummaryView, type SagaView } from './saga.view.js';
 
 const SagaId = new ZodValidationPipe(Uuid, 'saga id', 'id');
-/**
- * A stream reads again as soon as its saga moves in this instance; this slow poll covers a saga
- * moved by another orchestrator instance.
- */
-const EVENT_POLL_MS = 1000;
-/** Transitions that come together (a reply and the command it sends) are read together. */
-const COALESCE_MS = 2;
+/** A saga read shows at most this many timeline entries (the newest); the stream has them all. */
+export const SAGA_READ_MAX_STEPS = 500;
 
 /**
  * Saga reads, the live timeline and operator actions, behind the gateway. The caller's token is
@@ -43,7 +32,7 @@ export class SagasController {
   constructor(
     private readonly queries: SagaQueries,
     private readonly engine: SagaEngine,
-    private readonly changes: SagaChanges,
+    private readonly streams: SagaEventStreams,
   ) {}
 
   @Get()
@@ -72,47 +61,28 @@ export class SagasController {
   ): Promise<SagaView> {
     const record = await this.queries.find(id);
     if (!record || !actsFor(caller, record.customerId)) throw new SagaNotFoundError(id);
-    const steps = await this.queries.steps(id);
-    return { ...summaryOf(record), steps: steps.map(stepOf) };
+    const steps = await this.queries.steps(id, 0, SAGA_READ_MAX_STEPS + 1);
+    const shown = steps.slice(0, SAGA_READ_MAX_STEPS).map(stepOf);
+    // The rest of a very long timeline is on the event stream, which pages through it.
+    return steps.length > SAGA_READ_MAX_STEPS
+      ? { ...summaryOf(record), steps: shown, stepsTruncated: true }
+      : { ...summaryOf(record), steps: shown };
   }
 
-  /** One event per timeline entry, from the start; the stream ends when the saga does. */
+  /**
+   * One event per timeline entry, from the start; the stream ends when the saga does or at its
+   * maximum lifetime, and a caller holds only a few at a time (429 beyond).
+   */
   @Sse(':id/events')
   async events(
     @CurrentPrincipal() caller: Principal,
     @Param('id', SagaId) id: string,
   ): Promise<Observable<MessageEvent>> {
-    const record = await this.queries.find(id);
-    if (!record || !actsFor(caller, record.customerId)) throw new SagaNotFoundError(id);
-    let seen = 0;
-    let ended = false;
-    return merge(of(undefined), interval(EVENT_POLL_MS), this.changes.of(id)).pipe(
-      auditTime(COALESCE_MS),
-      takeWhile(() => !ended),
-      concatMap(() =>
-        from(
-          (async () => {
-            // The status first: once it is terminal, the entries read after it include every
-            // one that led there, so the stream can end with them (read the other way round, a
-            // transition committing between the two reads ended the stream without its entries).
-            const status = (await this.queries.find(id))?.status;
-            const steps = await this.queries.steps(id, seen);
-            ended = !status || isTerminal(status);
-            seen = steps.at(-1)?.id ?? seen;
-            return steps;
-          })(),
-        ),
-      ),
-      concatMap((steps) =>
-        from(
-          steps.map((step) => ({
-            id: String(step.id),
-            type: 'transition',
-            data: { sagaId: id, ...stepOf(step) },
-          })),
-        ),
-      ),
-    );
+    // The caps first: a flood of streams beyond them costs no query.
+    return this.streams.open$(caller, id, async () => {
+      const record = await this.queries.find(id);
+      if (!record || !actsFor(caller, record.customerId)) throw new SagaNotFoundError(id);
+    });
   }
 
   @Post(':id/retry')

@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { HttpException, MessageEvent } from '@nestjs/common';
+import type { Principal } from '@app/identity';
+import type { SagaChanges, SagaQueries, SagaRecord, SagaStatus, SagaStepRecord } from '@app/saga';
+import { Subject } from 'rxjs';
+import { SagaEventStreams, type SagaEventStreamLimits } from './saga-event-streams.js';
+
+const LIMITS: SagaEventStreamLimits = {
+  perPrincipal: 2,
+  perInstance: 3,
+  maxLifetimeMs: 60_000,
+  heartbeatMs: 10_000,
+  pollMs: 1000,
+};
+
+const alice: Principal = { subject: 'alice', role: 'customer', customerId: 'c-alice' };
+const bob: Principal = { subject: 'bob', role: 'customer', customerId: 'c-bob' };
+
+/** Sagas in memory, counting the queries the streams make. */
+class FakeQueries {
+  readonly statuses = new Map<string, SagaStatus>();
+  readonly timelines = new Map<string, SagaStepRecord[]>();
+  readonly versionOf = new Map<string, number>();
+  finds = 0;
+  versionQueries = 0;
+
+  find(id: string): Promise<SagaRecord | undefined> {
+    this.finds += 1;
+    const status = this.statuses.get(id);
+    return Promise.resolve(status ? ({ id, status } as SagaRecord) : undefined);
+  }
+
+  steps(id: string, afterId = 0, limit = Infinity): Promise<SagaStepRecord[]> {
+    const all = this.timelines.get(id) ?? [];
+    return Promise.resolve(all.filter((step) => step.id > afterId).slice(0, limit));
+  }
+
+  versions(ids: readonly string[]): Promise<Map<string, number>> {
+    this.versionQueries += 1;
+    return Promise.resolve(
+      new Map(ids.flatMap((id) => (this.versionOf.has(id) ? [[id, this.versionOf.get(id)!]] : []))),
+    );
+  }
+
+  /** Another instance moves saga `id`: a new entry, a new version, and maybe a new status. */
+  move(id: string, status: SagaStatus): void {
+    const timeline = this.timelines.get(id) ?? [];
+    const nextId = (timeline.at(-1)?.id ?? 0) + 1;
+    this.timelines.set(id, [...timeline, aStep(nextId, status)]);
+    this.statuses.set(id, status);
+    this.versionOf.set(id, (this.versionOf.get(id) ?? 0) + 1);
+  }
+}
+
+function aStep(id: number, status: SagaStatus): SagaStepRecord {
+  return {
+    id,
+    step: 0,
+    stepName: 'create pending order',
+    direction: 'forward',
+    event: 'sent',
+    messageType: 'order.create-pending-order',
+    messageId: null,
+    detail: null,
+    status,
+    at: new Date(0),
+  } as unknown as SagaStepRecord;
+}
+
+describe(SagaEventStreams.name, () => {
+  let queries: FakeQueries;
+  let moved: Subject<void>;
+  let streams: SagaEventStreams;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    queries = new FakeQueries();
+    moved = new Subject<void>();
+    const changes = { of: () => moved.asObservable() } as unknown as SagaChanges;
+    streams = new SagaEventStreams(queries as unknown as SagaQueries, changes, LIMITS);
+    for (const id of ['s1', 's2', 's3', 's4']) queries.move(id, 'RUNNING');
+  });
+
+  afterEach(() => {
+    streams.onModuleDestroy();
+    jest.useRealTimers();
+  });
+
+  async function statusOf(open: Promise<unknown>): Promise<number | undefined> {
+    try {
+      await open;
+    } catch (error) {
+      return (error as HttpException).getStatus();
+    }
+    return undefined;
+  }
+
+  it('refuses a caller’s stream beyond its limit with 429 until one of its streams ends', async () => {
+    const first = (await streams.open$(alice, 's1')).subscribe();
+    (await streams.open$(alice, 's2')).subscribe();
+    expect(await statusOf(streams.open$(alice, 's3'))).toBe(429);
+    (await streams.open$(bob, 's3')).subscribe();
+    first.unsubscribe();
+    expect(await statusOf(streams.open$(alice, 's3').then((s) => s.subscribe()))).toBeUndefined();
+  });
+
+  it('refuses any stream beyond the instance’s limit with 429, before reading anything', async () => {
+    (await streams.open$(alice, 's1')).subscribe();
+    (await streams.open$(bob, 's2')).subscribe();
+    (await streams.open$(bob, 's3')).subscribe();
+    const carol: Principal = { subject: 'carol', role: 'admin' };
+    let authorized = false;
+    const refused = await streams
+      .open$(carol, 's4', () => {
+        authorized = true;
+        return Promise.resolve();
+      })
+      .catch((error: unknown) => error);
+    expect((refused as HttpException).getResponse()).toEqual({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: expect.stringContaining('retry later'),
+    });
+    expect(authorized).toBe(false);
+    expect(streams.openStreams).toBe(3);
+  });
+
+  it('gives the slot back when the caller may not see the saga', async () => {
+    const denied = streams.open$(alice, 's1', () => Promise.reject(new Error('not found')));
+    await expect(denied).rejects.toThrow('not found');
+    expect(streams.openStreams).toBe(0);
+  });
+
+  it('ends the stream at the saga’s terminal status and gives its slot back', async () => {
+    const events: MessageEvent[] = [];
+    let completed = false;
+    (await streams.open$(alice, 's1')).subscribe({
+      next: (event) => events.push(event),
+      complete: () => (completed = true),
+    });
+    await jest.advanceTimersByTimeAsync(10);
+    queries.move('s1', 'COMPLETED');
+    moved.next();
+    await jest.advanceTimersByTimeAsync(10);
+    expect(completed).toBe(true);
+    expect(events.map((event) => event.id)).toEqual(['1', '2']);
+    expect(streams.openStreams).toBe(0);
+  });
+
+  it('sends heartbeats and ends a stream at its maximum lifetime', async () => {
+    const events: MessageEvent[] = [];
+    let completed = false;
+    (await streams.open$(alice, 's1')).subscribe({
+      next: (event) => events.push(event),
+      complete: () => (completed = true),
+    });
+    await jest.advanceTimersByTimeAsync(LIMITS.heartbeatMs * 2);
+    expect(events.filter((event) => event.type === 'heartbeat')).toHaveLength(2);
+    expect(completed).toBe(false);
+    await jest.advanceTimersByTimeAsync(LIMITS.maxLifetimeMs);
+    expect(completed).toBe(true);
+    expect(streams.openStreams).toBe(0);
+  });
+
+  it('polls with one query for every stream and reads only the sagas that moved', async () => {
+    (await streams.open$(alice, 's1')).subscribe();
+    (await streams.open$(alice, 's2')).subscribe();
+    (await streams.open$(bob, 's3')).subscribe();
+    await jest.advanceTimersByTimeAsync(LIMITS.pollMs + 10);
+    const findsAfterFirstPoll = queries.finds;
+    const pollsAfterFirst = queries.versionQueries;
+    queries.move('s2', 'RUNNING'); // moved by another instance
+    await jest.advanceTimersByTimeAsync(LIMITS.pollMs * 5);
+    expect(queries.versionQueries - pollsAfterFirst).toBe(5);
+    expect(queries.finds - findsAfterFirstPoll).toBe(1);
+  });
+});
