@@ -8,6 +8,7 @@ import { PLACE_ORDER_SAGA, PlaceOrderController } from './place-order/place-orde
 import { placeOrderSaga } from './place-order/place-order.saga.js';
 import type { SagaOrchestratorConfig } from './saga-orchestrator.config.js';
 import { sagaOrchestratorSchema } from './saga-orchestrator.schema.js';
+import { SagaBulkActions } from './sagas/saga-bulk-actions.js';
 import { SagasController } from './sagas/sagas.controller.js';
 
 @Module({})
@@ -39,7 +40,11 @@ export class SagaOrchestratorModule {
         DeadLettersModule,
       ],
       controllers: [PlaceOrderController, SagasController],
-      providers: [{ provide: PLACE_ORDER_SAGA, useValue: placeOrder }, MessagingGauges],
+      providers: [
+        { provide: PLACE_ORDER_SAGA, useValue: placeOrder },
+        MessagingGauges,
+        SagaBulkActions,
+      ],
     };
   }
 }

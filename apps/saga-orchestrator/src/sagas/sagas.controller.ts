@@ -1,4 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import {
+  Body,
   ConflictException,
   Controller,
   Get,
@@ -7,6 +9,7 @@ import {
   Param,
   Post,
   Query,
+  Res,
   Sse,
   type MessageEvent,
 } from '@nestjs/common';
@@ -23,8 +26,10 @@ import {
 import { auditTime, concatMap, from, interval, merge, Observable, of, takeWhile } from 'rxjs';
 import { z } from 'zod';
 import { ZodValidationPipe } from '../zod-validation.pipe.js';
+import { BulkActionRequest } from './bulk-action.request.js';
+import { SagaBulkActions } from './saga-bulk-actions.js';
 import { cursorOf, SagaListQuery } from './saga-list.query.js';
-import { stepOf, summaryOf, type SagaSummaryView, type SagaView } from './saga.view.js';
+import { stepOf, summaryOf, traceIdOf, type SagaSummaryView, type SagaView } from './saga.view.js';
 
 const SagaId = new ZodValidationPipe(z.uuid({ error: 'must be a saga id (uuid)' }));
 /**
@@ -45,6 +50,7 @@ export class SagasController {
     private readonly queries: SagaQueries,
     private readonly engine: SagaEngine,
     private readonly changes: SagaChanges,
+    private readonly bulkActions: SagaBulkActions,
   ) {}
 
   @Get()
@@ -54,6 +60,7 @@ export class SagasController {
   ): Promise<{ items: SagaSummaryView[]; nextCursor: string | null }> {
     const records = await this.queries.list({
       status: query.status,
+      sagaType: query.type,
       createdBefore: query.olderThan,
       after: query.cursor,
       limit: query.limit + 1,
@@ -74,7 +81,11 @@ export class SagasController {
     const record = await this.queries.find(id);
     if (!record || !actsFor(caller, record.customerId)) throw notFound(id);
     const steps = await this.queries.steps(id);
-    return { ...summaryOf(record), steps: steps.map(stepOf) };
+    return {
+      ...summaryOf(record),
+      traceId: traceIdOf(record.traceparent),
+      steps: steps.map(stepOf),
+    };
   }
 
   /** One event per timeline entry, from the start; the stream ends when the saga does. */
@@ -119,15 +130,35 @@ export class SagasController {
   @Post(':id/retry')
   @Roles('admin')
   @HttpCode(202)
-  retry(@Param('id', SagaId) id: string): Promise<{ id: string; status: SagaStatus }> {
-    return this.operate(id, () => this.engine.retry(id));
+  retry(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id', SagaId) id: string,
+  ): Promise<{ id: string; status: SagaStatus }> {
+    return this.operate(id, () => this.engine.retry(id, caller.subject));
   }
 
   @Post(':id/compensate')
   @Roles('admin')
   @HttpCode(202)
-  compensate(@Param('id', SagaId) id: string): Promise<{ id: string; status: SagaStatus }> {
-    return this.operate(id, () => this.engine.compensate(id));
+  compensate(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id', SagaId) id: string,
+  ): Promise<{ id: string; status: SagaStatus }> {
+    return this.operate(id, () => this.engine.compensate(id, caller.subject));
+  }
+
+  /** A dry run answers 200 with the sagas it would touch; a real one 202 with each outcome. */
+  @Post('bulk-actions')
+  @Roles('admin')
+  async bulk(
+    @CurrentPrincipal() caller: Principal,
+    @Body(new ZodValidationPipe(BulkActionRequest)) request: BulkActionRequest,
+    @Res() response: ServerResponse,
+  ): Promise<void> {
+    const result = await this.bulkActions.run(request, caller.subject);
+    response.statusCode = request.dryRun ? 200 : 202;
+    response.setHeader('content-type', 'application/json; charset=utf-8');
+    response.end(JSON.stringify(result));
   }
 
   private async operate(
