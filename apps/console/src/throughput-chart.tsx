@@ -14,7 +14,7 @@ const LATENCY_SAMPLE = 10;
 
 /**
  * Sagas per second by outcome over the last five minutes, and the mean latency of each step,
- * computed from the public API (the newest 200 sagas and a few timelines), as any frontend could.
+ * computed from the public API (the newest 100 sagas and a few timelines), as any frontend could.
  */
 export function ThroughputChart({ session }: { session: Session }) {
   const api = new ApiClient(session);
@@ -26,7 +26,7 @@ export function ThroughputChart({ session }: { session: Session }) {
   usePolling(
     async () => {
       try {
-        const page = await api.sagas({ limit: '200' });
+        const page = await api.sagas({ limit: '100' });
         setSagas(page.items);
         const ended = page.items
           .filter((saga) => saga.status === 'COMPLETED')
