@@ -44,7 +44,8 @@ describe('the web console in a browser', () => {
       headless: true,
       args: CHROMIUM_FLAGS,
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // UTC like the suite, so the times typed into datetime-local fields mean the same here.
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC' });
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
     });
@@ -171,6 +172,10 @@ describe('the web console in a browser', () => {
     ]);
     expect(await page.locator('.gantt li.span-failed').count()).toBe(1);
     await screenshot('saga-compensated');
+    // The README's picture: small, the part above the fold.
+    await page.setViewportSize({ width: 960, height: 640 });
+    await page.screenshot({ path: `${SCREENSHOTS}/readme-saga.jpg`, type: 'jpeg', quality: 70 });
+    await page.setViewportSize({ width: 1280, height: 900 });
   }, 60_000);
 
   it('shows an admin the live registry and both sagas', async () => {
@@ -206,9 +211,8 @@ describe('the web console in a browser', () => {
     }
 
     beforeAll(async () => {
-      // datetime-local has minutes: from the start of this minute (earlier FAILED sagas excluded).
-      const now = new Date();
-      since = new Date(now.getTime() - (now.getTime() % 60_000)).toISOString().slice(0, 16);
+      // From this second on (datetime-local, step 1 s): FAILED sagas of earlier suites are not ours.
+      since = new Date().toISOString().slice(0, 19);
       await restartCredit('refuse:credit.release-credit');
       const customerId = await api.createCustomer(admin, eur(100_000));
       const customer = await api.token('customer', customerId);

@@ -311,6 +311,7 @@ function BulkRepair({ session }: { session: Session }) {
           Created from
           <input
             type="datetime-local"
+            step="1"
             name="bulkFrom"
             value={filter.from ?? ''}
             onInput={(event) => change('from', event.currentTarget.value)}
@@ -320,6 +321,7 @@ function BulkRepair({ session }: { session: Session }) {
           Created before
           <input
             type="datetime-local"
+            step="1"
             name="bulkTo"
             value={filter.to ?? ''}
             onInput={(event) => change('to', event.currentTarget.value)}

@@ -197,9 +197,7 @@ export class SagaEngine {
 
   /** An operator (`actor`, recorded on the timeline) compensates a stuck RUNNING saga. */
   compensate(sagaId: string, actor?: string): Promise<void> {
-    return this.operate(sagaId, (machine, record) =>
-      machine.compensate(snapshotOf(record), actor),
-    );
+    return this.operate(sagaId, (machine, record) => machine.compensate(snapshotOf(record), actor));
   }
 
   private operate(
