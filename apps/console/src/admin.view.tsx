@@ -359,7 +359,7 @@ function BulkRepair({ session }: { session: Session }) {
               <thead>
                 <tr>
                   <th scope="col">Saga</th>
-                  <th scope="col">Status</th>
+                  <th scope="col">Status when listed</th>
                   <th scope="col">Step</th>
                   <th scope="col">Created</th>
                   <th scope="col">Outcome</th>
