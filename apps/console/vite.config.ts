@@ -12,6 +12,8 @@ export default defineConfig({
   base: '/',
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // `npm run dev:console`: live reload, the API from a gateway started by `npm start`.
+  server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
   build: {
     outDir: fileURLToPath(new URL('../../dist/apps/console', import.meta.url)),
     emptyOutDir: true,
