@@ -234,8 +234,22 @@ describe('the web console in a browser', () => {
       expect(await row.locator('.reason').textContent()).toContain('credit.unknown-reservation');
       await screenshot('admin-failed');
 
-      await row.getByRole('button', { name: 'Retry' }).click();
-      await page.getByRole('button', { name: 'Yes, retry' }).click();
+      // By keyboard: Enter opens the confirmation, Escape cancels it (nothing happens), Enter
+      // again opens it with "Yes" focused, Enter confirms.
+      await row.getByRole('button', { name: 'Retry' }).focus();
+      await page.keyboard.press('Enter');
+      const yes = page.getByRole('button', { name: 'Yes, retry' });
+      await yes.waitFor();
+      await page.keyboard.press('Escape');
+      await yes.waitFor({ state: 'hidden' });
+      expect(
+        (await api.request('GET', `/api/sagas/${failed[0]}`, { token: admin })).body,
+      ).toMatchObject({ status: 'FAILED' });
+      await row.getByRole('button', { name: 'Retry' }).focus();
+      await page.keyboard.press('Enter');
+      await yes.waitFor();
+      expect(await page.evaluate<string>('document.activeElement?.textContent')).toBe('Yes, retry');
+      await page.keyboard.press('Enter');
       await page.goto(`${GATEWAY_URL}/#/sagas/${failed[0]}`);
       await sagaStatusIs('COMPENSATED');
       await page
