@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect } from 'amqplib';
 import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ApiClient, type Money } from './support/api-client.js';
 import { launchApp, ROOT, stopApp, waitForStatus, type RunningApp } from './support/app-process.js';
+import { AMQP_URL } from './support/scratch-namespace.js';
 import { GATEWAY_URL, SYSTEM, envFor, startSystem, stopSystem } from './support/system.js';
 
 /**
@@ -293,12 +296,30 @@ describe('the web console in a browser', () => {
     }, 60_000);
   });
 
-  it('lists dead letters by queue', async () => {
+  it('lists a dead letter by queue with its reason, and discards it after a confirmation', async () => {
+    // Not JSON: credit cannot read it, so it is dead-lettered at once and collected.
+    const messageId = randomUUID();
+    const connection = await connect(AMQP_URL);
+    const channel = await connection.createChannel();
+    channel.sendToQueue('e2e.credit.commands', Buffer.from('{not json'), {
+      messageId,
+      type: 'credit.reserve-credit',
+      persistent: true,
+    });
+    await channel.close();
+    await connection.close();
+
     await page.goto(`${GATEWAY_URL}/#/dead-letters`);
     await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
     await page.getByLabel('Queue').selectOption('credit.commands');
-    await page.locator('tbody tr').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const row = page.locator(`tr[data-message-id="${messageId}"]`);
+    await row.waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await row.textContent()).toContain('credit.commands');
     await expectAccessible('dead-letters');
     await screenshot('dead-letters');
+
+    await row.getByRole('button', { name: 'Discard' }).click();
+    await page.getByRole('button', { name: 'Yes, discard' }).click();
+    await row.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
   }, 60_000);
 });

@@ -105,7 +105,7 @@ export function DeadLettersView({ session }: { session: Session }) {
                 </tr>
               )}
               {letters?.map((letter) => (
-                <tr key={letter.id}>
+                <tr key={letter.id} data-message-id={letter.messageId}>
                   <td>{letter.queue}</td>
                   <td>{letter.type ?? 'no type'}</td>
                   <td class="reason">{letter.reason}</td>
