@@ -6,12 +6,12 @@ import {
   type BulkFilter,
   type SagaSummary,
   type ServiceInstance,
+  messageOf,
 } from './api-client.js';
 import { ConfirmButton } from './confirm-button.js';
 import { formatAge, shortId } from './display.js';
 import { ThroughputChart } from './throughput-chart.js';
 import type { Session } from './session.js';
-import { messageOf } from './sign-in.view.js';
 import { StatusBadge } from './status-badge.js';
 import { usePolling } from './use-polling.js';
 

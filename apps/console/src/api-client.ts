@@ -122,6 +122,14 @@ export class ApiError extends Error {
   }
 }
 
+/** What a view tells the user when a call failed: the API's message and its request id. */
+export function messageOf(failure: unknown): string {
+  if (failure instanceof ApiError) {
+    return `${failure.message}${failure.requestId ? ` (request ${failure.requestId})` : ''}`;
+  }
+  return failure instanceof Error ? failure.message : String(failure);
+}
+
 type Query = Record<string, string | undefined>;
 
 /** The public REST API, as any frontend sees it: the console uses nothing else. */

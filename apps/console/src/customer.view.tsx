@@ -1,8 +1,7 @@
 import { useState } from 'preact/hooks';
-import { ApiClient, type CustomerCredit, type Order } from './api-client.js';
+import { ApiClient, type CustomerCredit, type Order, messageOf } from './api-client.js';
 import { formatAge, formatMoney, shortId } from './display.js';
 import type { Session } from './session.js';
-import { messageOf } from './sign-in.view.js';
 import { StatusBadge } from './status-badge.js';
 import { usePolling } from './use-polling.js';
 

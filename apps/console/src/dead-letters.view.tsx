@@ -1,9 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiClient, type DeadLetter } from './api-client.js';
+import { ApiClient, type DeadLetter, messageOf } from './api-client.js';
 import { ConfirmButton } from './confirm-button.js';
 import { formatDuration, shortId } from './display.js';
 import type { Session } from './session.js';
-import { messageOf } from './sign-in.view.js';
 import { StatusBadge } from './status-badge.js';
 import { usePolling } from './use-polling.js';
 

@@ -1,11 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiClient, type Saga, type SagaStep } from './api-client.js';
+import { ApiClient, type Saga, type SagaStep, messageOf } from './api-client.js';
 import { CopyButton } from './copy-button.js';
 import { ConfirmButton } from './confirm-button.js';
 import { formatDuration, formatTime, shortId } from './display.js';
 import { entryTone, spansOf } from './saga-timeline.js';
 import type { Session } from './session.js';
-import { messageOf } from './sign-in.view.js';
 import { StatusBadge } from './status-badge.js';
 
 const TERMINAL = new Set(['COMPLETED', 'COMPENSATED', 'FAILED']);

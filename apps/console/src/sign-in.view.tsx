@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiClient, ApiError } from './api-client.js';
+import { ApiClient, messageOf } from './api-client.js';
 import { sessionOf, type Session } from './session.js';
 
 const DEMO_CREDIT = { amount: 100_000, currency: 'EUR' };
@@ -110,11 +110,4 @@ export function SignInView({ onSignedIn }: { onSignedIn: (session: Session) => v
       </p>
     </section>
   );
-}
-
-export function messageOf(failure: unknown): string {
-  if (failure instanceof ApiError) {
-    return `${failure.message}${failure.requestId ? ` (request ${failure.requestId})` : ''}`;
-  }
-  return failure instanceof Error ? failure.message : String(failure);
 }

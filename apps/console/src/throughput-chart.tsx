@@ -1,9 +1,8 @@
 import { useRef, useState } from 'preact/hooks';
-import { ApiClient, type SagaStep, type SagaSummary } from './api-client.js';
+import { ApiClient, type SagaStep, type SagaSummary, messageOf } from './api-client.js';
 import { formatDuration } from './display.js';
 import { spansOf } from './saga-timeline.js';
 import type { Session } from './session.js';
-import { messageOf } from './sign-in.view.js';
 import { usePolling } from './use-polling.js';
 
 const WINDOW_MS = 5 * 60_000;
