@@ -19,7 +19,9 @@ export function SagaView({ session, sagaId }: { session: Session; sagaId: string
   const [notice, setNotice] = useState('');
   const [generation, setGeneration] = useState(0);
   const [now, setNow] = useState(Date.now());
+  /** Entries the stream has delivered, and entries on screen: the stream starts from the top. */
   const streamed = useRef(0);
+  const shown = useRef(0);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -32,13 +34,16 @@ export function SagaView({ session, sagaId }: { session: Session; sagaId: string
         setEntries(first.steps);
         setError('');
         setLive(true);
-        // The stream replays the timeline from its start: entries already shown are skipped.
+        shown.current = first.steps.length;
+        // The stream replays the timeline from its start: entries already shown are skipped (and
+        // their old statuses with them, so the badge never steps back).
         await api.sagaEvents(
           sagaId,
           (_id, entry) => {
             streamed.current += 1;
-            const index = streamed.current;
-            setEntries((shown) => (index <= shown.length ? shown : [...shown, entry]));
+            if (streamed.current <= shown.current) return;
+            shown.current = streamed.current;
+            setEntries((entries) => [...entries, entry]);
             setSaga((current) => current && { ...current, status: entry.status });
           },
           abort.signal,
@@ -48,6 +53,7 @@ export function SagaView({ session, sagaId }: { session: Session; sagaId: string
         const last = await api.saga(sagaId);
         setSaga(last);
         setEntries(last.steps);
+        shown.current = last.steps.length;
       } catch (failure) {
         if (!abort.signal.aborted) setError(messageOf(failure));
       } finally {
