@@ -74,7 +74,7 @@ describe('docker/Dockerfile', () => {
     );
   });
 
-  it('ships only production dependencies and the one bundle in the final stage', () => {
+  it('ships only production dependencies, the one bundle and the console in the final stage', () => {
     const deps = stages.find((stage) =>
       argsOf(stage, 'RUN').some((run) => run.includes('npm ci --omit=dev')),
     );
@@ -85,6 +85,8 @@ describe('docker/Dockerfile', () => {
       'package.json ./',
       `--from=${depsName} /app/node_modules ./node_modules`,
       '--from=build /src/dist/apps/${APP} ./dist/apps/${APP}',
+      // Static files the gateway serves at / (an empty folder in the other apps' images).
+      '--from=build /src/dist/apps/console ./dist/apps/console',
     ]);
     // One RUN only: taking the package managers out (nothing fetches code at run time).
     const runs = argsOf(finalStage, 'RUN');

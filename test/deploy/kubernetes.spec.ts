@@ -565,10 +565,12 @@ describe.each(overlays)('the %s overlay', (variant) => {
     }
   });
 
-  it('exposes the public API and its docs through the Ingress, never /metrics or the probes', () => {
+  it('exposes the public API, its docs and the console through the Ingress, never /metrics or the probes', () => {
     const ingress = one<IIngress>(objects, 'Ingress', 'gateway');
     const paths = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
     expect(paths.map(({ path, pathType }) => `${pathType} ${path}`)).toEqual([
+      'Exact /',
+      'Prefix /assets',
       'Prefix /api',
       'Prefix /docs',
       'Exact /docs-json',

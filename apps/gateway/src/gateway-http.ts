@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
+import { serveConsole } from './console/console.static.js';
 import { serveApiDocs } from './docs/openapi.document.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { answerClientErrorsInShape } from './security/client-error.handler.js';
@@ -7,7 +8,8 @@ import { CorsMiddleware } from './security/cors.middleware.js';
 
 /**
  * What runs in front of the body parser (after startApp's request metrics), so a malformed or
- * oversized body is answered with the same security headers and CORS; then the API docs.
+ * oversized body is answered with the same security headers and CORS; then the API docs and the
+ * web console.
  */
 export function prepareGatewayHttp(app: NestExpressApplication, config: GatewayConfig): void {
   // The client's address for rate limits is the one the trusted proxies in front report.
@@ -23,4 +25,5 @@ export function prepareGatewayHttp(app: NestExpressApplication, config: GatewayC
   app.use(cors.use.bind(cors));
   serveApiDocs(app);
   answerClientErrorsInShape(app.getHttpServer());
+  serveConsole(app, config);
 }

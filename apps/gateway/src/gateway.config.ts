@@ -35,6 +35,8 @@ export const gatewayConfigSchema = z
       .int({ error: 'must be a whole number' })
       .nonnegative({ error: 'must not be negative' })
       .default(0),
+    /** The built web console, served at `/` (relative paths from the working directory). */
+    CONSOLE_DIR: z.string().min(1).default('dist/apps/console'),
     /** Comma-separated origins allowed to call the API from a browser; empty allows none. */
     CORS_ORIGINS: z
       .string()

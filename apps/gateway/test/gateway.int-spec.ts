@@ -548,6 +548,50 @@ describe('dead letters', () => {
   });
 });
 
+describe('bulk saga repair', () => {
+  const preview = { action: 'retry', dryRun: true, sagas: [], truncated: false };
+
+  beforeEach(() => {
+    orchestrator.reset((request, response) => {
+      const { dryRun } = JSON.parse(request.body) as { dryRun: boolean };
+      answer(response, dryRun ? 200 : 202, { ...preview, dryRun });
+    });
+  });
+
+  it('passes the filter to the orchestrator and answers with its status: 200 dry, 202 applied', async () => {
+    const body = { action: 'retry', filter: { status: 'FAILED', step: 'reserve credit' } };
+    const dry = await call('/api/sagas/bulk-actions', {
+      method: 'POST',
+      token: adminToken,
+      body: JSON.stringify({ ...body, dryRun: true }),
+    });
+    expect(dry.status).toBe(200);
+    expect(await dry.json()).toEqual(preview);
+    const applied = await call('/api/sagas/bulk-actions', {
+      method: 'POST',
+      token: adminToken,
+      body: JSON.stringify({ ...body, dryRun: false }),
+    });
+    expect(applied.status).toBe(202);
+    expect(orchestrator.requests.map((request) => JSON.parse(request.body) as unknown)).toEqual([
+      { ...body, dryRun: true },
+      { ...body, dryRun: false },
+    ]);
+  });
+
+  it('answers 400 for an empty filter or a missing dryRun and 403 to a customer, asking nobody', async () => {
+    const post = (body: unknown, token = adminToken) =>
+      call('/api/sagas/bulk-actions', { method: 'POST', token, body: JSON.stringify(body) });
+    await expectError(await post({ action: 'retry', filter: {}, dryRun: true }), 400);
+    await expectError(await post({ action: 'retry', filter: { status: 'FAILED' } }), 400);
+    await expectError(
+      await post({ action: 'retry', filter: { status: 'FAILED' }, dryRun: true }, aliceToken),
+      403,
+    );
+    expect(orchestrator.requests).toHaveLength(0);
+  });
+});
+
 describe('browser protections', () => {
   it('sends security headers and allows only the configured origin', async () => {
     const allowed = await call('/health/live', { headers: { origin: CONSOLE_ORIGIN } });

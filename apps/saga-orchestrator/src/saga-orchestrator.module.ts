@@ -19,6 +19,7 @@ import {
   SagaEventStreams,
   type SagaEventStreamLimits,
 } from './sagas/saga-event-streams.js';
+import { SagaBulkActions } from './sagas/saga-bulk-actions.js';
 import { SagasController } from './sagas/sagas.controller.js';
 
 @Module({})
@@ -74,6 +75,7 @@ export class SagaOrchestratorModule {
         },
         SagaEventStreams,
         MessagingGauges,
+        SagaBulkActions,
       ],
     };
   }

@@ -436,6 +436,63 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
     expect((await http(baseUrl, 'POST', `/sagas/${started.sagaId}/retry`)).status).toBe(409);
   });
 
+  it('repairs FAILED sagas in bulk: a dry run lists them, applying retries each as its caller', async () => {
+    const since = new Date().toISOString();
+    let rejectRefused = true;
+    const refusingRejects = (): Script => ({
+      [credit.ReserveCredit.type]: () => ({ failure: 'credit.insufficient-credit' }),
+      [order.RejectOrder.type]: (command) =>
+        rejectRefused ? { failure: 'order.not-found' } : success(command),
+    });
+    const sagaIds: string[] = [];
+    for (const request of [aPlaceOrder(refusingRejects()), aPlaceOrder(refusingRejects())]) {
+      sagaIds.push((await start(baseUrl, request)).sagaId);
+    }
+    for (const sagaId of sagaIds) await settled(baseUrl, sagaId, 'FAILED');
+    const filter = { status: 'FAILED', step: 'create pending order', from: since };
+
+    const preview = await http(baseUrl, 'POST', '/sagas/bulk-actions', {
+      action: 'retry',
+      filter,
+      dryRun: true,
+    });
+    expect(preview.status).toBe(200);
+    const previewed = preview.body.sagas as { id: string; step: string; outcome?: string }[];
+    expect(previewed.map((saga) => saga.id).sort()).toEqual([...sagaIds].sort());
+    expect(previewed.every((saga) => saga.step === 'create pending order' && !saga.outcome)).toBe(
+      true,
+    );
+    // A dry run changes nothing.
+    expect((await http(baseUrl, 'GET', `/sagas/${sagaIds[0]}`)).body.status).toBe('FAILED');
+
+    rejectRefused = false;
+    const applied = await http(baseUrl, 'POST', '/sagas/bulk-actions', {
+      action: 'retry',
+      filter,
+      dryRun: false,
+    });
+    expect(applied.status).toBe(202);
+    expect((applied.body.sagas as { outcome: string }[]).map((saga) => saga.outcome)).toEqual([
+      'accepted',
+      'accepted',
+    ]);
+    for (const sagaId of sagaIds) {
+      const saga = await settled(baseUrl, sagaId, 'COMPENSATED');
+      expect(saga.steps).toContainEqual(
+        expect.objectContaining({ event: 'operator', detail: 'retry by dev-admin' }),
+      );
+    }
+    expect(
+      (
+        await http(baseUrl, 'POST', '/sagas/bulk-actions', {
+          action: 'retry',
+          filter: {},
+          dryRun: true,
+        })
+      ).status,
+    ).toBe(400);
+  });
+
   it('compensates a stuck saga on request, fencing the step in flight', async () => {
     const started = await start(
       baseUrl,
@@ -578,5 +635,7 @@ describe('who may call the orchestrator', () => {
     expect((await http(baseUrl, 'POST', `/sagas/${sagaId}/retry`, undefined, alice)).status).toBe(
       403,
     );
+    const bulk = { action: 'retry', filter: { status: 'FAILED' }, dryRun: true };
+    expect((await http(baseUrl, 'POST', '/sagas/bulk-actions', bulk, alice)).status).toBe(403);
   });
 });

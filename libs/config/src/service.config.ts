@@ -174,11 +174,21 @@ export const brokerEnv = () => ({
     }),
   /** A larger delivery is dead-lettered unread (RabbitMQ's max_message_size bounds it too). */
   AMQP_MAX_MESSAGE_BYTES: env.positiveInt(256 * 1024),
-  /** Crash points and lost messages, for recovery tests only. */
+  /**
+   * Crash points, lost messages and refused commands, for tests only. `refuse:<command type>`
+   * (e.g. `refuse:credit.release-credit`) answers every such command with its failure reply.
+   */
   FAULT_INJECTION: z
-    .enum(['crash-before-outbox-publish', 'dead-letter-first-replies'], {
-      error: 'must be crash-before-outbox-publish or dead-letter-first-replies',
-    })
+    .union(
+      [
+        z.enum(['crash-before-outbox-publish', 'dead-letter-first-replies']),
+        z.templateLiteral(['refuse:', z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/)]),
+      ],
+      {
+        error:
+          'must be crash-before-outbox-publish, dead-letter-first-replies or refuse:<command type>',
+      },
+    )
     .optional(),
   ...messagingChaosEnv(),
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { MessageDefinition } from '@app/contracts';
+import { DomainError } from './domain.error.js';
 import type { Envelope } from './envelope.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
 
@@ -36,5 +37,19 @@ export class FaultInjector {
     if (this.lostReplies.has(messageId)) return;
     this.lostReplies.add(messageId);
     return 'fault injection: the first delivery of every reply is dead-lettered';
+  }
+
+  /**
+   * The business failure a command is refused with instead of being handled, if it is: under
+   * `refuse:<type>`, every command of that type, with the first code its failure reply lists.
+   */
+  refusal(definition: MessageDefinition): DomainError | undefined {
+    const fault = this.options.faultInjection;
+    if (!fault?.startsWith('refuse:') || definition.kind !== 'command') return;
+    if (fault.slice('refuse:'.length) !== definition.type) return;
+    const [code] = definition.failure.codes;
+    if (!code) return;
+    this.logger.warn(`Fault injection: refusing ${definition.type}`);
+    return new DomainError(code, 'fault injection: this command is refused');
   }
 }

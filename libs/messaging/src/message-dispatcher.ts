@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CommandReplies } from './command-replies.js';
 import { DomainError } from './domain.error.js';
 import type { Envelope } from './envelope.js';
+import { FaultInjector } from './fault-injector.js';
 import { Inbox } from './inbox.js';
 import { MessageContext } from './message-context.js';
 
@@ -44,6 +45,7 @@ export class MessageDispatcher {
     private readonly dataSource: DataSource,
     private readonly inbox: Inbox,
     private readonly replies: CommandReplies,
+    private readonly faults: FaultInjector,
   ) {}
 
   async dispatch(route: MessageRoute, envelope: Envelope): Promise<DispatchOutcome> {
@@ -85,6 +87,8 @@ export class MessageDispatcher {
     const { definition } = route;
     const context = new MessageContext(envelope, manager);
     try {
+      const refusal = this.faults.refusal(definition);
+      if (refusal) throw refusal;
       // The handler's whole Nest pipeline runs here, inside this transaction.
       const result = await route.invoke(envelope.payload, context);
       return definition.kind === 'command' && !context.replyDeferred

@@ -9,8 +9,12 @@ export interface MessagingChaosOptions {
   seed?: number;
 }
 
-/** Fault-injection hooks for crash tests; never set in production. */
-export type FaultInjection = 'crash-before-outbox-publish' | 'dead-letter-first-replies';
+/**
+ * Fault-injection hooks for tests; never set in production. `refuse:<command type>` answers that
+ * command with its failure reply, e.g. to drive a saga whose compensation keeps failing to FAILED.
+ */
+export type FaultInjection =
+  'crash-before-outbox-publish' | 'dead-letter-first-replies' | `refuse:${string}`;
 
 export interface MessagingOptions {
   url: string;

@@ -192,14 +192,14 @@ export class SagaEngine {
     return { busy: load.ready > 0 && load.consumers > 0, queued: load.ready };
   }
 
-  /** An operator retries a FAILED saga's failing command. */
-  retry(sagaId: string): Promise<void> {
-    return this.operate(sagaId, (machine, record) => machine.retry(snapshotOf(record)));
+  /** An operator (`actor`, recorded on the timeline) retries a FAILED saga's failing command. */
+  retry(sagaId: string, actor?: string): Promise<void> {
+    return this.operate(sagaId, (machine, record) => machine.retry(snapshotOf(record), actor));
   }
 
-  /** An operator compensates a stuck RUNNING saga. */
-  compensate(sagaId: string): Promise<void> {
-    return this.operate(sagaId, (machine, record) => machine.compensate(snapshotOf(record)));
+  /** An operator (`actor`, recorded on the timeline) compensates a stuck RUNNING saga. */
+  compensate(sagaId: string, actor?: string): Promise<void> {
+    return this.operate(sagaId, (machine, record) => machine.compensate(snapshotOf(record), actor));
   }
 
   private operate(

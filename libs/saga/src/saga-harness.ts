@@ -93,14 +93,14 @@ export class SagaHarness<S> {
     });
   }
 
-  /** An operator retries the FAILED saga. */
-  retry(): Promise<void> {
-    return this.act(() => this.machine.retry(this.current));
+  /** An operator (`actor`, for the timeline) retries the FAILED saga. */
+  retry(actor?: string): Promise<void> {
+    return this.act(() => this.machine.retry(this.current, actor));
   }
 
-  /** An operator compensates the RUNNING saga. */
-  compensate(): Promise<void> {
-    return this.act(() => this.machine.compensate(this.current));
+  /** An operator (`actor`, for the timeline) compensates the RUNNING saga. */
+  compensate(actor?: string): Promise<void> {
+    return this.act(() => this.machine.compensate(this.current, actor));
   }
 
   /** Delivers a reply to a sent command, as the orchestrator's consumer would. */

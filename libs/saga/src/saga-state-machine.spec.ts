@@ -96,6 +96,22 @@ describe(SagaStateMachine.name, () => {
     saga.expectStatus('COMPENSATED');
   });
 
+  it('records on the timeline which operator retried or compensated the saga', async () => {
+    const failed = sagaHarness(reserveSaga, aState());
+    await failed.expectSent(order.CreatePendingOrder).replySuccess();
+    await failed.expectSent(credit.ReserveCredit).replyFailure('credit.unknown-customer');
+    await failed.expectSent(order.RejectOrder).timeout();
+    await failed.expectSent(order.RejectOrder).timeout();
+    await failed.retry('dev-admin');
+    const stuck = sagaHarness(reserveSaga, aState());
+    await stuck.compensate('ops-1');
+
+    const operatorDetails = [...failed.timeline, ...stuck.timeline]
+      .filter((entry) => entry.event === 'operator')
+      .map((entry) => entry.detail);
+    expect(operatorDetails).toEqual(['retry by dev-admin', 'compensate by ops-1']);
+  });
+
   it('RUNNING -> FAILED when a step after the pivot runs out of attempts, then RUNNING on retry', async () => {
     const saga = sagaHarness(reserveSaga, aState());
     await saga.expectSent(order.CreatePendingOrder).replySuccess();

@@ -178,8 +178,11 @@ export class SagaStateMachine<S> {
     return this.callOf(snapshot).command;
   }
 
-  /** An operator retries a FAILED saga: its failing command is sent again, with fresh attempts. */
-  retry(snapshot: SagaSnapshot<S>): Transition<S> {
+  /**
+   * An operator retries a FAILED saga: its failing command is sent again, with fresh attempts.
+   * `actor` (who asked) goes on the timeline, the audit trail of operator actions.
+   */
+  retry(snapshot: SagaSnapshot<S>, actor?: string): Transition<S> {
     if (snapshot.status !== 'FAILED') {
       throw new SagaTransitionError(
         `Only a FAILED saga can be retried; this one is ${snapshot.status}`,
@@ -190,11 +193,12 @@ export class SagaStateMachine<S> {
       status: snapshot.direction === 'forward' ? 'RUNNING' : 'COMPENSATING',
     };
     const next = this.sendCurrent(resumed, this.clock.newId(), 'sent');
-    return { ...next, log: [this.entry(snapshot, 'operator', { detail: 'retry' }), ...next.log] };
+    const operator = this.entry(snapshot, 'operator', { detail: operatorDetail('retry', actor) });
+    return { ...next, log: [operator, ...next.log] };
   }
 
   /** An operator compensates a stuck RUNNING saga; the step in flight is undone too (and fenced). */
-  compensate(snapshot: SagaSnapshot<S>): Transition<S> {
+  compensate(snapshot: SagaSnapshot<S>, actor?: string): Transition<S> {
     if (snapshot.status !== 'RUNNING') {
       throw new SagaTransitionError(
         `Only a RUNNING saga can be compensated; this one is ${snapshot.status}`,
@@ -209,7 +213,10 @@ export class SagaStateMachine<S> {
     const next = this.compensateFrom(snapshot, snapshot.currentStep, 'compensated by an operator');
     return {
       ...next,
-      log: [this.entry(snapshot, 'operator', { detail: 'compensate' }), ...next.log],
+      log: [
+        this.entry(snapshot, 'operator', { detail: operatorDetail('compensate', actor) }),
+        ...next.log,
+      ],
     };
   }
 
@@ -410,6 +417,11 @@ export class SagaStateMachine<S> {
       detail: fields.detail ?? null,
     };
   }
+}
+
+/** `retry`, or `retry by dev-admin` when the engine was told who asked. */
+function operatorDetail(action: 'retry' | 'compensate', actor: string | undefined): string {
+  return actor ? `${action} by ${actor}` : action;
 }
 
 /** Exponential and capped; no jitter, so the harness and the engine agree on every wait. */

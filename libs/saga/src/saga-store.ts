@@ -42,7 +42,10 @@ interface StepRow {
 
 export interface SagaListFilter {
   status?: SagaStatus;
+  sagaType?: string;
   createdBefore?: Date;
+  /** Created at or after this instant. */
+  createdFrom?: Date;
   /** Keyset: rows strictly after this (created_at, id) in newest-first order. */
   after?: { createdAt: Date; id: string };
   limit: number;
@@ -251,7 +254,9 @@ export class SagaStore {
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
     if (filter.status) conditions.push(`status = ${param(filter.status)}`);
+    if (filter.sagaType) conditions.push(`saga_type = ${param(filter.sagaType)}`);
     if (filter.createdBefore) conditions.push(`created_at < ${param(filter.createdBefore)}`);
+    if (filter.createdFrom) conditions.push(`created_at >= ${param(filter.createdFrom)}`);
     if (filter.after) {
       conditions.push(
         `(created_at, id) < (${param(filter.after.createdAt)}, ${param(filter.after.id)})`,

@@ -4,6 +4,7 @@ import { DevTokenRequest } from '../auth/dev-token.request.js';
 import { CreateCustomerRequest } from '../customers/create-customer.request.js';
 import { DEAD_LETTER_STATUSES } from '../dead-letters/list-dead-letters.query.js';
 import { PlaceOrderRequest } from '../orders/place-order.request.js';
+import { BulkActionRequest } from '../sagas/bulk-action.request.js';
 import { SAGA_STATUSES } from '@app/contracts';
 import { NonNegativeMoney, PositiveMoney } from '../validation/money.schema.js';
 
@@ -94,11 +95,33 @@ export const SagaStepAnswer = z.object({
   at: Timestamp,
 });
 
-export const SagaAnswer = SagaSummaryAnswer.extend({ steps: z.array(SagaStepAnswer) });
+export const SagaAnswer = SagaSummaryAnswer.extend({
+  traceId: z
+    .string()
+    .nullable()
+    .describe('The W3C trace the saga started in: every message it sends continues it'),
+  steps: z.array(SagaStepAnswer),
+});
 
 export const SagaPage = page(SagaSummaryAnswer);
 
 export const SagaActionAnswer = z.object({ id: Uuid, status: SagaStatus });
+
+export const BulkActionAnswer = z.object({
+  action: z.enum(['retry', 'compensate']),
+  dryRun: z.boolean(),
+  sagas: z.array(
+    SagaSummaryAnswer.extend({
+      step: z.string().nullable().describe('The step the saga is at'),
+      outcome: z
+        .enum(['accepted', 'refused'])
+        .optional()
+        .describe('Unless a dry run: whether the action was taken for this saga'),
+      reason: z.string().optional().describe('Why it was refused'),
+    }),
+  ),
+  truncated: z.boolean().describe('More sagas matched than one call touches (100)'),
+});
 
 export const ServiceInstanceAnswer = z.object({
   service: z.string(),
@@ -146,6 +169,8 @@ const named: [z.ZodType, string, string][] = [
   [SagaStepAnswer, 'SagaStep', 'One command sent or reply received'],
   [SagaPage, 'SagaPage', 'A page of sagas, newest first'],
   [SagaActionAnswer, 'SagaAction', 'The saga an operator acted on and its status now'],
+  [BulkActionRequest, 'BulkActionRequest', 'Which sagas to repair at once, and how'],
+  [BulkActionAnswer, 'BulkAction', 'The sagas a bulk action touched (or would touch)'],
   [ServiceInstanceAnswer, 'ServiceInstance', 'One instance of a service as the gateway sees it'],
   [RegistryAnswer, 'Registry', 'Every known instance of every service'],
   [DeadLetterAnswer, 'DeadLetter', 'A message no consumer could handle, and what became of it'],

@@ -20,6 +20,7 @@ const PUBLIC_ROUTES = [
   'get /api/sagas',
   'post /api/sagas/{id}/retry',
   'post /api/sagas/{id}/compensate',
+  'post /api/sagas/bulk-actions',
   'get /api/dead-letters',
   'post /api/dead-letters/{id}/replay',
   'post /api/dead-letters/{id}/discard',

@@ -1,19 +1,31 @@
 import type { ServerResponse } from 'node:http';
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal, type Principal, Roles } from '@app/identity';
 import { Uuid, ZodValidationPipe } from '@app/validation';
-import { SagaActionAnswer, SagaAnswer, SagaPage } from '../docs/api-schemas.js';
+import { BulkActionAnswer, SagaActionAnswer, SagaAnswer, SagaPage } from '../docs/api-schemas.js';
 import {
   ApiAnswer,
   ApiCaller,
   ApiErrors,
+  ApiJsonBody,
   ApiQueryOf,
   ApiUuidParam,
 } from '../docs/api-docs.decorators.js';
 import { relayEventStream } from '../upstream/event-stream.relay.js';
 import { Forwarded, type ForwardedContext } from '../upstream/forwarded-context.js';
+import { BulkActionRequest } from './bulk-action.request.js';
 import { EventStreamSlots } from './event-stream-slots.js';
 import { ListSagasQuery } from './list-sagas.query.js';
 import { SagasService } from './sagas.service.js';
@@ -41,6 +53,29 @@ export class SagasController {
     @Forwarded() context: ForwardedContext,
   ): Promise<unknown> {
     return this.sagas.list(query, context);
+  }
+
+  @Post('bulk-actions')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Retry or compensate every saga a filter finds, or preview them (admin)',
+    description:
+      'Filter by type, status, the step the saga is at, and creation time (at least one). A dry run answers 200 with the sagas it would touch; otherwise each is acted on in turn (at most 100 per call) and the answer, 202, gives each one’s outcome. Every action is recorded on its saga’s timeline with who asked.',
+  })
+  @ApiJsonBody(BulkActionRequest)
+  @ApiAnswer(HttpStatus.OK, 'Dry run: the sagas it would touch', BulkActionAnswer)
+  @ApiAnswer(HttpStatus.ACCEPTED, 'The actions were taken: each saga’s outcome', BulkActionAnswer)
+  @ApiErrors(HttpStatus.FORBIDDEN)
+  async bulk(
+    @Body(new ZodValidationPipe(BulkActionRequest, 'bulk action')) body: BulkActionRequest,
+    @Forwarded() context: ForwardedContext,
+    @Res() response: ServerResponse,
+  ): Promise<void> {
+    // The status is the orchestrator's: 200 for a dry run, 202 once the actions were taken.
+    const { status, body: answer } = await this.sagas.bulk(body, context);
+    response.statusCode = status;
+    response.setHeader('content-type', 'application/json; charset=utf-8');
+    response.end(JSON.stringify(answer));
   }
 
   @Get(':id')

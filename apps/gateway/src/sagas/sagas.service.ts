@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { actsFor, type Principal } from '@app/identity';
 import { UpstreamResponseError } from '../errors/gateway.error.js';
 import type { ForwardedContext } from '../upstream/forwarded-context.js';
-import { UpstreamClient, type UpstreamStream } from '../upstream/upstream.client.js';
+import {
+  UpstreamClient,
+  type UpstreamAnswer,
+  type UpstreamStream,
+} from '../upstream/upstream.client.js';
+import type { BulkActionRequest } from './bulk-action.request.js';
 import type { ListSagasQuery } from './list-sagas.query.js';
 
 /** Enough of a saga to tell whose it is; the rest passes through as the orchestrator wrote it. */
@@ -68,5 +73,18 @@ export class SagasService {
       context,
     );
     return body;
+  }
+
+  /** Not retried on another instance (a POST without an Idempotency-Key). */
+  async bulk(
+    request: BulkActionRequest,
+    context: ForwardedContext,
+  ): Promise<UpstreamAnswer<unknown>> {
+    return this.upstream.json<unknown>(
+      'saga-orchestrator',
+      // Many sagas, each its own transaction: longer than one request's usual budget.
+      { method: 'POST', path: '/sagas/bulk-actions', body: request, timeoutMs: 30_000 },
+      context,
+    );
   }
 }

@@ -31,6 +31,7 @@ const cursor = z.string().transform((value, context) => {
 
 export const SagaListQuery = z.object({
   status: z.enum(SAGA_STATUSES).optional(),
+  type: z.string().min(1).max(100).optional(),
   olderThan: olderThan.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: cursor.optional(),

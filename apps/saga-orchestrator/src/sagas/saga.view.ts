@@ -24,9 +24,16 @@ export interface SagaSummaryView {
 }
 
 export interface SagaView extends SagaSummaryView {
+  /** The W3C trace the saga started in (every message it sends continues it), if any. */
+  traceId: string | null;
   steps: SagaStepView[];
   /** Set when the timeline is longer than a read shows. */
   stepsTruncated?: true;
+}
+
+/** The trace id of a `traceparent` (`00-<trace id>-<span id>-<flags>`). */
+export function traceIdOf(traceparent: string | null): string | null {
+  return traceparent?.split('-')[1] ?? null;
 }
 
 export function summaryOf(record: SagaRecord): SagaSummaryView {

@@ -1,10 +1,13 @@
+import type { ServerResponse } from 'node:http';
 import {
+  Body,
   Controller,
   Get,
   HttpCode,
   Param,
   Post,
   Query,
+  Res,
   Sse,
   UseFilters,
   type MessageEvent,
@@ -14,9 +17,11 @@ import { SagaEngine, SagaNotFoundError, SagaQueries, type SagaStatus } from '@ap
 import type { Observable } from 'rxjs';
 import { Uuid, ZodValidationPipe } from '@app/validation';
 import { SagaErrorsFilter } from '../errors/saga-errors.filter.js';
+import { BulkActionRequest } from './bulk-action.request.js';
+import { SagaBulkActions } from './saga-bulk-actions.js';
 import { SagaEventStreams } from './saga-event-streams.js';
 import { cursorOf, SagaListQuery } from './saga-list.query.js';
-import { stepOf, summaryOf, type SagaSummaryView, type SagaView } from './saga.view.js';
+import { stepOf, summaryOf, traceIdOf, type SagaSummaryView, type SagaView } from './saga.view.js';
 
 const SagaId = new ZodValidationPipe(Uuid, 'saga id', 'id');
 /** A saga read shows at most this many timeline entries (the newest); the stream has them all. */
@@ -33,6 +38,7 @@ export class SagasController {
     private readonly queries: SagaQueries,
     private readonly engine: SagaEngine,
     private readonly streams: SagaEventStreams,
+    private readonly bulkActions: SagaBulkActions,
   ) {}
 
   @Get()
@@ -42,6 +48,7 @@ export class SagasController {
   ): Promise<{ items: SagaSummaryView[]; nextCursor: string | null }> {
     const records = await this.queries.list({
       status: query.status,
+      sagaType: query.type,
       createdBefore: query.olderThan,
       after: query.cursor,
       limit: query.limit + 1,
@@ -63,10 +70,9 @@ export class SagasController {
     if (!record || !actsFor(caller, record.customerId)) throw new SagaNotFoundError(id);
     const steps = await this.queries.steps(id, 0, SAGA_READ_MAX_STEPS + 1);
     const shown = steps.slice(0, SAGA_READ_MAX_STEPS).map(stepOf);
+    const view = { ...summaryOf(record), traceId: traceIdOf(record.traceparent), steps: shown };
     // The rest of a very long timeline is on the event stream, which pages through it.
-    return steps.length > SAGA_READ_MAX_STEPS
-      ? { ...summaryOf(record), steps: shown, stepsTruncated: true }
-      : { ...summaryOf(record), steps: shown };
+    return steps.length > SAGA_READ_MAX_STEPS ? { ...view, stepsTruncated: true } : view;
   }
 
   /**
@@ -88,15 +94,35 @@ export class SagasController {
   @Post(':id/retry')
   @Roles('admin')
   @HttpCode(202)
-  retry(@Param('id', SagaId) id: string): Promise<{ id: string; status: SagaStatus }> {
-    return this.operate(id, () => this.engine.retry(id));
+  retry(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id', SagaId) id: string,
+  ): Promise<{ id: string; status: SagaStatus }> {
+    return this.operate(id, () => this.engine.retry(id, caller.subject));
   }
 
   @Post(':id/compensate')
   @Roles('admin')
   @HttpCode(202)
-  compensate(@Param('id', SagaId) id: string): Promise<{ id: string; status: SagaStatus }> {
-    return this.operate(id, () => this.engine.compensate(id));
+  compensate(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id', SagaId) id: string,
+  ): Promise<{ id: string; status: SagaStatus }> {
+    return this.operate(id, () => this.engine.compensate(id, caller.subject));
+  }
+
+  /** A dry run answers 200 with the sagas it would touch; a real one 202 with each outcome. */
+  @Post('bulk-actions')
+  @Roles('admin')
+  async bulk(
+    @CurrentPrincipal() caller: Principal,
+    @Body(new ZodValidationPipe(BulkActionRequest, 'bulk action')) request: BulkActionRequest,
+    @Res() response: ServerResponse,
+  ): Promise<void> {
+    const result = await this.bulkActions.run(request, caller.subject);
+    response.statusCode = request.dryRun ? 200 : 202;
+    response.setHeader('content-type', 'application/json; charset=utf-8');
+    response.end(JSON.stringify(result));
   }
 
   private async operate(
