@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import pg from 'pg';
 import { credit, order, payment, type CommandDefinition } from '@app/contracts';
 import { HEADERS } from '@app/messaging';
 import { AppUnderTest, http } from '../../../test/support/app-under-test.js';
@@ -525,6 +526,38 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
       credit.ReleaseCredit.type,
       order.RejectOrder.type,
     ]);
+  });
+
+  it('shows a code and a safe message, never the raw error, when a deadline cannot be handled', async () => {
+    const request = aPlaceOrder();
+    const started = await start(baseUrl, request);
+    await settled(baseUrl, started.sagaId, 'COMPLETED');
+    // A saga whose definition this instance does not know: handling its deadline throws.
+    const admin = new pg.Client({ connectionString: orchestrator.database.adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(
+        `UPDATE orchestrator.saga_instances
+           SET status = 'RUNNING', saga_type = 'no-such-saga', deadline = now() - interval '1 second'
+         WHERE id = $1`,
+        [started.sagaId],
+      );
+      let saga: SagaBody | undefined;
+      await eventually(
+        async () => {
+          const { body } = await http(baseUrl, 'GET', `/sagas/${started.sagaId}`);
+          saga = body as unknown as SagaBody;
+          return Boolean(saga.lastError);
+        },
+        { timeoutMs: 10_000, what: 'the failed deadline shows on the saga' },
+      );
+      expect(saga?.lastError).toMatch(/^saga\.deadline-handling-failed: /);
+      expect(saga?.lastError).not.toContain('no-such-saga');
+    } finally {
+      await admin.query(`DELETE FROM orchestrator.saga_steps WHERE saga_id = $1`, [started.sagaId]);
+      await admin.query(`DELETE FROM orchestrator.saga_instances WHERE id = $1`, [started.sagaId]);
+      await admin.end();
+    }
   });
 
   it('streams the timeline as server-sent events and ends with the saga', async () => {

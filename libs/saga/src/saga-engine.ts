@@ -164,11 +164,12 @@ export class SagaEngine {
       if (!due) throw error;
       // One saga that cannot be moved must not hold up every deadline behind it.
       const { id } = due;
-      const reason = `deadline handling failed: ${(error as Error).message}`;
-      this.logger.error(`Saga ${id}: ${reason}`);
+      // The detail (often a database's own words) goes to the log only: lastError is shown to
+      // the saga's customer, so it gets a code and a safe message.
+      this.logger.error(`Saga ${id}: deadline handling failed: ${(error as Error).message}`);
       const later = new Date(this.clock.now().getTime() + POSTPONE_MS);
       await this.dataSource.transaction((manager) =>
-        this.store.postpone(manager, id, later, reason),
+        this.store.postpone(manager, id, later, DEADLINE_HANDLING_FAILED),
       );
       return true;
     }
@@ -303,6 +304,10 @@ export class SagaEngine {
     return new SagaStateMachine(definition, this.clock);
   }
 }
+
+/** What a saga whose deadline could not be handled shows; the detail is in the log. */
+export const DEADLINE_HANDLING_FAILED =
+  'saga.deadline-handling-failed: the deadline could not be handled and is retried';
 
 /** A new awaited command starts the clock; a re-send of the same one keeps it. */
 function awaitingSinceAfter(
