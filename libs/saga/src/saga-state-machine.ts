@@ -208,6 +208,46 @@ export class SagaStateMachine<S> {
     };
   }
 
+  /**
+   * An operator moves a stuck saga (RUNNING, COMPENSATING or FAILED) forward again from a named
+   * step, with fresh attempts; the step's command is sent anew. Refused for a step before a pivot
+   * that succeeded (that would undo the point of no return), and for a step the saga has not
+   * reached (steps are never skipped) or whose work a compensation has already undone.
+   */
+  restartFrom(snapshot: SagaSnapshot<S>, stepName: string): Transition<S> {
+    const { steps } = this.definition;
+    const index = steps.findIndex((step) => step.name === stepName);
+    if (index < 0) {
+      const names = steps.map((step) => `"${step.name}"`).join(', ');
+      throw new SagaTransitionError(`The saga has no step "${stepName}"; its steps: ${names}`);
+    }
+    if (snapshot.status === 'COMPLETED' || snapshot.status === 'COMPENSATED') {
+      throw new SagaTransitionError(`A ${snapshot.status} saga is finished: it is not restarted`);
+    }
+    const pivot = steps.findIndex((step) => step.pivot);
+    const pivotSucceeded =
+      pivot >= 0 && snapshot.direction === 'forward' && snapshot.currentStep > pivot;
+    if (pivotSucceeded && index <= pivot) {
+      throw new SagaTransitionError(
+        `Step "${stepName}" comes before the pivot "${steps[pivot].name}", which succeeded: the saga only goes forward`,
+      );
+    }
+    if (index > snapshot.currentStep) {
+      throw new SagaTransitionError(
+        `The saga is at step "${steps[snapshot.currentStep].name}": restarting from "${stepName}" would skip steps`,
+      );
+    }
+    const restarted: SagaSnapshot<S> = {
+      ...this.begin({ ...snapshot, currentStep: index }),
+      status: 'RUNNING',
+      direction: 'forward',
+      lastError: null,
+    };
+    const next = this.sendCurrent(restarted, this.clock.newId(), 'sent');
+    const operator = this.entry(restarted, 'operator', { detail: `restart from "${stepName}"` });
+    return { ...next, log: [operator, ...next.log] };
+  }
+
   private succeeded(snapshot: SagaSnapshot<S>, reply: IncomingReply): Transition<S> {
     const received = this.entry(snapshot, 'succeeded', {
       messageType: reply.type,
