@@ -54,3 +54,25 @@ export const CancelPayment = defineCommand(
   { reply: PaymentCancelled, failure: PaymentCancellationFailed },
 );
 export type CancelPayment = PayloadOf<typeof CancelPayment>;
+
+export const PaymentRefunded = defineReply(
+  'payment.payment-refunded',
+  z.object({ orderId: z.uuid(), paymentId: z.uuid(), amount: Money }),
+);
+export type PaymentRefunded = PayloadOf<typeof PaymentRefunded>;
+
+export const PaymentRefundFailed = defineFailure('payment.payment-refund-failed', [
+  /** No charge to refund: none was made, or it was voided. */
+  'payment.not-charged',
+  /** The provider refused the refund for good; the charge stands. */
+  'payment.refund-refused',
+]);
+export type PaymentRefundFailed = PayloadOf<typeof PaymentRefundFailed>;
+
+/** Refunds the order's charge in full, once however often it is asked. */
+export const RefundPayment = defineCommand(
+  'payment.refund-payment',
+  z.object({ orderId: z.uuid() }),
+  { reply: PaymentRefunded, failure: PaymentRefundFailed },
+);
+export type RefundPayment = PayloadOf<typeof RefundPayment>;

@@ -232,9 +232,7 @@ export class SagaEngine {
 
   /** An operator re-runs a stuck saga from a named step, on the version it started with. */
   restartFrom(sagaId: string, step: string): Promise<void> {
-    return this.operate(sagaId, (machine, record) =>
-      machine.restartFrom(snapshotOf(record), step),
-    );
+    return this.operate(sagaId, (machine, record) => machine.restartFrom(snapshotOf(record), step));
   }
 
   private operate(

@@ -37,9 +37,7 @@ export class SagaVersionsCheck implements ReadinessIndicator, OnApplicationBoots
     const session = this.indicator.check('sagaDefinitions');
     try {
       const problems = await this.check();
-      return problems.length === 0
-        ? session.up()
-        : session.down({ message: problems.join('; ') });
+      return problems.length === 0 ? session.up() : session.down({ message: problems.join('; ') });
     } catch (error) {
       return session.down({ message: `not checked: ${(error as Error).message}` });
     }
