@@ -6,6 +6,7 @@ import { Handles, type MessageContext } from '@app/messaging';
 import { z } from 'zod';
 import { CancelPaymentCommand } from './commands/cancel-payment.handler.js';
 import { ChargePaymentCommand } from './commands/charge-payment.handler.js';
+import { RefundPaymentCommand } from './commands/refund-payment.handler.js';
 import type { PaymentView } from './payment.view.js';
 import { GetPaymentQuery } from './queries/get-payment.handler.js';
 
@@ -37,6 +38,14 @@ export class PaymentController {
     context: MessageContext,
   ): Promise<payment.PaymentCancelled | undefined> {
     return this.commandBus.execute(new CancelPaymentCommand(command, context));
+  }
+
+  @Handles(payment.RefundPayment)
+  refund(
+    command: payment.RefundPayment,
+    context: MessageContext,
+  ): Promise<payment.PaymentRefunded | undefined> {
+    return this.commandBus.execute(new RefundPaymentCommand(command, context));
   }
 
   @Get()

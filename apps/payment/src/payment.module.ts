@@ -4,6 +4,7 @@ import { DomainEventMetrics } from '@app/metrics';
 import { infrastructureModules } from '@app/runtime';
 import { CancelPaymentHandler } from './commands/cancel-payment.handler.js';
 import { ChargePaymentHandler } from './commands/charge-payment.handler.js';
+import { RefundPaymentHandler } from './commands/refund-payment.handler.js';
 import { AfterCommitPublisher } from '@app/persistence';
 import { LogPaymentEventsHandler } from './events/log-payment-events.handler.js';
 import { SettlePaymentHandler } from './events/settle-payment.handler.js';
@@ -36,6 +37,7 @@ export class PaymentModule {
         DomainEventMetrics,
         ChargePaymentHandler,
         CancelPaymentHandler,
+        RefundPaymentHandler,
         GetPaymentHandler,
         LogPaymentEventsHandler,
         SettlePaymentHandler,

@@ -68,6 +68,9 @@ export class CancelPaymentHandler implements ICommandHandler<CancelPaymentComman
         }
         return { orderId, paymentId: existing.id, outcome: 'fenced' };
       case 'VOIDED':
+      // Undone by a refund (its order was cancelled after approval): nothing is left to void.
+      case 'REFUNDING':
+      case 'REFUNDED':
         return { orderId, paymentId: existing.id, outcome: 'voided' };
       case 'PENDING':
       case 'VOIDING':

@@ -73,6 +73,9 @@ export class ChargePaymentHandler implements ICommandHandler<ChargePaymentComman
     const existing = await this.payments.lockByOrderId(orderId, manager);
     switch (existing.status) {
       case 'CHARGED':
+      // Charged, then refunded when its order was cancelled: the charge itself did happen.
+      case 'REFUNDING':
+      case 'REFUNDED':
         return chargedReply(existing);
       case 'DECLINED':
         throw declineOf(existing);
