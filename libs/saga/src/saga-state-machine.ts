@@ -285,10 +285,15 @@ export class SagaStateMachine<S> {
     return { ...next, log: [received, ...next.log] };
   }
 
-  /** Out of attempts: a forward step that may be undone is compensated, anything else needs an operator. */
+  /**
+   * Out of attempts: a forward step that may be undone is compensated, anything else needs an
+   * operator. So does a pivot without an undo whose outcome is unknown (a refund, say): it may
+   * have happened, and the steps before it must not be undone as if it had not.
+   */
   private exhausted(snapshot: SagaSnapshot<S>, error: string, uncertain: boolean): Transition<S> {
     const step = this.definition.steps[snapshot.currentStep];
-    if (snapshot.direction === 'forward' && !step.retryUntilDone) {
+    const irreversible = uncertain && step.pivot && !step.compensation;
+    if (snapshot.direction === 'forward' && !step.retryUntilDone && !irreversible) {
       const from = uncertain ? snapshot.currentStep : snapshot.currentStep - 1;
       return this.compensateFrom(snapshot, from, error);
     }
