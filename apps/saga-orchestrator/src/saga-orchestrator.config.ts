@@ -30,6 +30,11 @@ export const sagaOrchestratorConfigSchema = z
      * messages and consumers) before overdue replies count as attempts again.
      */
     PLACE_ORDER_STEP_BUDGET_MS: env.positiveInt(120_000),
+    /** How long a cancel-order step waits for its reply before the same command is re-sent. */
+    CANCEL_ORDER_STEP_TIMEOUT_MS: env.positiveInt(10_000),
+    /** The refund's wait; past it on every attempt its outcome is unknown and an operator decides. */
+    CANCEL_ORDER_REFUND_TIMEOUT_MS: env.positiveInt(10_000),
+    CANCEL_ORDER_REFUND_ATTEMPTS: env.positiveInt(5),
     /** Backoff between retries of a failed compensation (doubling up to the maximum). */
     SAGA_RETRY_INITIAL_DELAY_MS: env.positiveInt(1000),
     SAGA_RETRY_MAX_DELAY_MS: env.positiveInt(60_000),

@@ -1,27 +1,38 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { REPLIES_QUEUE } from '@app/messaging';
 import { infrastructureModules } from '@app/runtime';
-import { SagaModule } from '@app/saga';
+import { SagaModule, SagaVersionsCheck } from '@app/saga';
+import { CancelOrderController } from './cancel-order/cancel-order.controller.js';
+import { cancelOrderSaga } from './cancel-order/cancel-order.saga.js';
 import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
 import { MessagingGauges } from './metrics/messaging-gauges.js';
-import { PLACE_ORDER_SAGA, PlaceOrderController } from './place-order/place-order.controller.js';
+import { PlaceOrderController } from './place-order/place-order.controller.js';
 import { placeOrderSaga } from './place-order/place-order.saga.js';
 import type { SagaOrchestratorConfig } from './saga-orchestrator.config.js';
 import { sagaOrchestratorSchema } from './saga-orchestrator.schema.js';
+import { SagaStarter } from './sagas/saga-starter.js';
 import { SagasController } from './sagas/sagas.controller.js';
 
 @Module({})
 export class SagaOrchestratorModule {
   static register(config: SagaOrchestratorConfig): DynamicModule {
+    const retry = {
+      initialDelayMs: config.SAGA_RETRY_INITIAL_DELAY_MS,
+      maxDelayMs: config.SAGA_RETRY_MAX_DELAY_MS,
+    };
     const placeOrder = placeOrderSaga({
       stepTimeoutMs: config.PLACE_ORDER_STEP_TIMEOUT_MS,
       paymentTimeoutMs: config.PLACE_ORDER_PAYMENT_TIMEOUT_MS,
       paymentAttempts: config.PLACE_ORDER_PAYMENT_ATTEMPTS,
       stepBudgetMs: config.PLACE_ORDER_STEP_BUDGET_MS,
-      retry: {
-        initialDelayMs: config.SAGA_RETRY_INITIAL_DELAY_MS,
-        maxDelayMs: config.SAGA_RETRY_MAX_DELAY_MS,
-      },
+      retry,
+    });
+    const cancelOrder = cancelOrderSaga({
+      stepTimeoutMs: config.CANCEL_ORDER_STEP_TIMEOUT_MS,
+      refundTimeoutMs: config.CANCEL_ORDER_REFUND_TIMEOUT_MS,
+      refundAttempts: config.CANCEL_ORDER_REFUND_ATTEMPTS,
+      stepBudgetMs: config.PLACE_ORDER_STEP_BUDGET_MS,
+      retry,
     });
     return {
       module: SagaOrchestratorModule,
@@ -31,15 +42,18 @@ export class SagaOrchestratorModule {
           config,
           database: sagaOrchestratorSchema,
           messaging: { consume: [REPLIES_QUEUE], replyTo: REPLIES_QUEUE },
+          // Not ready while live instances run on a definition version this build lacks.
+          readiness: [SagaVersionsCheck],
         }),
         SagaModule.forRoot({
-          definitions: [placeOrder],
+          // Older versions stay here while instances may still run on them.
+          definitions: [placeOrder, cancelOrder],
           deadlineScanIntervalMs: config.SAGA_DEADLINE_SCAN_INTERVAL_MS,
         }),
         DeadLettersModule,
       ],
-      controllers: [PlaceOrderController, SagasController],
-      providers: [{ provide: PLACE_ORDER_SAGA, useValue: placeOrder }, MessagingGauges],
+      controllers: [PlaceOrderController, CancelOrderController, SagasController],
+      providers: [SagaStarter, MessagingGauges],
     };
   }
 }

@@ -34,13 +34,8 @@ export const DEFAULT_CANCEL_ORDER_SETTINGS: CancelOrderSettings = {
 export function cancelOrderSaga(
   settings: CancelOrderSettings = DEFAULT_CANCEL_ORDER_SETTINGS,
 ): SagaDefinition<CancelOrderState> {
-  const { stepTimeoutMs, stepBudgetMs, retry } = settings;
-  return defineSaga<CancelOrderState>('cancel-order', {
-    version: 1,
-    timeout: stepTimeoutMs,
-    budget: stepBudgetMs,
-    retry,
-  })
+  const { stepTimeoutMs: timeout, stepBudgetMs: budget, retry } = settings;
+  return defineSaga<CancelOrderState>('cancel-order', { version: 1, timeout, budget, retry })
     .step('mark order cancelling')
     .invoke(order.BeginOrderCancellation, ({ orderId, customerId, cancellationId }) => ({
       orderId,

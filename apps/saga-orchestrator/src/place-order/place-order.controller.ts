@@ -1,20 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Body,
-  Controller,
-  ForbiddenException,
-  HttpCode,
-  Inject,
-  Post,
-  UnprocessableEntityException,
-} from '@nestjs/common';
-import { actsFor, CurrentPrincipal, type Principal } from '@app/identity';
-import { IdempotencyConflictError, SagaEngine, type SagaDefinition } from '@app/saga';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { CurrentPrincipal, type Principal } from '@app/identity';
+import { SagaStarter } from '../sagas/saga-starter.js';
 import { ZodValidationPipe } from '../zod-validation.pipe.js';
 import { fingerprintOf, PlaceOrderRequest } from './place-order.request.js';
 import type { PlaceOrderState } from './place-order.saga.js';
-
-export const PLACE_ORDER_SAGA = Symbol('PLACE_ORDER_SAGA');
 
 export interface PlaceOrderAccepted {
   orderId: string;
@@ -22,16 +12,10 @@ export interface PlaceOrderAccepted {
   status: 'PENDING';
 }
 
-/**
- * Starts place-order sagas, behind the gateway. The caller's token is checked again here: a
- * customer orders only for itself.
- */
+/** Starts place-order sagas, behind the gateway: a customer orders only for itself. */
 @Controller('sagas/place-order')
 export class PlaceOrderController {
-  constructor(
-    private readonly engine: SagaEngine,
-    @Inject(PLACE_ORDER_SAGA) private readonly saga: SagaDefinition<PlaceOrderState>,
-  ) {}
+  constructor(private readonly starter: SagaStarter) {}
 
   @Post()
   @HttpCode(202)
@@ -40,26 +24,14 @@ export class PlaceOrderController {
     @Body(new ZodValidationPipe(PlaceOrderRequest)) request: PlaceOrderRequest,
   ): Promise<PlaceOrderAccepted> {
     const { customerId, total, paymentToken, idempotencyKey } = request;
-    if (!actsFor(caller, customerId)) {
-      throw new ForbiddenException('A customer places orders only for itself');
-    }
-    try {
-      const started = await this.engine.start(
-        this.saga,
-        { orderId: randomUUID(), customerId, total, paymentToken },
-        {
-          customerId,
-          idempotency: { key: idempotencyKey, fingerprint: fingerprintOf(request) },
-        },
-      );
-      return { orderId: started.state.orderId, sagaId: started.id, status: 'PENDING' };
-    } catch (error) {
-      if (!(error instanceof IdempotencyConflictError)) throw error;
-      throw new UnprocessableEntityException({
-        statusCode: 422,
-        error: 'Unprocessable Entity',
-        message: error.message,
-      });
-    }
+    const orderId = randomUUID();
+    const started = await this.starter.start<PlaceOrderState>(caller, {
+      saga: 'place-order',
+      state: { orderId, customerId, total, paymentToken },
+      customerId,
+      subject: `order:${orderId}`,
+      idempotency: { key: idempotencyKey, fingerprint: fingerprintOf(request) },
+    });
+    return { orderId: started.state.orderId, sagaId: started.id, status: 'PENDING' };
   }
 }

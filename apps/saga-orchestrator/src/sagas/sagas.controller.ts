@@ -27,6 +27,7 @@ import { cursorOf, SagaListQuery } from './saga-list.query.js';
 import { stepOf, summaryOf, type SagaSummaryView, type SagaView } from './saga.view.js';
 
 const SagaId = new ZodValidationPipe(z.uuid({ error: 'must be a saga id (uuid)' }));
+const StepName = new ZodValidationPipe(z.string().min(1).max(200));
 /**
  * A stream reads again as soon as its saga moves in this instance; this slow poll covers a saga
  * moved by another orchestrator instance.
@@ -121,6 +122,17 @@ export class SagasController {
   @HttpCode(202)
   retry(@Param('id', SagaId) id: string): Promise<{ id: string; status: SagaStatus }> {
     return this.operate(id, () => this.engine.retry(id));
+  }
+
+  /** Re-runs a stuck saga from a named step (URL-encoded), on its own definition version. */
+  @Post(':id/restart-from/:step')
+  @Roles('admin')
+  @HttpCode(202)
+  restartFrom(
+    @Param('id', SagaId) id: string,
+    @Param('step', StepName) step: string,
+  ): Promise<{ id: string; status: SagaStatus }> {
+    return this.operate(id, () => this.engine.restartFrom(id, step));
   }
 
   @Post(':id/compensate')
