@@ -67,8 +67,8 @@ export class CancelPaymentHandler implements ICommandHandler<CancelPaymentComman
           this.events.publishAfterCommit(manager, new PaymentFencedEvent(existing.id, orderId));
         }
         return { orderId, paymentId: existing.id, outcome: 'fenced' };
+      // REFUNDING and REFUNDED: undone by a refund (the order was cancelled after approval).
       case 'VOIDED':
-      // Undone by a refund (its order was cancelled after approval): nothing is left to void.
       case 'REFUNDING':
       case 'REFUNDED':
         return { orderId, paymentId: existing.id, outcome: 'voided' };

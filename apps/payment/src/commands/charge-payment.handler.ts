@@ -72,8 +72,8 @@ export class ChargePaymentHandler implements ICommandHandler<ChargePaymentComman
 
     const existing = await this.payments.lockByOrderId(orderId, manager);
     switch (existing.status) {
+      // REFUNDING and REFUNDED: charged, then refunded when its order was cancelled.
       case 'CHARGED':
-      // Charged, then refunded when its order was cancelled: the charge itself did happen.
       case 'REFUNDING':
       case 'REFUNDED':
         return chargedReply(existing);
