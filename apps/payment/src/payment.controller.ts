@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CancelPaymentCommand } from './commands/cancel-payment.handler.js';
 import { ChargePaymentCommand } from './commands/charge-payment.handler.js';
 import { RefundPaymentCommand } from './commands/refund-payment.handler.js';
+import { ScreenPaymentCommand } from './commands/screen-payment.handler.js';
 import type { PaymentView } from './payment.view.js';
 import { GetPaymentQuery } from './queries/get-payment.handler.js';
 
@@ -38,6 +39,11 @@ export class PaymentController {
     context: MessageContext,
   ): Promise<payment.PaymentCancelled | undefined> {
     return this.commandBus.execute(new CancelPaymentCommand(command, context));
+  }
+
+  @Handles(payment.ScreenPayment)
+  screen(command: payment.ScreenPayment): Promise<payment.PaymentScreened> {
+    return this.commandBus.execute(new ScreenPaymentCommand(command));
   }
 
   @Handles(payment.RefundPayment)

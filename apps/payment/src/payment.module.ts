@@ -5,6 +5,7 @@ import { infrastructureModules } from '@app/runtime';
 import { CancelPaymentHandler } from './commands/cancel-payment.handler.js';
 import { ChargePaymentHandler } from './commands/charge-payment.handler.js';
 import { RefundPaymentHandler } from './commands/refund-payment.handler.js';
+import { ScreenPaymentHandler } from './commands/screen-payment.handler.js';
 import { AfterCommitPublisher } from '@app/persistence';
 import { LogPaymentEventsHandler } from './events/log-payment-events.handler.js';
 import { SettlePaymentHandler } from './events/settle-payment.handler.js';
@@ -38,6 +39,7 @@ export class PaymentModule {
         ChargePaymentHandler,
         CancelPaymentHandler,
         RefundPaymentHandler,
+        ScreenPaymentHandler,
         GetPaymentHandler,
         LogPaymentEventsHandler,
         SettlePaymentHandler,

@@ -30,6 +30,17 @@ export const sagaOrchestratorConfigSchema = z
      * messages and consumers) before overdue replies count as attempts again.
      */
     PLACE_ORDER_STEP_BUDGET_MS: env.positiveInt(120_000),
+    /**
+     * The place-order versions this orchestrator runs: new instances start on the newest, older
+     * ones finish on theirs. Keep a version listed while instances may still run on it (the
+     * orchestrator is not ready otherwise, and says which version and how many).
+     */
+    PLACE_ORDER_VERSIONS: z
+      .string()
+      .default('1,2')
+      .transform((value) => value.split(',').map((part) => part.trim()))
+      .pipe(z.array(z.enum(['1', '2'])).min(1))
+      .transform((versions) => [...new Set(versions.map(Number))]),
     /** How long a cancel-order step waits for its reply before the same command is re-sent. */
     CANCEL_ORDER_STEP_TIMEOUT_MS: env.positiveInt(10_000),
     /** The refund's wait; past it on every attempt its outcome is unknown and an operator decides. */

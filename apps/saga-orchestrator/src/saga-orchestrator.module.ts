@@ -7,6 +7,7 @@ import { cancelOrderSaga } from './cancel-order/cancel-order.saga.js';
 import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
 import { MessagingGauges } from './metrics/messaging-gauges.js';
 import { PlaceOrderController } from './place-order/place-order.controller.js';
+import { placeOrderSagaV2 } from './place-order/place-order-v2.saga.js';
 import { placeOrderSaga } from './place-order/place-order.saga.js';
 import type { SagaOrchestratorConfig } from './saga-orchestrator.config.js';
 import { sagaOrchestratorSchema } from './saga-orchestrator.schema.js';
@@ -20,13 +21,17 @@ export class SagaOrchestratorModule {
       initialDelayMs: config.SAGA_RETRY_INITIAL_DELAY_MS,
       maxDelayMs: config.SAGA_RETRY_MAX_DELAY_MS,
     };
-    const placeOrder = placeOrderSaga({
+    const placeOrderSettings = {
       stepTimeoutMs: config.PLACE_ORDER_STEP_TIMEOUT_MS,
       paymentTimeoutMs: config.PLACE_ORDER_PAYMENT_TIMEOUT_MS,
       paymentAttempts: config.PLACE_ORDER_PAYMENT_ATTEMPTS,
       stepBudgetMs: config.PLACE_ORDER_STEP_BUDGET_MS,
       retry,
-    });
+    };
+    const placeOrderVersions = { 1: placeOrderSaga, 2: placeOrderSagaV2 } as const;
+    const placeOrder = config.PLACE_ORDER_VERSIONS.map((version) =>
+      placeOrderVersions[version as 1 | 2](placeOrderSettings),
+    );
     const cancelOrder = cancelOrderSaga({
       stepTimeoutMs: config.CANCEL_ORDER_STEP_TIMEOUT_MS,
       refundTimeoutMs: config.CANCEL_ORDER_REFUND_TIMEOUT_MS,
@@ -47,7 +52,7 @@ export class SagaOrchestratorModule {
         }),
         SagaModule.forRoot({
           // Older versions stay here while instances may still run on them.
-          definitions: [placeOrder, cancelOrder],
+          definitions: [...placeOrder, cancelOrder],
           deadlineScanIntervalMs: config.SAGA_DEADLINE_SCAN_INTERVAL_MS,
         }),
         DeadLettersModule,

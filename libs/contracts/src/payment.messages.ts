@@ -76,3 +76,27 @@ export const RefundPayment = defineCommand(
   { reply: PaymentRefunded, failure: PaymentRefundFailed },
 );
 export type RefundPayment = PayloadOf<typeof RefundPayment>;
+
+export const PaymentScreened = defineReply(
+  'payment.payment-screened',
+  z.object({ orderId: z.uuid() }),
+);
+export type PaymentScreened = PayloadOf<typeof PaymentScreened>;
+
+export const PaymentScreeningFailed = defineFailure('payment.payment-screening-failed', [
+  'payment.fraud-suspected',
+]);
+export type PaymentScreeningFailed = PayloadOf<typeof PaymentScreeningFailed>;
+
+/** Screens a payment for fraud before it is charged. It records nothing: there is nothing to undo. */
+export const ScreenPayment = defineCommand(
+  'payment.screen-payment',
+  z.object({
+    orderId: z.uuid(),
+    customerId: z.uuid(),
+    total: Money,
+    paymentToken: z.string().min(1),
+  }),
+  { reply: PaymentScreened, failure: PaymentScreeningFailed },
+);
+export type ScreenPayment = PayloadOf<typeof ScreenPayment>;
