@@ -176,7 +176,7 @@ export class SagaEngine {
     let due: SagaRecord | undefined;
     try {
       return await this.dataSource.transaction(async (manager) => {
-        due = await this.store.lockNextExpired(manager, this.clock.now());
+        due = await this.store.lockNextExpired(manager, this.clock.now(), this.registry.keys());
         if (!due) return false;
         const record = due;
         const machine = this.machineOf(record);

@@ -39,6 +39,11 @@ export class SagaRegistry {
     return this.definitions.get(keyOf(definition.name, definition.version)) === definition;
   }
 
+  /** Every registered version as `<name>@v<version>`, as the deadline scan selects them. */
+  keys(): string[] {
+    return [...this.definitions.keys()];
+  }
+
   all(): AnySagaDefinition[] {
     return [...this.definitions.values()];
   }

@@ -219,13 +219,22 @@ export class SagaStore {
     }
   }
 
-  /** Locks one live saga whose deadline passed; other instances skip it rather than wait. */
-  async lockNextExpired(manager: EntityManager, now: Date): Promise<SagaRecord | undefined> {
+  /**
+   * Locks one live saga whose deadline passed, among the definition versions given
+   * (`<type>@v<version>`): an instance of a build without a saga's version leaves it to one that
+   * has it. Other instances skip a locked saga rather than wait.
+   */
+  async lockNextExpired(
+    manager: EntityManager,
+    now: Date,
+    versions: readonly string[],
+  ): Promise<SagaRecord | undefined> {
     const rows: InstanceRow[] = await manager.query(
       `SELECT * FROM saga_instances
        WHERE status IN ('RUNNING', 'COMPENSATING') AND deadline <= $1
+         AND saga_type || '@v' || definition_version = ANY($2::text[])
        ORDER BY deadline LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      [now],
+      [now, versions],
     );
     return rows[0] && recordOf(rows[0]);
   }
