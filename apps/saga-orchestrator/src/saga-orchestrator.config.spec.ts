@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { loadSagaOrchestratorConfig } from './saga-orchestrator.config.js';
 
 describe(loadSagaOrchestratorConfig.name, () => {
-  it('runs every place-order version by default, and the ones listed otherwise', () => {
-    expect(loadSagaOrchestratorConfig({}).PLACE_ORDER_VERSIONS).toEqual([1, 2]);
+  it('runs place-order v1 by default, and the versions listed otherwise', () => {
+    expect(loadSagaOrchestratorConfig({}).PLACE_ORDER_VERSIONS).toEqual([1]);
     expect(
       loadSagaOrchestratorConfig({ PLACE_ORDER_VERSIONS: '2, 1' }).PLACE_ORDER_VERSIONS,
     ).toEqual([2, 1]);

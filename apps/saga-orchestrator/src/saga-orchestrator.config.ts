@@ -33,11 +33,12 @@ export const sagaOrchestratorConfigSchema = z
     /**
      * The place-order versions this orchestrator runs: new instances start on the newest, older
      * ones finish on theirs. Keep a version listed while instances may still run on it (the
-     * orchestrator is not ready otherwise, and says which version and how many).
+     * orchestrator is not ready otherwise, and says which version and how many). v2 (a fraud
+     * screen before the charge, one more hop) is opt-in: `1,2` deploys it beside v1.
      */
     PLACE_ORDER_VERSIONS: z
       .string()
-      .default('1,2')
+      .default('1')
       .transform((value) => value.split(',').map((part) => part.trim()))
       .pipe(z.array(z.enum(['1', '2'])).min(1))
       .transform((versions) => [...new Set(versions.map(Number))]),
