@@ -12,7 +12,13 @@ export const POSTGRES_ADMIN_URL = `postgres://postgres@127.0.0.1:5432/${DATABASE
 export const JWT_SECRET = 'sagaflow-chaos-harness-dev-token-secret-0123456789';
 export const INSTANCES_PER_SERVICE = 2;
 
-/** The timeouts of the e2e suites (test/support/system.ts): short, so a run settles quickly. */
+/**
+ * Timeouts short, so a run settles quickly: the e2e suites' (test/support/system.ts), except the
+ * charge's. A charge that meets a fault settles in 2-4 s (a takeover after its instance died waits
+ * out the 1.5 s lease; a flaky provider call is retried 250 ms then 500 ms later, on each instance
+ * anew), so the charge gets 3 s an attempt here (production: 10 s), and `tok_slow`'s 8 s still
+ * outlasts both attempts.
+ */
 const SERVICES = [
   {
     app: 'saga-orchestrator',
@@ -21,7 +27,7 @@ const SERVICES = [
     port: 4510,
     env: {
       PLACE_ORDER_STEP_TIMEOUT_MS: '3000',
-      PLACE_ORDER_PAYMENT_TIMEOUT_MS: '1500',
+      PLACE_ORDER_PAYMENT_TIMEOUT_MS: '3000',
       PLACE_ORDER_PAYMENT_ATTEMPTS: '2',
       SAGA_RETRY_INITIAL_DELAY_MS: '200',
       SAGA_RETRY_MAX_DELAY_MS: '2000',
@@ -36,9 +42,9 @@ const SERVICES = [
     role: 'sagaflow_payment',
     port: 4540,
     env: {
-      PAYMENT_SIMULATOR_SLOW_MS: '5000',
-      // Scaled to the 1.5 s charge timeout: a settlement a killed instance left is taken over
-      // within 1.5 s, and a provider call is given up (and asked again) after 1 s.
+      PAYMENT_SIMULATOR_SLOW_MS: '8000',
+      // A settlement a killed instance left is taken over within 1.5 s, and a provider call is
+      // given up (and asked again) after 1 s.
       PAYMENT_PROVIDER_TIMEOUT_MS: '1000',
       PAYMENT_SETTLE_LEASE_MS: '1500',
       PAYMENT_SETTLE_INTERVAL_MS: '250',

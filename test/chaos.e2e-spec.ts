@@ -18,6 +18,11 @@ interface ChaosReport {
  * unless it already runs under it. Its report and the apps' logs stay in chaos/results/.
  */
 const AVAILABILITY_CHECK = 'availability';
+/**
+ * The full run's bar is 99 %; 200 orders on a shared CI machine allow a few misses more (the
+ * seed-1 run approved 140 of 140 on this build, 116-137 before deadlines waited out outages).
+ */
+const SHORT_RUN_AVAILABILITY = 0.97;
 
 describe('the short chaos run', () => {
   let harness: ChildProcess | undefined;
@@ -60,15 +65,18 @@ describe('the short chaos run', () => {
       });
     }
     expect(report.availability.valid).toBeGreaterThan(100);
-    // Availability (>= 99 % of valid orders approved) is issue 10's open target: this build keeps
-    // every safety invariant under these faults but rejects some valid orders (87-93 % measured),
-    // so it is reported here and gated on once the message path degrades instead of failing.
     process.stdout.write(
       `chaos availability: ${report.availability.approved}/${report.availability.valid}\n`,
     );
     expect(report.checks.filter((check) => !check.ok && check.name !== AVAILABILITY_CHECK)).toEqual(
       [],
     );
+    const { approved, valid } = report.availability;
+    expect({ approved, valid, share: approved / valid >= SHORT_RUN_AVAILABILITY }).toEqual({
+      approved,
+      valid,
+      share: true,
+    });
     // 2: the run itself broke (as opposed to 1: a check failed).
     expect(code).not.toBe(2);
   }, 420_000);

@@ -112,9 +112,13 @@ export const databaseEnv = (role: string) => ({
 /** Settings of an app that talks to RabbitMQ. */
 export const brokerEnv = () => ({
   AMQP_URL: env.url(['amqp:', 'amqps:'], 'amqp://guest:guest@127.0.0.1:5672'),
-  /** Unacknowledged messages a consumer holds at once. */
-  AMQP_PREFETCH: env.positiveInt(20),
-  /** Deliveries handled at once; unset: DATABASE_POOL_SIZE - 2, at most AMQP_PREFETCH. */
+  /** Unacknowledged messages a consumer holds at once; unset: AMQP_CONCURRENCY (a backlog stays queued). */
+  AMQP_PREFETCH: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .positive({ error: 'must be greater than zero' })
+    .optional(),
+  /** Deliveries handled at once; unset: DATABASE_POOL_SIZE - 2, at most AMQP_PREFETCH if set. */
   AMQP_CONCURRENCY: z.coerce
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })

@@ -3,7 +3,6 @@ import { context as otelContext, ROOT_CONTEXT, trace } from '@opentelemetry/api'
 import type { CommandDefinition, PayloadOf, ReplyDefinition } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from './domain.error.js';
-import type { Envelope } from './envelope.js';
 import { Inbox } from './inbox.js';
 import { InvalidMessageError } from './invalid-message.error.js';
 import { MessageBus, type ReplyAddress } from './message-bus.js';
@@ -58,8 +57,7 @@ export class CommandReplies {
     manager: EntityManager,
   ): Promise<void> {
     if (!to.replyTo) return;
-    const envelope: Envelope = await this.bus.reply(definition, payload, to, manager);
-    await this.inbox.keepReply(manager, to.messageId, { routingKey: to.replyTo, envelope });
+    await this.bus.reply(definition, payload, to, manager, { keep: true });
   }
 
   /** Answers a duplicate of `messageId` with the reply it was answered with, if any yet. */

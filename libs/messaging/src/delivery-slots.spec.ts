@@ -11,6 +11,11 @@ describe(deliveryConcurrency.name, () => {
     expect(deliveryConcurrency({ prefetch: 4, poolSize: 32, requested: 10 })).toBe(4);
   });
 
+  it('is bounded by the pool alone when no prefetch is set (the prefetch then follows it)', () => {
+    expect(deliveryConcurrency({ poolSize: 32 })).toBe(32 - POOL_RESERVE);
+    expect(deliveryConcurrency({ poolSize: 32, requested: 10 })).toBe(10);
+  });
+
   it('takes a smaller number asked for', () => {
     expect(deliveryConcurrency({ prefetch: 20, poolSize: 8, requested: 3 })).toBe(3);
   });

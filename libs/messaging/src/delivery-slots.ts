@@ -7,11 +7,11 @@ export const POOL_RESERVE = 2;
 /**
  * How many deliveries an app handles at once: each holds one pooled connection for its whole
  * transaction, so never more than the pool can serve beside its reserve, and never more than the
- * broker hands out (`prefetch`). Unset, the most that fits. Throws when the pool cannot fit the
+ * broker hands out (`prefetch`, when one is set). Unset, the most that fits. Throws when the pool cannot fit the
  * number asked for (or any delivery at all): a misconfiguration found at start-up, not under load.
  */
 export function deliveryConcurrency(options: {
-  prefetch: number;
+  prefetch?: number;
   poolSize: number;
   requested?: number;
 }): number {
@@ -22,13 +22,14 @@ export function deliveryConcurrency(options: {
       `a pool of ${poolSize} connections cannot serve deliveries: ${POOL_RESERVE} stay for the outbox relay and health checks, so it needs at least ${POOL_RESERVE + 1}`,
     );
   }
-  if (requested === undefined) return Math.min(prefetch, fits);
+  const cap = prefetch ?? Number.POSITIVE_INFINITY;
+  if (requested === undefined) return Math.min(cap, fits);
   if (requested > fits) {
     throw new Error(
       `${requested} deliveries at once need ${requested + POOL_RESERVE} connections, but the pool has ${poolSize} (${POOL_RESERVE} stay for the outbox relay and health checks)`,
     );
   }
-  return Math.min(prefetch, requested);
+  return Math.min(cap, requested);
 }
 
 /**

@@ -11,7 +11,7 @@ export interface KeptReply {
 
 /**
  * The `(consumer, message_id)` rows of messages this app has handled, each with the reply it was
- * answered with.
+ * answered with (kept by `MessageBus.reply` in the statement that sends it).
  */
 @Injectable()
 export class Inbox {
@@ -27,15 +27,6 @@ export class Inbox {
       [this.options.consumer, messageId],
     );
     return rows.length === 1;
-  }
-
-  /** Keeps the reply `messageId` was answered with, in the transaction that sends it. */
-  async keepReply(manager: EntityManager, messageId: string, reply: KeptReply): Promise<void> {
-    await manager.query(`UPDATE inbox SET reply = $3 WHERE consumer = $1 AND message_id = $2`, [
-      this.options.consumer,
-      messageId,
-      JSON.stringify(reply),
-    ]);
   }
 
   /** The reply `messageId` was answered with; none while its answer is deferred (or not wanted). */

@@ -57,7 +57,9 @@ export class MessageBus {
   ): Promise<Envelope<PayloadOf<D>>> {
     const replyTo = meta.replyTo ?? this.options.replyTo;
     const envelope = { ...meta, replyTo };
-    return this.write('commands', command.type, command, payload, envelope, manager, true);
+    return this.write('commands', command.type, command, payload, envelope, manager, {
+      resend: true,
+    });
   }
 
   /**
@@ -81,12 +83,16 @@ export class MessageBus {
     this.flusher.stage(manager, { destination, routingKey, envelope });
   }
 
-  /** Answers `to` on the queue it named in `replyTo`. */
+  /**
+   * Answers `to` on the queue it named in `replyTo`. With `keep`, the same statement keeps the
+   * reply on `to`'s inbox row (see `Inbox.keptReply`), so a duplicate of `to` is answered alike.
+   */
   reply<D extends ReplyDefinition>(
     reply: D,
     payload: PayloadOf<D>,
     to: ReplyAddress,
     manager: EntityManager,
+    options: { keep?: boolean } = {},
   ): Promise<Envelope<PayloadOf<D>>> {
     if (!to.replyTo) throw new Error(`${to.type} ${to.messageId} asked for no reply`);
     const meta: MessageMeta = {
@@ -95,7 +101,8 @@ export class MessageBus {
       correlationId: to.correlationId,
       causationId: to.messageId,
     };
-    return this.write('replies', to.replyTo, reply, payload, meta, manager);
+    const keepFor = options.keep ? to.messageId : undefined;
+    return this.write('replies', to.replyTo, reply, payload, meta, manager, { keepFor });
   }
 
   private async write<D extends MessageDefinition>(
@@ -105,7 +112,7 @@ export class MessageBus {
     payload: PayloadOf<D>,
     meta: MessageMeta,
     manager: EntityManager,
-    resend = false,
+    { resend = false, keepFor }: { resend?: boolean; keepFor?: string } = {},
   ): Promise<Envelope<PayloadOf<D>>> {
     const parsed = definition.schema.safeParse(payload);
     if (!parsed.success) {
@@ -114,6 +121,20 @@ export class MessageBus {
       );
     }
     const envelope = this.envelopeOf(definition, parsed.data as PayloadOf<D>, meta);
+    const row = [envelope.messageId, destination, routingKey, JSON.stringify(envelope)];
+    if (keepFor) {
+      // One round trip for the reply and the inbox row's copy of it.
+      await manager.query(
+        `WITH sent AS (
+           INSERT INTO outbox (message_id, destination, routing_key, envelope)
+           VALUES ($1, $2, $3, $4::jsonb) RETURNING envelope)
+         UPDATE inbox SET reply = jsonb_build_object('routingKey', $3::text, 'envelope', sent.envelope)
+         FROM sent WHERE inbox.consumer = $5 AND inbox.message_id = $6`,
+        [...row, this.options.consumer, keepFor],
+      );
+      this.flusher.stage(manager, { destination, routingKey, envelope });
+      return envelope;
+    }
     await manager.query(
       `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, $2, $3, $4)${
         resend
@@ -121,7 +142,7 @@ export class MessageBus {
                envelope = jsonb_set(outbox.envelope, '{traceparent}', EXCLUDED.envelope->'traceparent')`
           : ''
       }`,
-      [envelope.messageId, destination, routingKey, JSON.stringify(envelope)],
+      row,
     );
     this.flusher.stage(manager, { destination, routingKey, envelope });
     return envelope;

@@ -6,7 +6,6 @@ import { DomainError } from './domain.error.js';
 import type { Envelope } from './envelope.js';
 import { Inbox } from './inbox.js';
 import { MessageContext } from './message-context.js';
-import { OutboxFlusher } from './outbox-flusher.js';
 
 export type DispatchOutcome = 'handled' | 'duplicate';
 
@@ -24,8 +23,20 @@ interface Reply {
 }
 
 /**
+ * A business failure whose handler's writes must be undone: the transaction is rolled back as a
+ * whole and the inbox row and failure reply are written in a fresh one. Failures are rare, so the
+ * common path pays no savepoint round trip for them.
+ */
+class Refusal extends Error {
+  constructor(readonly reply: Reply) {
+    super('refused: the transaction is rolled back and the failure reply sent alone');
+  }
+}
+
+/**
  * Handles one valid message in one transaction: the inbox row, the handler's writes and its reply
- * in the outbox commit together, or not at all. A duplicate is answered with the kept reply.
+ * in the outbox commit together, or not at all. A duplicate is answered with the kept reply. A
+ * business failure that keeps no writes commits the inbox row and the failure reply alone.
  */
 @Injectable()
 export class MessageDispatcher {
@@ -33,20 +44,37 @@ export class MessageDispatcher {
     private readonly dataSource: DataSource,
     private readonly inbox: Inbox,
     private readonly replies: CommandReplies,
-    private readonly flusher: OutboxFlusher,
   ) {}
 
-  dispatch(route: MessageRoute, envelope: Envelope): Promise<DispatchOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      if (!(await this.inbox.record(manager, envelope.messageId))) {
-        // Its sender may have lost the first reply: this re-send is how it gets it back.
-        if (envelope.replyTo) await this.replies.answerAgain(envelope.messageId, manager);
-        return 'duplicate';
-      }
-      const reply = await this.run(route, envelope, manager);
-      if (reply) await this.replies.send(reply.definition, reply.payload, envelope, manager);
-      return 'handled';
-    });
+  async dispatch(route: MessageRoute, envelope: Envelope): Promise<DispatchOutcome> {
+    const outcome = await this.once(envelope, (manager) => this.run(route, envelope, manager));
+    if (!(outcome instanceof Refusal)) return outcome;
+    // A duplicate that slipped in between the two transactions finds the inbox row here.
+    const refused = await this.once(envelope, () => Promise.resolve(outcome.reply));
+    if (refused instanceof Refusal) throw new Error('a refusal cannot be refused again');
+    return refused;
+  }
+
+  /** One transaction: the inbox row, then `handle`'s writes and its reply; a refusal rolls back. */
+  private async once(
+    envelope: Envelope,
+    handle: (manager: EntityManager) => Promise<Reply | undefined>,
+  ): Promise<DispatchOutcome | Refusal> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        if (!(await this.inbox.record(manager, envelope.messageId))) {
+          // Its sender may have lost the first reply: this re-send is how it gets it back.
+          if (envelope.replyTo) await this.replies.answerAgain(envelope.messageId, manager);
+          return 'duplicate';
+        }
+        const reply = await handle(manager);
+        if (reply) await this.replies.send(reply.definition, reply.payload, envelope, manager);
+        return 'handled';
+      });
+    } catch (error) {
+      if (error instanceof Refusal) return error;
+      throw error;
+    }
   }
 
   private async run(
@@ -55,10 +83,6 @@ export class MessageDispatcher {
     manager: EntityManager,
   ): Promise<Reply | undefined> {
     const { definition } = route;
-    // A business failure undoes the handler's writes (unless it keeps them) but keeps the inbox
-    // row and the failure reply.
-    await manager.query('SAVEPOINT handler');
-    const staged = this.flusher.mark(manager);
     const context = new MessageContext(envelope, manager);
     try {
       // The handler's whole Nest pipeline runs here, inside this transaction.
@@ -69,11 +93,10 @@ export class MessageDispatcher {
     } catch (error) {
       if (!(error instanceof DomainError) || definition.kind !== 'command') throw error;
       const failure = this.replies.failureOf(definition, error, route.name);
-      if (!error.keepWrites) {
-        await manager.query('ROLLBACK TO SAVEPOINT handler');
-        this.flusher.rollbackTo(manager, staged);
-      }
-      return { definition: definition.failure, payload: failure };
+      const reply = { definition: definition.failure, payload: failure };
+      // Unless the error keeps them, the handler's writes go with the whole transaction.
+      if (!error.keepWrites) throw new Refusal(reply);
+      return reply;
     }
   }
 }

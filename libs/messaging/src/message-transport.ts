@@ -42,6 +42,11 @@ import { parseTraceparent } from './traceparent.js';
 import { transientFailureOf } from './transient-failure.js';
 
 const REATTACH_DELAY_MS = 500;
+/**
+ * A transient failure is retried at least this often: a database back from a restart is used
+ * within a second, so a reply held back by the outage is not handled after its saga's deadline.
+ */
+const TRANSIENT_MAX_DELAY_MS = 1000;
 const PG_DEFAULT_POOL_SIZE = 10;
 const tracer = trace.getTracer('@app/messaging');
 
@@ -208,7 +213,7 @@ export class MessageTransport
         this._status$.next('disconnected');
         if (!this.stopping) setTimeout(() => void this.attach(), REATTACH_DELAY_MS).unref();
       });
-      await channel.prefetch(this.options.prefetch);
+      await channel.prefetch(this.options.prefetch ?? this.slots.size);
       const tags: string[] = [];
       for (const queue of this.options.consume) {
         const { consumerTag } = await channel.consume(this.topology.queue(queue), (message) => {
@@ -313,7 +318,7 @@ export class MessageTransport
         let delay: number;
         if (transient) {
           waits += 1;
-          delay = backoffDelay(waits, retry);
+          delay = Math.min(backoffDelay(waits, retry), TRANSIENT_MAX_DELAY_MS);
           this.metrics.countTransientRetry(envelope.type, transient);
           this.logger.warn(
             `${route.name} met ${transient}, not counted as an attempt; retrying in ${delay} ms: ${(error as Error).message}`,

@@ -24,7 +24,11 @@ export interface MessagingOptions {
   services?: string[];
   /** Prefix for every exchange and queue name, so test runs never meet the running apps. */
   namespace?: string;
-  /** Unacknowledged deliveries per consumer. */
+  /**
+   * Unacknowledged deliveries per consumer. Unset: as many as it handles at once, so a backlog
+   * waits in the queue, where other instances can take it and a sender can see it (a saga's
+   * deadline treats a queue with a backlog as a busy participant, not a lost command).
+   */
   prefetch?: number;
   /**
    * Deliveries handled at once, each holding a pooled connection. Unset: as many as the pool
@@ -67,10 +71,10 @@ export interface OutboxOptions {
 export type ResolvedMessagingOptions = Required<
   Omit<
     MessagingOptions,
-    'replyTo' | 'faultInjection' | 'chaos' | 'retry' | 'outbox' | 'concurrency'
+    'replyTo' | 'faultInjection' | 'chaos' | 'retry' | 'outbox' | 'concurrency' | 'prefetch'
   >
 > &
-  Pick<MessagingOptions, 'replyTo' | 'faultInjection' | 'chaos' | 'concurrency'> & {
+  Pick<MessagingOptions, 'replyTo' | 'faultInjection' | 'chaos' | 'concurrency' | 'prefetch'> & {
     retry: RetryOptions;
     outbox: OutboxOptions;
   };
@@ -85,7 +89,6 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     consume: options.consume ?? [],
     services: options.services ?? ['order', 'credit', 'payment'],
     namespace: options.namespace ?? '',
-    prefetch: options.prefetch ?? 20,
     retry: { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 5000, ...options.retry },
     outbox: {
       pollIntervalMs: 500,

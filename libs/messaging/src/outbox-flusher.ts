@@ -29,8 +29,8 @@ const MARK_DELAY_MS = 5;
  * every inbox absorbs.
  *
  * Rows are staged per transaction (TypeORM tells each subscriber of the data source when one
- * ends); a rollback drops them. A caller that rolls back to a savepoint of its own says so with
- * `rollbackTo`; after a nested TypeORM transaction rolled back the rows are left to the relay.
+ * ends); a rollback drops them. After a nested TypeORM transaction (a savepoint) rolled back, which
+ * rows went with it is not known here: the transaction's rows are left to the relay.
  */
 @Injectable()
 export class OutboxFlusher implements EntitySubscriberInterface {
@@ -56,19 +56,6 @@ export class OutboxFlusher implements EntitySubscriberInterface {
     const staged = this.staged.get(transaction);
     if (staged) staged.messages.push(message);
     else this.staged.set(transaction, { messages: [message], tainted: false });
-  }
-
-  /** How many rows `manager`'s transaction has staged: a mark for `rollbackTo`. */
-  mark(manager: EntityManager): number {
-    const transaction = manager.queryRunner;
-    return transaction ? (this.staged.get(transaction)?.messages.length ?? 0) : 0;
-  }
-
-  /** The caller rolled back to a savepoint taken at `mark`: rows staged since are gone. */
-  rollbackTo(manager: EntityManager, mark: number): void {
-    const transaction = manager.queryRunner;
-    const staged = transaction && this.staged.get(transaction);
-    if (staged) staged.messages.length = Math.min(staged.messages.length, mark);
   }
 
   afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {

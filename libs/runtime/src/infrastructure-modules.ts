@@ -135,7 +135,7 @@ function checkPoolFitsDeliveries(config: AppConfig): void {
   const poolSize = config.DATABASE_POOL_SIZE ?? DEFAULT_POOL_SIZE;
   try {
     deliveryConcurrency({
-      prefetch: config.AMQP_PREFETCH ?? 1,
+      prefetch: config.AMQP_PREFETCH,
       poolSize,
       requested: config.AMQP_CONCURRENCY,
     });

@@ -82,11 +82,8 @@ export class SagaEngine {
       throw new Error(`Saga ${definition.name} v${definition.version} is not registered`);
     }
     return this.dataSource.transaction(async (manager) => {
+      // A repeated key loses the insert below and is answered from the saga that holds it.
       const { idempotency } = options;
-      if (idempotency) {
-        const existing = await this.store.findByIdempotencyKey(manager, idempotency.key);
-        if (existing) return this.replayed<S>(existing, idempotency.fingerprint);
-      }
       const now = this.clock.now();
       const machine = new SagaStateMachine(definition, this.clock);
       const transition = machine.start(state);
@@ -172,7 +169,7 @@ export class SagaEngine {
    * Handles one saga whose deadline passed, if there is one; false when none is due. What it
    * sends continues the trace the saga started in.
    */
-  async expireNext(): Promise<boolean> {
+  async expireNext(options: { unsure?: string } = {}): Promise<boolean> {
     let due: SagaRecord | undefined;
     try {
       return await this.dataSource.transaction(async (manager) => {
@@ -182,7 +179,9 @@ export class SagaEngine {
         const machine = this.machineOf(record);
         const step = machine.definition.steps[record.currentStep]?.name ?? '';
         const snapshot = snapshotOf(record);
-        const participant = await this.observe(machine, snapshot);
+        const participant = options.unsure
+          ? { busy: true, unknown: options.unsure }
+          : await this.observe(machine, snapshot);
         return inSagaTrace(record, { event: 'deadline', step }, async () => {
           const transition = machine.deadline(snapshot, participant);
           if (!(await this.apply(manager, record, transition))) {
@@ -208,15 +207,18 @@ export class SagaEngine {
   /**
    * Whether the participant an overdue command went to is busy: its queue holds messages and is
    * consumed. Then the command most likely waits in that queue, and the deadline measured the
-   * queue, not the participant. A broker that cannot tell counts as not busy.
+   * queue, not the participant. A broker that cannot tell (down, restarting, cut off from this
+   * instance) counts as busy too: nothing can be re-sent meanwhile, and its outage says nothing
+   * about the participant; the step's budget still bounds the wait.
    */
   private async observe(
     machine: SagaStateMachine<object>,
     snapshot: SagaSnapshot<object>,
   ): Promise<ParticipantObservation> {
     const command = machine.awaitedCommand(snapshot);
-    const load = command && (await this.probe.loadOf(command.type));
-    if (!load) return { busy: false };
+    if (!command) return { busy: false };
+    const load = await this.probe.loadOf(command.type);
+    if (!load) return { busy: true, unknown: 'the broker cannot tell' };
     return { busy: load.ready > 0 && load.consumers > 0, queued: load.ready };
   }
 
@@ -266,13 +268,13 @@ export class SagaEngine {
     const { snapshot } = transition;
     if (transition.changed) {
       const awaitingSince = awaitingSinceAfter(record, snapshot, now);
-      if (
-        !(await this.store.update(manager, record.id, record.version, snapshot, awaitingSince, now))
-      ) {
+      const { id, version } = record;
+      const log = transition.log;
+      if (!(await this.store.update(manager, id, version, snapshot, awaitingSince, now, log))) {
         return false;
       }
     }
-    await this.effects(manager, record, transition, now);
+    await this.effects(manager, record, transition, now, { logged: transition.changed });
     this.observeAnsweredSteps(record, transition, now);
     if (snapshot.status !== record.status) this.logTransition(record, transition);
     return true;
@@ -299,6 +301,7 @@ export class SagaEngine {
     record: SagaRecord,
     transition: Transition<object>,
     now: Date,
+    { logged = false }: { logged?: boolean } = {},
   ): Promise<void> {
     for (const outgoing of transition.send) {
       // The causation is the reply being handled, if any (inherited by the bus).
@@ -311,7 +314,10 @@ export class SagaEngine {
       if (outgoing.resend) await this.bus.resend(outgoing.command, outgoing.payload, meta, manager);
       else await this.bus.send(outgoing.command, outgoing.payload, meta, manager);
     }
-    await this.store.appendLog(manager, record.id, transition.log, transition.snapshot.status, now);
+    if (!logged) {
+      const { log, snapshot } = transition;
+      await this.store.appendLog(manager, record.id, log, snapshot.status, now);
+    }
     this.changes.moved(manager, record.id);
   }
 

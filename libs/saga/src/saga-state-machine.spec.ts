@@ -195,6 +195,18 @@ describe(SagaStateMachine.name, () => {
       expect(resent.snapshot.attempt).toBe(2);
     });
 
+    it('waits alike when nobody can tell whether the participant got the command', async () => {
+      const saga = sagaHarness(reserveSaga, aState());
+      const create = saga.expectSent(order.CreatePendingOrder);
+      await create.timeout({ busy: true, unknown: 'the broker cannot tell' });
+      saga.expectNothingSent();
+      expect(saga.snapshot.attempt).toBe(1);
+      expect(saga.timeline.at(-1)).toMatchObject({
+        event: 'waiting',
+        detail: 'the broker cannot tell; attempt 1 not counted',
+      });
+    });
+
     it('re-sends as before when the participant is idle: the command, or its reply, was lost', async () => {
       const saga = sagaHarness(reserveSaga, aState());
       const create = saga.expectSent(order.CreatePendingOrder);

@@ -23,13 +23,17 @@ export interface SagaSnapshot<S> {
 }
 
 /**
- * What the engine saw of the participant when a reply was overdue: its queue holds messages and
- * has consumers, so it is alive and busy, and the command most likely waits in that queue.
+ * What the engine saw of the participant when a reply was overdue. `busy`: the late reply is no
+ * sign of a lost command, because the participant's queue holds messages and has consumers (the
+ * command most likely waits there), or because nobody can tell (`unknown`: the broker does not
+ * answer, or this orchestrator could not read replies for a while).
  */
 export interface ParticipantObservation {
   busy: boolean;
   /** Messages waiting in its queue, for the timeline. */
   queued?: number;
+  /** Why the participant's state is unknown, for the timeline. */
+  unknown?: string;
 }
 
 export interface OutgoingCommand {
@@ -124,8 +128,8 @@ export class SagaStateMachine<S> {
   /**
    * The deadline passed: a backoff ended (send again) or a reply is overdue (re-send or give up).
    * A deadline measures the participant, not its queue: while the participant is busy with a
-   * backlog, an overdue reply costs no attempt and nothing is re-sent (a re-send would only
-   * lengthen that queue), until the step's budget from its first send runs out.
+   * backlog (or nobody can tell), an overdue reply costs no attempt and nothing is re-sent (a
+   * re-send would only lengthen that queue), until the step's budget from its first send runs out.
    */
   deadline(
     snapshot: SagaSnapshot<S>,
@@ -145,10 +149,11 @@ export class SagaStateMachine<S> {
         deadline: new Date(Math.min(now + call.timeoutMs, budgetEnds)),
       };
       const queued = participant.queued === undefined ? '' : ` (${participant.queued} queued)`;
+      const seen = participant.unknown ?? `participant busy${queued}`;
       const log = this.entry(waiting, 'waiting', {
         messageType: call.command.type,
         messageId: snapshot.awaitingMessageId,
-        detail: `participant busy${queued}; attempt ${snapshot.attempt} not counted`,
+        detail: `${seen}; attempt ${snapshot.attempt} not counted`,
       });
       return { snapshot: waiting, send: [], log: [log], changed: true };
     }

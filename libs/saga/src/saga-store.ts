@@ -156,7 +156,10 @@ export class SagaStore {
     return rows[0] && recordOf(rows[0]);
   }
 
-  /** Writes the next snapshot if nobody moved the saga since `expectedVersion` was read. */
+  /**
+   * Writes the next snapshot if nobody moved the saga since `expectedVersion` was read, and its
+   * timeline rows with it, in one statement.
+   */
   async update(
     manager: EntityManager,
     id: string,
@@ -164,13 +167,25 @@ export class SagaStore {
     snapshot: SagaSnapshot<object>,
     awaitingSince: Date | null,
     now: Date,
+    entries: StepLogEntry[] = [],
   ): Promise<boolean> {
+    const steps = stepValues(entries, 14);
+    const logged = steps
+      ? `, logged AS (
+           INSERT INTO saga_steps (saga_id, step, step_name, direction, event, message_type,
+             message_id, detail, status, at)
+           SELECT moved.id, v.step, v.step_name, v.direction, v.event, v.message_type,
+             v.message_id, v.detail, $3, $11
+           FROM moved CROSS JOIN (VALUES ${steps.rows}) AS v(ord, step, step_name, direction,
+             event, message_type, message_id, detail)
+           ORDER BY v.ord)`
+      : '';
     const rows: unknown[] = await manager.query(
       `WITH moved AS (
          UPDATE saga_instances SET status = $3, direction = $4, current_step = $5, data = $6,
            attempt = $7, awaiting_message_id = $8, deadline = $9, last_error = $10,
            awaiting_since = $12, version = version + 1, updated_at = $11, step_started_at = $13
-         WHERE id = $1 AND version = $2 RETURNING id)
+         WHERE id = $1 AND version = $2 RETURNING id)${logged}
        SELECT id FROM moved`,
       [
         id,
@@ -186,11 +201,13 @@ export class SagaStore {
         now,
         awaitingSince,
         snapshot.stepStartedAt,
+        ...(steps?.params ?? []),
       ],
     );
     return rows.length === 1;
   }
 
+  /** Timeline rows of a transition that changed nothing (an ignored reply), in one statement. */
   async appendLog(
     manager: EntityManager,
     sagaId: string,
@@ -198,25 +215,18 @@ export class SagaStore {
     status: SagaStatus,
     now: Date,
   ): Promise<void> {
-    for (const entry of entries) {
-      await manager.query(
-        `INSERT INTO saga_steps (saga_id, step, step_name, direction, event, message_type,
-           message_id, detail, status, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [
-          sagaId,
-          entry.step,
-          entry.stepName,
-          entry.direction,
-          entry.event,
-          entry.messageType,
-          entry.messageId,
-          entry.detail,
-          status,
-          now,
-        ],
-      );
-    }
+    const steps = stepValues(entries, 4);
+    if (!steps) return;
+    await manager.query(
+      `INSERT INTO saga_steps (saga_id, step, step_name, direction, event, message_type,
+         message_id, detail, status, at)
+       SELECT $1, v.step, v.step_name, v.direction, v.event, v.message_type, v.message_id,
+         v.detail, $2, $3
+       FROM (VALUES ${steps.rows}) AS v(ord, step, step_name, direction, event, message_type,
+         message_id, detail)
+       ORDER BY v.ord`,
+      [sagaId, status, now, ...steps.params],
+    );
   }
 
   /**
@@ -326,4 +336,31 @@ function recordOf(row: InstanceRow): SagaRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/**
+ * Timeline rows as a `VALUES` list whose parameters start at `$first`, each with its place in the
+ * transition (`ord`), so the rows get their ids, and so their order on the timeline, as listed.
+ */
+function stepValues(
+  entries: StepLogEntry[],
+  first: number,
+): { rows: string; params: unknown[] } | undefined {
+  if (entries.length === 0) return undefined;
+  const columns = ['int', 'text', 'text', 'text', 'text', 'uuid', 'text'];
+  const rows = entries.map((_, index) => {
+    const at = first + index * columns.length;
+    const cells = columns.map((type, column) => `$${at + column}::${type}`);
+    return `(${index}, ${cells.join(', ')})`;
+  });
+  const params = entries.flatMap((entry) => [
+    entry.step,
+    entry.stepName,
+    entry.direction,
+    entry.event,
+    entry.messageType,
+    entry.messageId,
+    entry.detail,
+  ]);
+  return { rows: rows.join(', '), params };
 }
