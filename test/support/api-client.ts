@@ -87,6 +87,14 @@ export class ApiClient {
     );
   }
 
+  cancelOrder(token: string, orderId: string, key: string = randomUUID()) {
+    return this.request<{ orderId: string; sagaId: string; message?: string }>(
+      'POST',
+      `/api/orders/${orderId}/cancel`,
+      { token, headers: { 'idempotency-key': key } },
+    );
+  }
+
   /** Polls a saga until it reaches a terminal status. */
   async settledSaga(token: string, sagaId: string, timeoutMs = 60_000): Promise<SagaView> {
     const { body } = await eventuallyValue(

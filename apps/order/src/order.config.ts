@@ -6,6 +6,7 @@ import {
   brokerEnv,
   checkIdentityEnv,
   databaseEnv,
+  env,
   identityEnv,
   loadConfig,
   serviceEnv,
@@ -19,6 +20,8 @@ export const orderConfigSchema = z
     ...databaseEnv('sagaflow_order'),
     ...brokerEnv(),
     ...identityEnv(),
+    /** How long after approval a customer may cancel an order (default: 14 days). */
+    ORDER_CANCEL_WINDOW_MS: env.positiveInt(14 * 86_400_000),
   })
   .superRefine(checkIdentityEnv);
 

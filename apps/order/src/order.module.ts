@@ -9,11 +9,15 @@ import {
   persistenceOptionsOf,
 } from '@app/persistence';
 import { infrastructureModules } from '@app/runtime';
+import { AbortOrderCancellationHandler } from './commands/abort-order-cancellation.handler.js';
 import { ApproveOrderHandler } from './commands/approve-order.handler.js';
+import { BeginOrderCancellationHandler } from './commands/begin-order-cancellation.handler.js';
+import { CompleteOrderCancellationHandler } from './commands/complete-order-cancellation.handler.js';
 import { CreatePendingOrderHandler } from './commands/create-pending-order.handler.js';
 import { RejectOrderHandler } from './commands/reject-order.handler.js';
 import { LogOrderEventsHandler } from './events/log-order-events.handler.js';
 import { OrderMessagesController } from './order-messages.controller.js';
+import { OrderCancelWindow } from './order-cancel-window.js';
 import type { OrderConfig } from './order.config.js';
 import { OrderController } from './order.controller.js';
 import { OrderRepository } from './order.repository.js';
@@ -47,6 +51,13 @@ export class OrderModule {
         CreatePendingOrderHandler,
         ApproveOrderHandler,
         RejectOrderHandler,
+        BeginOrderCancellationHandler,
+        AbortOrderCancellationHandler,
+        CompleteOrderCancellationHandler,
+        {
+          provide: OrderCancelWindow,
+          useValue: new OrderCancelWindow(config.ORDER_CANCEL_WINDOW_MS),
+        },
         GetOrderHandler,
         ListOrdersHandler,
         LogOrderEventsHandler,

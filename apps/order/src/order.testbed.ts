@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { LoggerService, Type } from '@nestjs/common';
 import { handlerTestbed, type HandlerTestbed } from '../../../test/support/handler-testbed.js';
 import { InMemoryOrderRepository } from './in-memory-order.repository.js';
+import { OrderCancelWindow } from './order-cancel-window.js';
 import { Order } from './order.entity.js';
 import { OrderRepository } from './order.repository.js';
+
+/** The cancel window of the testbed's orders: an hour. */
+export const CANCEL_WINDOW_MS = 3_600_000;
 
 /** Order's handlers on the real @nestjs/cqrs buses over the in-memory repository. */
 export interface OrderTestbed extends HandlerTestbed {
@@ -17,7 +21,11 @@ export async function orderTestbed(
 ): Promise<OrderTestbed> {
   const orders = new InMemoryOrderRepository();
   const bed = await handlerTestbed(
-    [...handlers, { provide: OrderRepository, useValue: orders }],
+    [
+      ...handlers,
+      { provide: OrderRepository, useValue: orders },
+      { provide: OrderCancelWindow, useValue: new OrderCancelWindow(CANCEL_WINDOW_MS) },
+    ],
     logger,
   );
   return { ...bed, orders };
@@ -32,6 +40,9 @@ export function anOrder(overrides: Partial<Order> = {}): Order {
     totalCurrency: 'EUR',
     status: 'PENDING',
     rejectionReason: null,
+    cancellableUntil: null,
+    cancellationId: null,
+    cancellationFailure: null,
     createdAt: new Date(),
     updatedAt: new Date(),
     ...overrides,

@@ -8,6 +8,10 @@ export interface OrderView {
   total: Money | null;
   status: OrderStatus;
   rejectionReason?: string;
+  /** An approved order: until when its customer may cancel it. */
+  cancellableUntil?: string;
+  /** An approved order whose cancellation failed: why. */
+  cancellationFailure?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -29,6 +33,12 @@ export function orderView(order: Order): OrderView {
     total,
     status: order.status,
     ...(order.rejectionReason === null ? {} : { rejectionReason: order.rejectionReason }),
+    ...(order.status === 'APPROVED' && order.cancellableUntil
+      ? { cancellableUntil: order.cancellableUntil.toISOString() }
+      : {}),
+    ...(order.cancellationFailure === null
+      ? {}
+      : { cancellationFailure: order.cancellationFailure }),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
   };

@@ -71,6 +71,8 @@ describe('order against PostgreSQL and RabbitMQ', () => {
         customerId: command.customerId,
         total: { amount: 4200, currency: 'EUR' },
         status: 'APPROVED',
+        // Its customer's cancel window opened on approval.
+        cancellableUntil: expect.any(String),
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });

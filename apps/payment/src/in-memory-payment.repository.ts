@@ -18,6 +18,8 @@ export class InMemoryPaymentRepository implements PaymentRepository {
       failureCode: null,
       failureReason: null,
       cancelReplies: [],
+      refundReplies: [],
+      refundFailure: null,
       settleAttempts: 0,
       createdAt: now,
       updatedAt: now,

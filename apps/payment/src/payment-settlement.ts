@@ -14,6 +14,8 @@ import { CardDeclinedError } from './card-declined.error.js';
 import {
   PaymentChargedEvent,
   PaymentDeclinedEvent,
+  PaymentRefundedEvent,
+  PaymentRefundRefusedEvent,
   PaymentVoidedEvent,
 } from './events/payment.events.js';
 import { InsufficientFundsError } from './insufficient-funds.error.js';
@@ -23,6 +25,7 @@ import type { DeclineCode, Payment } from './payment.entity.js';
 import { PaymentRepository, type PaymentChanges } from './payment.repository.js';
 import { ProviderFailedError } from './provider-failed.error.js';
 import { ProviderUnavailableError } from './provider-unavailable.error.js';
+import { RefundRefusedError } from './refund-refused.error.js';
 
 export interface PaymentSettlementOptions {
   /** A provider call not answered by then is abandoned and asked again later. */
@@ -53,6 +56,7 @@ const LAST_RETRY_MS = 30_000;
  * Each payment to settle carries `settleAt`: the committing instance settles it at once under a
  * lease; a provider that is unavailable postpones it with a growing delay; a crash leaves it to
  * whichever instance's timer finds it due, also at start-up. The key makes asking again safe.
+ * A REFUNDING one (a charged order being cancelled) is refunded the same way.
  */
 @Injectable()
 export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -131,6 +135,7 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
     try {
       if (found.status === 'PENDING') await this.charge(found);
       else if (found.status === 'VOIDING') await this.void(found);
+      else if (found.status === 'REFUNDING') await this.refund(found);
     } catch (error) {
       // Only the provider's failures back off further; a busy or restarting database is waited
       // for at the first delay, so a loaded instance does not push its replies past deadlines.
@@ -239,6 +244,49 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
       );
       this.events.publishAfterCommit(manager, new PaymentVoidedEvent(id, orderId));
       await this.answerCancel(current, { orderId, paymentId: id, outcome: 'voided' }, manager);
+    });
+  }
+
+  /**
+   * Refunds a REFUNDING payment, then records the outcome and answers its RefundPayment commands
+   * in one transaction. A refusal puts the payment back to CHARGED, with why.
+   */
+  private async refund(refunding: Payment): Promise<void> {
+    const { id, orderId, providerReference } = refunding;
+    if (providerReference === null) throw new Error(`REFUNDING payment ${id} has no reference`);
+    const amount = moneyOf(refunding);
+    const result = await this.withinTimeout(
+      this.provider.refund({
+        reference: providerReference,
+        amount: amount.amount,
+        currency: amount.currency,
+        idempotencyKey: `refund-${orderId}`,
+      }),
+    );
+    await this.dataSource.transaction(async (manager) => {
+      const current = await this.payments.lockByOrderId(orderId, manager);
+      if (current.status !== 'REFUNDING') return;
+      const settled: PaymentChanges = { refundReplies: [], settleAt: null };
+      let outcome: CommandOutcome<typeof payment.RefundPayment>;
+      if (result.outcome === 'refunded') {
+        await this.payments.update(id, { ...settled, status: 'REFUNDED' }, manager);
+        this.events.publishAfterCommit(manager, new PaymentRefundedEvent(id, orderId, amount));
+        outcome = { orderId, paymentId: id, amount };
+      } else {
+        await this.payments.update(
+          id,
+          { ...settled, status: 'CHARGED', refundFailure: result.reason },
+          manager,
+        );
+        this.events.publishAfterCommit(
+          manager,
+          new PaymentRefundRefusedEvent(id, orderId, result.reason),
+        );
+        outcome = new RefundRefusedError(orderId, result.reason);
+      }
+      for (const to of current.refundReplies) {
+        await this.replies.answer(payment.RefundPayment, to, outcome, manager);
+      }
     });
   }
 

@@ -21,6 +21,29 @@ describe(PaymentSimulatorProvider.name, () => {
     });
   });
 
+  it('refunds a charge, and refuses for good the refund of a tok_refund_fails charge', async () => {
+    const provider = simulator();
+    const refundOf = async (token: string) => {
+      const charged = await provider.charge(aChargeRequest(token));
+      if (charged.outcome !== 'charged') throw new Error(`${token} was not charged`);
+      const request = {
+        reference: charged.reference,
+        amount: 1250,
+        currency: 'EUR',
+        idempotencyKey: `refund-${randomUUID()}`,
+      };
+      return [await provider.refund(request), await provider.refund(request)];
+    };
+
+    const [refunded, again] = await refundOf('tok_approve');
+    expect(refunded).toEqual({ outcome: 'refunded', reference: expect.stringMatching(/^sim_rf_/) });
+    expect(again).toEqual(refunded);
+    expect(await refundOf('tok_refund_fails')).toEqual([
+      { outcome: 'refused', reason: 'the provider refused the refund' },
+      { outcome: 'refused', reason: 'the provider refused the refund' },
+    ]);
+  });
+
   it.each([
     ['tok_decline', 'card-declined', 'the card was declined'],
     ['tok_insufficient_funds', 'insufficient-funds', 'the card has insufficient funds'],

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
-import type { ChargeRequest, ChargeResult, PaymentProvider } from './payment-provider.js';
+import type {
+  ChargeRequest,
+  ChargeResult,
+  PaymentProvider,
+  RefundRequest,
+  RefundResult,
+} from './payment-provider.js';
 import { ProviderUnavailableError } from './provider-unavailable.error.js';
 
 /** Test tokens of the simulator: each one takes a different path through the saga. */
@@ -16,7 +22,15 @@ export const SIMULATOR_TOKENS = {
   slow: 'tok_slow',
   /** A transient provider error on the first attempt for an order, then charged. */
   flaky: 'tok_flaky',
+  /** Charged, but its refund is refused for good (to exercise a cancellation that fails). */
+  refundFails: 'tok_refund_fails',
 } as const;
+
+/**
+ * A charge made with `tok_refund_fails` says so in its reference: the refund comes long after the
+ * charge (the token is gone by then), perhaps from another instance or after a restart.
+ */
+const NO_REFUND_MARK = 'norefund_';
 
 export interface PaymentSimulatorOptions {
   slowMs: number;
@@ -35,6 +49,7 @@ export class PaymentSimulatorProvider implements PaymentProvider {
   /** By key, from the first call on: a repeat while the first is slow waits for the same answer. */
   private readonly answers = new Map<string, Promise<ChargeResult>>();
   private readonly flakyOrders = new Set<string>();
+  private readonly refunds = new Map<string, RefundResult>();
 
   constructor(private readonly options: PaymentSimulatorOptions) {}
 
@@ -57,6 +72,17 @@ export class PaymentSimulatorProvider implements PaymentProvider {
     return answer;
   }
 
+  refund({ reference, idempotencyKey }: RefundRequest): Promise<RefundResult> {
+    const earlier = this.refunds.get(idempotencyKey);
+    if (earlier) return Promise.resolve(earlier);
+    const result: RefundResult = reference.includes(NO_REFUND_MARK)
+      ? { outcome: 'refused', reason: 'the provider refused the refund' }
+      : { outcome: 'refunded', reference: `sim_rf_${randomUUID()}` };
+    this.refunds.set(idempotencyKey, result);
+    this.logger.log(`Refund of ${reference}: ${result.outcome}`);
+    return Promise.resolve(result);
+  }
+
   void(reference: string): Promise<void> {
     this.logger.log(`Voided ${reference}`);
     return Promise.resolve();
@@ -66,6 +92,8 @@ export class PaymentSimulatorProvider implements PaymentProvider {
     switch (token) {
       case SIMULATOR_TOKENS.approve:
         return charged();
+      case SIMULATOR_TOKENS.refundFails:
+        return charged(NO_REFUND_MARK);
       case SIMULATOR_TOKENS.decline:
         return { outcome: 'declined', code: 'card-declined', reason: 'the card was declined' };
       case SIMULATOR_TOKENS.insufficientFunds:
@@ -108,6 +136,6 @@ function remember<V>(
   }
 }
 
-function charged(): ChargeResult {
-  return { outcome: 'charged', reference: `sim_ch_${randomUUID()}` };
+function charged(mark = ''): ChargeResult {
+  return { outcome: 'charged', reference: `sim_ch_${mark}${randomUUID()}` };
 }

@@ -6,6 +6,8 @@ import { Handles, type MessageContext } from '@app/messaging';
 import { Uuid, ZodValidationPipe } from '@app/validation';
 import { CancelPaymentCommand } from './commands/cancel-payment.handler.js';
 import { ChargePaymentCommand } from './commands/charge-payment.handler.js';
+import { RefundPaymentCommand } from './commands/refund-payment.handler.js';
+import { ScreenPaymentCommand } from './commands/screen-payment.handler.js';
 import type { PaymentView } from './payment.view.js';
 import { GetPaymentQuery } from './queries/get-payment.handler.js';
 
@@ -35,6 +37,19 @@ export class PaymentController {
     context: MessageContext,
   ): Promise<payment.PaymentCancelled | undefined> {
     return this.commandBus.execute(new CancelPaymentCommand(command, context));
+  }
+
+  @Handles(payment.ScreenPayment)
+  screen(command: payment.ScreenPayment): Promise<payment.PaymentScreened> {
+    return this.commandBus.execute(new ScreenPaymentCommand(command));
+  }
+
+  @Handles(payment.RefundPayment)
+  refund(
+    command: payment.RefundPayment,
+    context: MessageContext,
+  ): Promise<payment.PaymentRefunded | undefined> {
+    return this.commandBus.execute(new RefundPaymentCommand(command, context));
   }
 
   @Get()

@@ -8,10 +8,15 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
  * DECLINED: refused by the provider for good, with its failure;
  * VOIDING: cancelled after the charge: the provider is asked to void it;
  * VOIDED: the charge was voided;
- * FENCED: cancelled before any charge, so a late charge is refused.
- * PENDING and VOIDING are settled by `PaymentSettlement`, outside any message's transaction.
+ * FENCED: cancelled before any charge, so a late charge is refused;
+ * REFUNDING: the order was cancelled after it was charged: the provider is asked to refund it
+ * (a refund it refuses returns the payment to CHARGED with `refundFailure`);
+ * REFUNDED: the charge was refunded.
+ * PENDING, VOIDING and REFUNDING are settled by `PaymentSettlement`, outside any message's
+ * transaction.
  */
-export type PaymentStatus = 'PENDING' | 'CHARGED' | 'DECLINED' | 'VOIDING' | 'VOIDED' | 'FENCED';
+export type PaymentStatus =
+  'PENDING' | 'CHARGED' | 'DECLINED' | 'VOIDING' | 'VOIDED' | 'FENCED' | 'REFUNDING' | 'REFUNDED';
 
 /** The contract's failure codes a refusal is recorded with. */
 export type DeclineCode =
@@ -57,6 +62,14 @@ export class Payment {
   /** The CancelPayment commands waiting while a charge is PENDING or its void is VOIDING. */
   @Column('jsonb', { name: 'cancel_replies', default: () => `'[]'` })
   cancelReplies!: DeferredReply[];
+
+  /** The RefundPayment commands waiting while the refund is REFUNDING. */
+  @Column('jsonb', { name: 'refund_replies', default: () => `'[]'` })
+  refundReplies!: DeferredReply[];
+
+  /** Why the provider refused to refund the charge, for good: later refunds are refused alike. */
+  @Column('text', { name: 'refund_failure', nullable: true })
+  refundFailure!: string | null;
 
   /** Provider calls that failed for now; the next one waits longer. */
   @Column('int', { name: 'settle_attempts', default: 0 })

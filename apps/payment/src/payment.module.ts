@@ -11,6 +11,8 @@ import {
 import { infrastructureModules } from '@app/runtime';
 import { CancelPaymentHandler } from './commands/cancel-payment.handler.js';
 import { ChargePaymentHandler } from './commands/charge-payment.handler.js';
+import { RefundPaymentHandler } from './commands/refund-payment.handler.js';
+import { ScreenPaymentHandler } from './commands/screen-payment.handler.js';
 import { LogPaymentEventsHandler } from './events/log-payment-events.handler.js';
 import { SettlePaymentHandler } from './events/settle-payment.handler.js';
 import { PaymentController } from './payment.controller.js';
@@ -47,6 +49,8 @@ export class PaymentModule {
         DomainEventMetrics,
         ChargePaymentHandler,
         CancelPaymentHandler,
+        RefundPaymentHandler,
+        ScreenPaymentHandler,
         GetPaymentHandler,
         LogPaymentEventsHandler,
         SettlePaymentHandler,

@@ -23,6 +23,8 @@ export type PaymentChanges = Partial<
     | 'paymentToken'
     | 'chargeReplies'
     | 'cancelReplies'
+    | 'refundReplies'
+    | 'refundFailure'
     | 'settleAt'
   >
 >;

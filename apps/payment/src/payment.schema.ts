@@ -5,6 +5,7 @@ import { CreatePayments1795653838246 } from './migrations/1795653838246-create-p
 import { FenceAndVoidPayments1795655100000 } from './migrations/1795655100000-fence-and-void-payments.js';
 import { RecordDeclinedPayments1795670000000 } from './migrations/1795670000000-record-declined-payments.js';
 import { SettlePaymentsOutsideTransactions1795690000000 } from './migrations/1795690000000-settle-payments-outside-transactions.js';
+import { RefundPayments1795720000002 } from './migrations/1795720000002-refund-payments.js';
 
 /** The `payments` schema: owned by payment alone, changed only by these migrations. */
 // With the outbox and inbox tables of @app/messaging, so `main.js migrate` makes them too.
@@ -16,5 +17,6 @@ export const paymentSchema: SchemaDefinition = withMessagingTables({
     FenceAndVoidPayments1795655100000,
     RecordDeclinedPayments1795670000000,
     SettlePaymentsOutsideTransactions1795690000000,
+    RefundPayments1795720000002,
   ],
 });

@@ -16,6 +16,8 @@ import {
   type ChargeRequest,
   type ChargeResult,
   type PaymentProvider,
+  type RefundRequest,
+  type RefundResult,
 } from './payment-provider.js';
 import {
   PAYMENT_SETTLEMENT_OPTIONS,
@@ -30,6 +32,8 @@ export class FakeProvider implements PaymentProvider {
   answer: ChargeResult | Error = { outcome: 'charged', reference: 'ref-1' };
   readonly charges: ChargeRequest[] = [];
   readonly voids: string[] = [];
+  refundAnswer: RefundResult | Error = { outcome: 'refunded', reference: 'refund-1' };
+  readonly refunds: RefundRequest[] = [];
 
   charge(request: ChargeRequest): Promise<ChargeResult> {
     this.charges.push(request);
@@ -41,6 +45,13 @@ export class FakeProvider implements PaymentProvider {
   void(reference: string): Promise<void> {
     this.voids.push(reference);
     return Promise.resolve();
+  }
+
+  refund(request: RefundRequest): Promise<RefundResult> {
+    this.refunds.push(request);
+    return this.refundAnswer instanceof Error
+      ? Promise.reject(this.refundAnswer)
+      : Promise.resolve(this.refundAnswer);
   }
 }
 
@@ -146,6 +157,8 @@ export function aPayment(overrides: Partial<Payment> = {}): Payment {
     paymentToken: null,
     chargeReplies: [],
     cancelReplies: [],
+    refundReplies: [],
+    refundFailure: null,
     settleAttempts: 0,
     settleAt: null,
     createdAt: new Date(),

@@ -30,6 +30,23 @@ export const sagaOrchestratorConfigSchema = z
      * messages and consumers) before overdue replies count as attempts again.
      */
     PLACE_ORDER_STEP_BUDGET_MS: env.positiveInt(120_000),
+    /**
+     * The place-order versions this orchestrator runs: new instances start on the newest, older
+     * ones finish on theirs. Keep a version listed while instances may still run on it (the
+     * orchestrator is not ready otherwise, and says which version and how many). v2 (a fraud
+     * screen before the charge, one more hop) is opt-in: `1,2` deploys it beside v1.
+     */
+    PLACE_ORDER_VERSIONS: z
+      .string()
+      .default('1')
+      .transform((value) => value.split(',').map((part) => part.trim()))
+      .pipe(z.array(z.enum(['1', '2'])).min(1))
+      .transform((versions) => [...new Set(versions.map(Number))]),
+    /** How long a cancel-order step waits for its reply before the same command is re-sent. */
+    CANCEL_ORDER_STEP_TIMEOUT_MS: env.positiveInt(10_000),
+    /** The refund's wait; past it on every attempt its outcome is unknown and an operator decides. */
+    CANCEL_ORDER_REFUND_TIMEOUT_MS: env.positiveInt(10_000),
+    CANCEL_ORDER_REFUND_ATTEMPTS: env.positiveInt(5),
     /** Backoff between retries of a failed compensation (doubling up to the maximum). */
     SAGA_RETRY_INITIAL_DELAY_MS: env.positiveInt(1000),
     SAGA_RETRY_MAX_DELAY_MS: env.positiveInt(60_000),

@@ -510,6 +510,58 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
     expect(commandsOf(started.sagaId).at(-1)).toBe(order.RejectOrder.type);
   });
 
+  it('re-runs a stuck saga from a named step on request, never from before its passed pivot', async () => {
+    let approveRefused = true;
+    const started = await start(
+      baseUrl,
+      aPlaceOrder({
+        [order.ApproveOrder.type]: (command) =>
+          approveRefused ? { failure: 'order.not-found' } : success(command),
+      }),
+    );
+    await settled(baseUrl, started.sagaId, 'FAILED');
+    const restart = (step: string) =>
+      http(baseUrl, 'POST', `/sagas/${started.sagaId}/restart-from/${encodeURIComponent(step)}`);
+
+    const refused = await restart('reserve credit');
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('comes before the pivot "charge payment"');
+
+    approveRefused = false;
+    expect((await restart('approve order')).status).toBe(202);
+    const done = await settled(baseUrl, started.sagaId, 'COMPLETED');
+    expect(done.steps).toContainEqual(
+      expect.objectContaining({ event: 'operator', step: 'approve order' }),
+    );
+    expect(commandsOf(started.sagaId).filter((type) => type === credit.ReserveCredit.type)).toEqual(
+      [credit.ReserveCredit.type],
+    );
+  });
+
+  it('runs one cancel-order saga of an order at a time: a second one is a 409', async () => {
+    const customerId = randomUUID();
+    // The order service never answers: the first cancellation stays in flight.
+    scriptsByCustomer.set(customerId, {
+      [order.BeginOrderCancellation.type]: () => 'ignore',
+      [order.AbortOrderCancellation.type]: () => 'ignore',
+    });
+    const orderId = randomUUID();
+    const cancel = () =>
+      http(baseUrl, 'POST', '/sagas/cancel-order', {
+        orderId,
+        customerId,
+        idempotencyKey: randomUUID(),
+      });
+
+    const first = await cancel();
+    expect(first.status).toBe(202);
+    const second = await cancel();
+    expect(second.status).toBe(409);
+    expect(second.body.message).toBe(
+      `A cancel-order saga (${String(first.body.sagaId)}) is already under way for order:${orderId}`,
+    );
+  });
+
   it('finishes on another instance a saga whose orchestrator stopped mid-step', async () => {
     const stopping = await orchestrator.start();
     const started = await start(

@@ -68,6 +68,6 @@ describe('message schemas', () => {
     );
     const types = definitions.map((definition) => definition.type);
     expect(new Set(types).size).toBe(types.length);
-    expect(types).toHaveLength(21);
+    expect(types).toHaveLength(36);
   });
 });

@@ -58,3 +58,73 @@ export const RejectOrder = defineCommand(
   { reply: OrderRejected, failure: OrderRejectionFailed },
 );
 export type RejectOrder = PayloadOf<typeof RejectOrder>;
+
+/**
+ * Cancelling an approved order. `CANCELLING` is a semantic lock like `PENDING`: while it holds,
+ * nothing else acts on the order; it ends `CANCELLED`, or back to `APPROVED` with the reason.
+ */
+
+export const OrderCancellationBegun = defineReply(
+  'order.order-cancellation-begun',
+  z.object({ orderId: z.uuid(), status: z.literal('CANCELLING') }),
+);
+export type OrderCancellationBegun = PayloadOf<typeof OrderCancellationBegun>;
+
+export const OrderCancellationRefused = defineFailure('order.order-cancellation-refused', [
+  'order.not-found',
+  /** Only an approved order may be cancelled (a pending, rejected or cancelled one may not). */
+  'order.not-approved',
+  'order.cancel-window-passed',
+  /** The cancellation was aborted before this command arrived: it is refused, not executed. */
+  'order.cancellation-fenced',
+]);
+export type OrderCancellationRefused = PayloadOf<typeof OrderCancellationRefused>;
+
+/** Locks an approved order for cancelling, if its customer's cancel window is still open. */
+export const BeginOrderCancellation = defineCommand(
+  'order.begin-order-cancellation',
+  z.object({ orderId: z.uuid(), customerId: z.uuid(), cancellationId: z.uuid() }),
+  { reply: OrderCancellationBegun, failure: OrderCancellationRefused },
+);
+export type BeginOrderCancellation = PayloadOf<typeof BeginOrderCancellation>;
+
+export const OrderCancellationAborted = defineReply(
+  'order.order-cancellation-aborted',
+  z.object({ orderId: z.uuid(), status: z.enum(['APPROVED', 'PENDING', 'REJECTED', 'CANCELLED']) }),
+);
+export type OrderCancellationAborted = PayloadOf<typeof OrderCancellationAborted>;
+
+export const OrderCancellationAbortFailed = defineFailure('order.order-cancellation-abort-failed', [
+  'order.not-found',
+]);
+export type OrderCancellationAbortFailed = PayloadOf<typeof OrderCancellationAbortFailed>;
+
+/**
+ * Returns a CANCELLING order to APPROVED with the reason. Also sent when the begin timed out: an
+ * order it never locked keeps its status, and the late begin is fenced.
+ */
+export const AbortOrderCancellation = defineCommand(
+  'order.abort-order-cancellation',
+  z.object({ orderId: z.uuid(), cancellationId: z.uuid(), reason: z.string().min(1) }),
+  { reply: OrderCancellationAborted, failure: OrderCancellationAbortFailed },
+);
+export type AbortOrderCancellation = PayloadOf<typeof AbortOrderCancellation>;
+
+export const OrderCancelled = defineReply(
+  'order.order-cancelled',
+  z.object({ orderId: z.uuid(), status: z.literal('CANCELLED') }),
+);
+export type OrderCancelled = PayloadOf<typeof OrderCancelled>;
+
+export const OrderCancellationFailed = defineFailure('order.order-cancellation-failed', [
+  'order.not-found',
+  'order.not-cancelling',
+]);
+export type OrderCancellationFailed = PayloadOf<typeof OrderCancellationFailed>;
+
+export const CompleteOrderCancellation = defineCommand(
+  'order.complete-order-cancellation',
+  z.object({ orderId: z.uuid() }),
+  { reply: OrderCancelled, failure: OrderCancellationFailed },
+);
+export type CompleteOrderCancellation = PayloadOf<typeof CompleteOrderCancellation>;

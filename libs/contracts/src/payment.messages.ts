@@ -54,3 +54,49 @@ export const CancelPayment = defineCommand(
   { reply: PaymentCancelled, failure: PaymentCancellationFailed },
 );
 export type CancelPayment = PayloadOf<typeof CancelPayment>;
+
+export const PaymentRefunded = defineReply(
+  'payment.payment-refunded',
+  z.object({ orderId: z.uuid(), paymentId: z.uuid(), amount: Money }),
+);
+export type PaymentRefunded = PayloadOf<typeof PaymentRefunded>;
+
+export const PaymentRefundFailed = defineFailure('payment.payment-refund-failed', [
+  /** No charge to refund: none was made, or it was voided. */
+  'payment.not-charged',
+  /** The provider refused the refund for good; the charge stands. */
+  'payment.refund-refused',
+]);
+export type PaymentRefundFailed = PayloadOf<typeof PaymentRefundFailed>;
+
+/** Refunds the order's charge in full, once however often it is asked. */
+export const RefundPayment = defineCommand(
+  'payment.refund-payment',
+  z.object({ orderId: z.uuid() }),
+  { reply: PaymentRefunded, failure: PaymentRefundFailed },
+);
+export type RefundPayment = PayloadOf<typeof RefundPayment>;
+
+export const PaymentScreened = defineReply(
+  'payment.payment-screened',
+  z.object({ orderId: z.uuid() }),
+);
+export type PaymentScreened = PayloadOf<typeof PaymentScreened>;
+
+export const PaymentScreeningFailed = defineFailure('payment.payment-screening-failed', [
+  'payment.fraud-suspected',
+]);
+export type PaymentScreeningFailed = PayloadOf<typeof PaymentScreeningFailed>;
+
+/** Screens a payment for fraud before it is charged. It records nothing: there is nothing to undo. */
+export const ScreenPayment = defineCommand(
+  'payment.screen-payment',
+  z.object({
+    orderId: z.uuid(),
+    customerId: z.uuid(),
+    total: Money,
+    paymentToken: z.string().min(1),
+  }),
+  { reply: PaymentScreened, failure: PaymentScreeningFailed },
+);
+export type ScreenPayment = PayloadOf<typeof ScreenPayment>;

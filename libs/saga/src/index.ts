@@ -10,6 +10,7 @@ export {
   type SagaFailure,
   type SagaStep,
 } from './saga-definition.js';
+export { SagaAlreadyRunningError } from './saga-already-running.error.js';
 export { SagaChanges } from './saga-changes.js';
 export { SagaEngine, type StartOptions, type Started } from './saga-engine.js';
 export { sagaHarness, SagaHarness, SentCommand } from './saga-harness.js';
@@ -26,6 +27,8 @@ export {
 } from './saga-state-machine.js';
 export { SAGA_STATUSES, isTerminal, type SagaStatus } from './saga-status.js';
 export type { SagaListFilter } from './saga-store.js';
+export { SagaVersionsCheck } from './saga-versions.check.js';
+export { sagaMigrations } from './migrations/saga-migrations.js';
 export { SagaTransitionError } from './saga-transition.error.js';
 export { SagaModule } from './saga.module.js';
 export type { SagaModuleOptions } from './saga.options.js';

@@ -62,6 +62,24 @@ describe(defineSaga.name, () => {
   });
 });
 
+describe('a definition fingerprint', () => {
+  const approve = (version: number, attempts = 3) =>
+    defineSaga<State>('approve', { version })
+      .step('approve order')
+      .invoke(order.ApproveOrder, orderOnly)
+      .attempts(attempts)
+      .compensate(order.RejectOrder, orderOnly);
+
+  it('is the same for the same shape, whatever the tuning', () => {
+    expect(approve(1).build().fingerprint).toBe(approve(1, 9).build().fingerprint);
+  });
+
+  it('changes when a step is added, even under the same version', () => {
+    const widened = approve(1).step('cancel payment').invoke(payment.CancelPayment, orderOnly);
+    expect(widened.build().fingerprint).not.toBe(approve(1).build().fingerprint);
+  });
+});
+
 describe(toMilliseconds.name, () => {
   it('reads milliseconds and short durations', () => {
     expect(toMilliseconds(250)).toBe(250);

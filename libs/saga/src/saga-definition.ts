@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CommandDefinition, PayloadOf } from '@app/contracts';
 import { toMilliseconds, type Duration } from './duration.js';
 
@@ -44,6 +45,12 @@ export interface SagaDefinition<S> {
   version: number;
   steps: readonly SagaStep<S>[];
   retry: RetryPolicy;
+  /**
+   * A hash of the flow's shape (steps, their commands, pivot, retries until done), stored with
+   * each instance: a version whose steps change without a new version number is caught at
+   * start-up. Timeouts and attempts are tuning, not shape, and are left out.
+   */
+  fingerprint: string;
 }
 
 /** Any saga definition, whatever its state type (the engine treats state as a JSON object). */
@@ -117,8 +124,25 @@ export class SagaBuilder<S> {
       version: options.version,
       steps: [...steps],
       retry: { initialDelayMs: 1000, maxDelayMs: 60_000, ...options.retry },
+      fingerprint: fingerprintOf(name, steps),
     };
   }
+}
+
+/** Short and stable across processes and builds: only names and message types go in. */
+function fingerprintOf(name: string, steps: readonly SagaStep<unknown>[]): string {
+  const shape = steps.map((step) => [
+    step.name,
+    step.invoke.command.type,
+    step.onReply ? 'folds-reply' : '',
+    step.compensation?.command.type ?? '',
+    step.pivot ? 'pivot' : '',
+    step.retryUntilDone ? 'retry-until-done' : '',
+  ]);
+  return createHash('sha256')
+    .update(JSON.stringify([name, shape]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** What a command call gets when its step names nothing else. */

@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { SagaChanges } from './saga-changes.js';
 import type { SagaDefinition } from './saga-definition.js';
 import { IdempotencyConflictError } from './idempotency-conflict.error.js';
+import { SagaAlreadyRunningError } from './saga-already-running.error.js';
 import { SagaMetrics } from './saga-metrics.js';
 import { SagaNotFoundError } from './saga-not-found.error.js';
 import { snapshotOf, type SagaRecord } from './saga-record.js';
@@ -26,6 +27,11 @@ export interface StartOptions {
   idempotency?: { key: string; fingerprint: string };
   /** Whose saga it is, for reads filtered by owner. */
   customerId?: string;
+  /**
+   * What the saga acts on (`order:<id>`): while one saga of the type is live on it, starting
+   * another throws `SagaAlreadyRunningError` (unless the idempotency key replays the first).
+   */
+  subject?: string;
 }
 
 export interface Started<S> {
@@ -60,11 +66,18 @@ export class SagaEngine {
     private readonly changes: SagaChanges,
   ) {}
 
+  /**
+   * Starts a saga: by name on the newest registered version (what start routes do, so a deploy
+   * that registers v2 beside v1 starts new instances on v2), or on the definition given.
+   */
   start<S extends object>(
-    definition: SagaDefinition<S>,
+    saga: SagaDefinition<S> | string,
     state: S,
     options: StartOptions = {},
   ): Promise<Started<S>> {
+    const definition = (
+      typeof saga === 'string' ? this.registry.latest(saga) : saga
+    ) as SagaDefinition<S>;
     if (!this.registry.has(definition)) {
       throw new Error(`Saga ${definition.name} v${definition.version} is not registered`);
     }
@@ -79,6 +92,8 @@ export class SagaEngine {
         id: options.id ?? randomUUID(),
         sagaType: definition.name,
         definitionVersion: definition.version,
+        definitionFingerprint: definition.fingerprint,
+        subject: options.subject ?? null,
         status: snapshot.status,
         direction: snapshot.direction,
         currentStep: snapshot.currentStep,
@@ -99,16 +114,31 @@ export class SagaEngine {
         updatedAt: now,
       };
       if (!(await this.store.insert(manager, record))) {
-        // A concurrent request with the same key won; its row is committed by now.
-        const winner = await this.store.findByIdempotencyKey(manager, idempotency?.key ?? '');
-        if (!winner || !idempotency) throw new Error(`Saga ${record.id} could not be inserted`);
-        return this.replayed<S>(winner, idempotency.fingerprint);
+        return this.lostStart<S>(manager, record, options);
       }
       await this.effects(manager, record, transition, now);
       this.metrics.sagaStarted(definition.name);
       this.logger.log(`Started ${definition.name} v${definition.version} ${record.id}`);
       return { id: record.id, state, created: true };
     });
+  }
+
+  /**
+   * The insert conflicted with a concurrent start, committed by now: the same idempotency key
+   * (a replay) or a live saga on the same subject (refused).
+   */
+  private async lostStart<S>(
+    manager: EntityManager,
+    record: SagaRecord,
+    { idempotency, subject }: StartOptions,
+  ): Promise<Started<S>> {
+    const winner = idempotency && (await this.store.findByIdempotencyKey(manager, idempotency.key));
+    if (winner && idempotency) return this.replayed<S>(winner, idempotency.fingerprint);
+    if (subject) {
+      const running = await this.store.findLiveBySubject(manager, record.sagaType, subject);
+      throw new SagaAlreadyRunningError(record.sagaType, subject, running?.id);
+    }
+    throw new Error(`Saga ${record.id} could not be inserted`);
   }
 
   /** Applies a reply inside the transaction that records its inbox row. */
@@ -143,7 +173,7 @@ export class SagaEngine {
     let due: SagaRecord | undefined;
     try {
       return await this.dataSource.transaction(async (manager) => {
-        due = await this.store.lockNextExpired(manager, this.clock.now());
+        due = await this.store.lockNextExpired(manager, this.clock.now(), this.registry.keys());
         if (!due) return false;
         const record = due;
         const machine = this.machineOf(record);
@@ -201,6 +231,11 @@ export class SagaEngine {
   /** An operator (`actor`, recorded on the timeline) compensates a stuck RUNNING saga. */
   compensate(sagaId: string, actor?: string): Promise<void> {
     return this.operate(sagaId, (machine, record) => machine.compensate(snapshotOf(record), actor));
+  }
+
+  /** An operator re-runs a stuck saga from a named step, on the version it started with. */
+  restartFrom(sagaId: string, step: string): Promise<void> {
+    return this.operate(sagaId, (machine, record) => machine.restartFrom(snapshotOf(record), step));
   }
 
   private operate(

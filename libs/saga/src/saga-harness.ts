@@ -103,6 +103,11 @@ export class SagaHarness<S> {
     return this.act(() => this.machine.compensate(this.current, actor));
   }
 
+  /** An operator restarts the saga from a named step. */
+  restartFrom(step: string): Promise<void> {
+    return this.act(() => this.machine.restartFrom(this.current, step));
+  }
+
   /** Delivers a reply to a sent command, as the orchestrator's consumer would. */
   deliver(to: OutgoingCommand, type: string, payload: unknown): void {
     const messageId = `reply-${(this.ids += 1)}`;

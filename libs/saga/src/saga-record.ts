@@ -23,6 +23,10 @@ export interface SagaRecord {
   traceparent: string | null;
   /** When the awaited command was first sent (re-sends keep it): a step's latency starts here. */
   awaitingSince: Date | null;
+  /** The shape of the definition it started on (null for instances older than fingerprints). */
+  definitionFingerprint: string | null;
+  /** What the saga acts on (`order:<id>`): one live saga of a type per subject. */
+  subject: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

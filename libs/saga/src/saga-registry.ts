@@ -18,8 +18,30 @@ export class SagaRegistry {
     return definition;
   }
 
+  /** The newest version of a saga: what a new instance starts on. */
+  latest(name: string): AnySagaDefinition {
+    let newest: AnySagaDefinition | undefined;
+    for (const definition of this.definitions.values()) {
+      if (definition.name === name && (!newest || definition.version > newest.version)) {
+        newest = definition;
+      }
+    }
+    if (!newest) throw new Error(`Saga ${name} is not registered`);
+    return newest;
+  }
+
+  /** The registered definition of that name and version, if any. */
+  find(name: string, version: number): AnySagaDefinition | undefined {
+    return this.definitions.get(keyOf(name, version));
+  }
+
   has(definition: AnySagaDefinition): boolean {
     return this.definitions.get(keyOf(definition.name, definition.version)) === definition;
+  }
+
+  /** Every registered version as `<name>@v<version>`, as the deadline scan selects them. */
+  keys(): string[] {
+    return [...this.definitions.keys()];
   }
 
   all(): AnySagaDefinition[] {

@@ -280,4 +280,47 @@ describe(SagaStateMachine.name, () => {
     });
     expect(machine.deadline(saga.snapshot)).toMatchObject({ changed: false, send: [] });
   });
+
+  it('restarts a stuck saga from a named step on its timeline, with fresh attempts', async () => {
+    const saga = sagaHarness(reserveSaga, aState());
+    await saga.expectSent(order.CreatePendingOrder).replySuccess();
+    const stuck = saga.expectSent(credit.ReserveCredit);
+
+    await saga.restartFrom('create order');
+    saga.expectStatus('RUNNING');
+    expect(saga.timeline.at(-2)).toMatchObject({
+      event: 'operator',
+      detail: 'restart from "create order"',
+    });
+    await saga.expectSent(order.CreatePendingOrder).replySuccess();
+    const again = saga.expectSent(credit.ReserveCredit);
+    expect(again.sent.messageId).not.toBe(stuck.sent.messageId);
+    await again.replySuccess({ reservationId: 'r-1' });
+    await saga.expectSent(order.ApproveOrder).replySuccess();
+    saga.expectStatus('COMPLETED');
+  });
+
+  it('restarts a FAILED saga past its pivot from a step after it, never before it', async () => {
+    const saga = sagaHarness(reserveSaga, aState());
+    await saga.expectSent(order.CreatePendingOrder).replySuccess();
+    await saga.expectSent(credit.ReserveCredit).replySuccess({ reservationId: 'r-1' });
+    await saga.expectSent(order.ApproveOrder).replyFailure('order.not-found');
+    await saga.expectSent(order.ApproveOrder).replyFailure('order.not-found');
+    saga.expectStatus('FAILED');
+
+    await expect(saga.restartFrom('reserve credit')).rejects.toThrow(
+      'comes before the pivot "reserve credit", which succeeded',
+    );
+    await expect(saga.restartFrom('no such step')).rejects.toThrow('has no step "no such step"');
+    await saga.restartFrom('approve order');
+    saga.expectStatus('RUNNING');
+    await saga.expectSent(order.ApproveOrder).replySuccess();
+    saga.expectStatus('COMPLETED');
+    await expect(saga.restartFrom('approve order')).rejects.toThrow('is finished');
+  });
+
+  it('refuses to restart from a step the saga has not reached', async () => {
+    const saga = sagaHarness(reserveSaga, aState());
+    await expect(saga.restartFrom('approve order')).rejects.toThrow('would skip steps');
+  });
 });

@@ -220,6 +220,46 @@ export class SagaStateMachine<S> {
     };
   }
 
+  /**
+   * An operator moves a stuck saga (RUNNING, COMPENSATING or FAILED) forward again from a named
+   * step, with fresh attempts; the step's command is sent anew. Refused for a step before a pivot
+   * that succeeded (that would undo the point of no return), and for a step the saga has not
+   * reached (steps are never skipped) or whose work a compensation has already undone.
+   */
+  restartFrom(snapshot: SagaSnapshot<S>, stepName: string): Transition<S> {
+    const { steps } = this.definition;
+    const index = steps.findIndex((step) => step.name === stepName);
+    if (index < 0) {
+      const names = steps.map((step) => `"${step.name}"`).join(', ');
+      throw new SagaTransitionError(`The saga has no step "${stepName}"; its steps: ${names}`);
+    }
+    if (snapshot.status === 'COMPLETED' || snapshot.status === 'COMPENSATED') {
+      throw new SagaTransitionError(`A ${snapshot.status} saga is finished: it is not restarted`);
+    }
+    const pivot = steps.findIndex((step) => step.pivot);
+    const pivotSucceeded =
+      pivot >= 0 && snapshot.direction === 'forward' && snapshot.currentStep > pivot;
+    if (pivotSucceeded && index <= pivot) {
+      throw new SagaTransitionError(
+        `Step "${stepName}" comes before the pivot "${steps[pivot].name}", which succeeded: the saga only goes forward`,
+      );
+    }
+    if (index > snapshot.currentStep) {
+      throw new SagaTransitionError(
+        `The saga is at step "${steps[snapshot.currentStep].name}": restarting from "${stepName}" would skip steps`,
+      );
+    }
+    const restarted: SagaSnapshot<S> = {
+      ...this.begin({ ...snapshot, currentStep: index }),
+      status: 'RUNNING',
+      direction: 'forward',
+      lastError: null,
+    };
+    const next = this.sendCurrent(restarted, this.clock.newId(), 'sent');
+    const operator = this.entry(restarted, 'operator', { detail: `restart from "${stepName}"` });
+    return { ...next, log: [operator, ...next.log] };
+  }
+
   private succeeded(snapshot: SagaSnapshot<S>, reply: IncomingReply): Transition<S> {
     const received = this.entry(snapshot, 'succeeded', {
       messageType: reply.type,
@@ -257,10 +297,15 @@ export class SagaStateMachine<S> {
     return { ...next, log: [received, ...next.log] };
   }
 
-  /** Out of attempts: a forward step that may be undone is compensated, anything else needs an operator. */
+  /**
+   * Out of attempts: a forward step that may be undone is compensated, anything else needs an
+   * operator. So does a pivot without an undo whose outcome is unknown (a refund, say): it may
+   * have happened, and the steps before it must not be undone as if it had not.
+   */
   private exhausted(snapshot: SagaSnapshot<S>, error: string, uncertain: boolean): Transition<S> {
     const step = this.definition.steps[snapshot.currentStep];
-    if (snapshot.direction === 'forward' && !step.retryUntilDone) {
+    const irreversible = uncertain && step.pivot && !step.compensation;
+    if (snapshot.direction === 'forward' && !step.retryUntilDone && !irreversible) {
       const from = uncertain ? snapshot.currentStep : snapshot.currentStep - 1;
       return this.compensateFrom(snapshot, from, error);
     }

@@ -23,6 +23,8 @@ interface InstanceRow {
   request_fingerprint: string | null;
   traceparent: string | null;
   awaiting_since: Date | null;
+  definition_fingerprint: string | null;
+  subject: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -51,22 +53,36 @@ export interface SagaListFilter {
   limit: number;
 }
 
+/** Live instances of one definition version, as stored: for the start-up check. */
+export interface LiveVersionCount {
+  sagaType: string;
+  definitionVersion: number;
+  fingerprint: string | null;
+  count: number;
+}
+
+/** The statuses a saga may still move from (FAILED, by an operator): its definition is needed. */
+const LIVE = `('RUNNING', 'COMPENSATING', 'FAILED')`;
+
 /**
- * SQL over `saga_instances` and `saga_steps` (tables of the orchestrator's schema, created by its
+ * SQL over `saga_instances` and `saga_steps` (tables in the app's schema, created by this lib's
  * migrations). Every method runs in the caller's transaction.
  */
 @Injectable()
 export class SagaStore {
-  /** False when another instance already holds the idempotency key. */
+  /**
+   * False when another instance already holds the idempotency key, or a live saga of the type
+   * already acts on the subject.
+   */
   async insert(manager: EntityManager, record: SagaRecord): Promise<boolean> {
     const rows: unknown[] = await manager.query(
       `INSERT INTO saga_instances (id, saga_type, definition_version, status, direction, current_step,
          data, attempt, awaiting_message_id, deadline, last_error, version, customer_id,
          idempotency_key, request_fingerprint, traceparent, awaiting_since, created_at, updated_at,
-         step_started_at)
+         step_started_at, definition_fingerprint, subject)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18,
-         $19)
-       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+         $19, $20, $21)
+       ON CONFLICT DO NOTHING RETURNING id`,
       [
         record.id,
         record.sagaType,
@@ -87,9 +103,44 @@ export class SagaStore {
         record.awaitingSince,
         record.createdAt,
         record.stepStartedAt,
+        record.definitionFingerprint,
+        record.subject,
       ],
     );
     return rows.length === 1;
+  }
+
+  /** The live saga of the type acting on the subject, if any. */
+  async findLiveBySubject(
+    manager: EntityManager,
+    sagaType: string,
+    subject: string,
+  ): Promise<SagaRecord | undefined> {
+    const rows: InstanceRow[] = await manager.query(
+      `SELECT * FROM saga_instances WHERE saga_type = $1 AND subject = $2 AND status IN ${LIVE}`,
+      [sagaType, subject],
+    );
+    return rows[0] && recordOf(rows[0]);
+  }
+
+  /** Live instances by type, definition version and fingerprint. */
+  async liveVersions(manager: EntityManager): Promise<LiveVersionCount[]> {
+    const rows: {
+      saga_type: string;
+      definition_version: number;
+      definition_fingerprint: string | null;
+      count: number;
+    }[] = await manager.query(
+      `SELECT saga_type, definition_version, definition_fingerprint, count(*)::int AS count
+       FROM saga_instances WHERE status IN ${LIVE}
+       GROUP BY saga_type, definition_version, definition_fingerprint`,
+    );
+    return rows.map((row) => ({
+      sagaType: row.saga_type,
+      definitionVersion: row.definition_version,
+      fingerprint: row.definition_fingerprint,
+      count: Number(row.count),
+    }));
   }
 
   async find(manager: EntityManager, id: string, lock = false): Promise<SagaRecord | undefined> {
@@ -181,13 +232,22 @@ export class SagaStore {
     );
   }
 
-  /** Locks one live saga whose deadline passed; other instances skip it rather than wait. */
-  async lockNextExpired(manager: EntityManager, now: Date): Promise<SagaRecord | undefined> {
+  /**
+   * Locks one live saga whose deadline passed, among the definition versions given
+   * (`<type>@v<version>`): an instance of a build without a saga's version leaves it to one that
+   * has it. Other instances skip a locked saga rather than wait.
+   */
+  async lockNextExpired(
+    manager: EntityManager,
+    now: Date,
+    versions: readonly string[],
+  ): Promise<SagaRecord | undefined> {
     const rows: InstanceRow[] = await manager.query(
       `SELECT * FROM saga_instances
        WHERE status IN ('RUNNING', 'COMPENSATING') AND deadline <= $1
+         AND saga_type || '@v' || definition_version = ANY($2::text[])
        ORDER BY deadline LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      [now],
+      [now, versions],
     );
     return rows[0] && recordOf(rows[0]);
   }
@@ -291,6 +351,8 @@ function recordOf(row: InstanceRow): SagaRecord {
     requestFingerprint: row.request_fingerprint,
     traceparent: row.traceparent,
     awaitingSince: row.awaiting_since,
+    definitionFingerprint: row.definition_fingerprint,
+    subject: row.subject,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

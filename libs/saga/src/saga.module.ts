@@ -1,5 +1,6 @@
 import { AfterCommit } from '@app/persistence';
 import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { DeadlineScanner } from './deadline-scanner.js';
 import { SagaEngine } from './saga-engine.js';
 import { SagaMetrics } from './saga-metrics.js';
@@ -9,17 +10,21 @@ import { sagaRepliesController } from './saga-replies.controller.js';
 import { SagaStore } from './saga-store.js';
 import { SAGA_OPTIONS, type SagaModuleOptions } from './saga.options.js';
 import { SagaChanges } from './saga-changes.js';
+import { SagaVersionsCheck } from './saga-versions.check.js';
 
 /**
  * The saga engine: runs the given definitions, consumes their replies and scans deadlines. Needs
  * the app's DataSource and messaging (with the replies queue consumed), and the `saga_instances`
- * and `saga_steps` tables in the app's schema.
+ * and `saga_steps` tables in the app's schema (`sagaMigrations`). Global, so the app's health
+ * module can take `SagaVersionsCheck` as a readiness indicator.
  */
 @Module({})
 export class SagaModule {
   static forRoot(options: SagaModuleOptions): DynamicModule {
     return {
       module: SagaModule,
+      global: true,
+      imports: [TerminusModule],
       // The replies reach the engine through the app's message transport and Nest's pipeline.
       controllers: [sagaRepliesController(options.definitions)],
       providers: [
@@ -32,8 +37,17 @@ export class SagaModule {
         SagaQueries,
         SagaMetrics,
         DeadlineScanner,
+        SagaVersionsCheck,
       ],
-      exports: [SagaEngine, SagaQueries, SagaChanges, SagaMetrics, SagaRegistry, DeadlineScanner],
+      exports: [
+        SagaEngine,
+        SagaQueries,
+        SagaChanges,
+        SagaMetrics,
+        SagaRegistry,
+        DeadlineScanner,
+        SagaVersionsCheck,
+      ],
     };
   }
 }

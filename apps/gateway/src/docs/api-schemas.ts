@@ -58,12 +58,26 @@ export const PlacedOrderAnswer = z.object({
   status: z.literal('PENDING'),
 });
 
+export const CancelledOrderAnswer = z.object({
+  orderId: Uuid,
+  sagaId: Uuid.describe('The cancel-order saga: follow it at /api/sagas/{sagaId}'),
+});
+
 export const OrderAnswer = z.object({
   id: Uuid,
   customerId: Uuid.nullable().describe('Null only for an order rejected before it was created'),
   total: Money.nullable(),
-  status: z.enum(['PENDING', 'APPROVED', 'REJECTED']),
+  status: z
+    .enum(['PENDING', 'APPROVED', 'REJECTED', 'CANCELLING', 'CANCELLED'])
+    .describe('PENDING and CANCELLING: a saga is deciding the order'),
   rejectionReason: z.string().optional(),
+  cancellableUntil: Timestamp.optional().describe(
+    'An approved order: until when its customer may cancel it',
+  ),
+  cancellationFailure: z
+    .string()
+    .optional()
+    .describe('An approved order whose cancellation failed: why'),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -78,7 +92,11 @@ export const SagaSummaryAnswer = z.object({
   status: SagaStatus,
   definitionVersion: z.int(),
   customerId: Uuid.nullable(),
-  orderId: Uuid.nullable(),
+  subject: z
+    .string()
+    .nullable()
+    .describe('What the saga acts on, as `<kind>:<id>` (`order:…`); one live saga per subject'),
+  orderId: Uuid.nullable().describe('The order, when the subject is one'),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   lastError: z.string().optional(),
@@ -163,6 +181,7 @@ const named: [z.ZodType, string, string][] = [
   [PlaceOrderRequest, 'PlaceOrderRequest', 'Only an admin names the customer'],
   [PlacedOrderAnswer, 'PlacedOrder', 'The order and the saga placing it'],
   [OrderAnswer, 'Order', 'An order as its customer sees it'],
+  [CancelledOrderAnswer, 'CancelledOrder', 'The order and the saga cancelling it'],
   [OrderPage, 'OrderPage', 'A page of orders, newest first'],
   [SagaAnswer, 'Saga', 'A saga and its timeline'],
   [SagaSummaryAnswer, 'SagaSummary', 'A saga without its timeline'],

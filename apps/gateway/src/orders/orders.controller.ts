@@ -3,7 +3,12 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal, type Principal, Roles } from '@app/identity';
 import { Uuid, ZodValidationPipe } from '@app/validation';
-import { OrderAnswer, OrderPage, PlacedOrderAnswer } from '../docs/api-schemas.js';
+import {
+  CancelledOrderAnswer,
+  OrderAnswer,
+  OrderPage,
+  PlacedOrderAnswer,
+} from '../docs/api-schemas.js';
 import {
   ApiAnswer,
   ApiCaller,
@@ -16,7 +21,7 @@ import {
 import { Forwarded, type ForwardedContext } from '../upstream/forwarded-context.js';
 import { IdempotencyKeyHeader } from './idempotency-key.decorator.js';
 import { ListOrdersQuery } from './list-orders.query.js';
-import { OrdersService, type PlacedOrder } from './orders.service.js';
+import { OrdersService, type CancelledOrder, type PlacedOrder } from './orders.service.js';
 import { IdempotencyKey, PlaceOrderRequest } from './place-order.request.js';
 
 @ApiTags('orders')
@@ -52,6 +57,35 @@ export class OrdersController {
     @Forwarded() context: ForwardedContext,
   ): Promise<PlacedOrder> {
     return this.orders.place(principal, body, idempotencyKey, context);
+  }
+
+  /** Starts the cancel-order saga and answers before it ends (202). */
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Cancel an approved order within its cancel window (its customer, admin)',
+    description:
+      'Starts the cancel-order saga: the order is CANCELLING, its payment refunded, its credit released, then CANCELLED. A refund that fails for good returns it to APPROVED with `cancellationFailure`. Follow it at /api/sagas/{sagaId}.',
+  })
+  @ApiUuidParam('id', 'The order')
+  @ApiRequiredHeader(
+    'Idempotency-Key',
+    'The same key returns the same saga, never a second one',
+    IdempotencyKey,
+  )
+  @ApiAnswer(
+    HttpStatus.ACCEPTED,
+    'The saga started (or the one this key started)',
+    CancelledOrderAnswer,
+  )
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT, HttpStatus.UNPROCESSABLE_ENTITY)
+  cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ZodValidationPipe(Uuid, 'order id', 'id')) id: string,
+    @IdempotencyKeyHeader() idempotencyKey: string,
+    @Forwarded() context: ForwardedContext,
+  ): Promise<CancelledOrder> {
+    return this.orders.cancel(principal, id, idempotencyKey, context);
   }
 
   @Get(':id')

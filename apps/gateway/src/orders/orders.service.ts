@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  ConflictException,
   ForbiddenException,
   Injectable,
   NotFoundException,
@@ -14,6 +15,18 @@ import type { PlaceOrderRequest } from './place-order.request.js';
 
 /** Enough of an order to tell whose it is; the rest passes through as the order service wrote it. */
 const OwnedOrder = z.looseObject({ customerId: z.string().nullable() });
+
+/** Enough of an order to tell whether it may be cancelled now. */
+const CancellableOrder = z.looseObject({
+  customerId: z.string(),
+  status: z.string(),
+  cancellableUntil: z.string().optional(),
+});
+
+export interface CancelledOrder {
+  orderId: string;
+  sagaId: string;
+}
 
 export interface PlacedOrder {
   orderId: string;
@@ -41,6 +54,48 @@ export class OrdersService {
         path: '/sagas/place-order',
         headers: { 'idempotency-key': idempotencyKey },
         body: { customerId, total, paymentToken, idempotencyKey },
+      },
+      context,
+    );
+    return answer.body;
+  }
+
+  /**
+   * Starts the cancel-order saga of an approved order within its cancel window; anything else is
+   * a 409 that says why, before any saga starts. The order service checks again when the saga
+   * locks the order, and the orchestrator runs one cancellation of an order at a time.
+   */
+  async cancel(
+    principal: Principal,
+    id: string,
+    idempotencyKey: string,
+    context: ForwardedContext,
+  ): Promise<CancelledOrder> {
+    const found = CancellableOrder.safeParse(await this.get(principal, id, context));
+    if (!found.success) {
+      throw new ConflictException(`Order ${id} cannot be cancelled: it was never created`);
+    }
+    const { customerId, status, cancellableUntil } = found.data;
+    if (status === 'CANCELLING' || status === 'CANCELLED') {
+      throw new ConflictException(`Order ${id} is ${status}: it is already being cancelled`);
+    }
+    if (status !== 'APPROVED') {
+      throw new ConflictException(
+        `Order ${id} is ${status}: only an APPROVED order can be cancelled`,
+      );
+    }
+    if (!cancellableUntil || Date.parse(cancellableUntil) < Date.now()) {
+      throw new ConflictException(
+        `Order ${id} is past its cancel window${cancellableUntil ? ` (it ended ${cancellableUntil})` : ''}`,
+      );
+    }
+    const answer = await this.upstream.json<CancelledOrder>(
+      'saga-orchestrator',
+      {
+        method: 'POST',
+        path: '/sagas/cancel-order',
+        headers: { 'idempotency-key': idempotencyKey },
+        body: { orderId: id, customerId, idempotencyKey },
       },
       context,
     );

@@ -10,7 +10,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentPrincipal, type Principal, Roles } from '@app/identity';
 import { Uuid, ZodValidationPipe } from '@app/validation';
@@ -31,6 +31,7 @@ import { ListSagasQuery } from './list-sagas.query.js';
 import { SagasService } from './sagas.service.js';
 
 const sagaId = new ZodValidationPipe(Uuid, 'saga id', 'id');
+const stepName = new ZodValidationPipe(z.string().min(1).max(200), 'step name', 'step');
 
 @ApiTags('sagas')
 @ApiCaller()
@@ -126,6 +127,26 @@ export class SagasController {
   @ApiErrors(HttpStatus.FORBIDDEN, HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   retry(@Param('id', sagaId) id: string, @Forwarded() context: ForwardedContext): Promise<unknown> {
     return this.sagas.act('retry', id, context);
+  }
+
+  @Post(':id/restart-from/:step')
+  @Roles('admin')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Re-run a stuck saga from a named step, on its own version (admin)',
+    description:
+      'Recorded on its timeline. Refused (409) for a step before a pivot that succeeded, a step not reached yet, or a finished saga.',
+  })
+  @ApiUuidParam('id', 'The saga')
+  @ApiParam({ name: 'step', description: 'The step’s name, URL-encoded (`release%20credit`)' })
+  @ApiAnswer(HttpStatus.ACCEPTED, 'The saga runs again from that step', SagaActionAnswer)
+  @ApiErrors(HttpStatus.FORBIDDEN, HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
+  restartFrom(
+    @Param('id', sagaId) id: string,
+    @Param('step', stepName) step: string,
+    @Forwarded() context: ForwardedContext,
+  ): Promise<unknown> {
+    return this.sagas.act(`restart-from/${encodeURIComponent(step)}`, id, context);
   }
 
   @Post(':id/compensate')

@@ -61,9 +61,9 @@ export class SagasService {
     );
   }
 
-  /** `retry` or `compensate`: the orchestrator accepts the operator's action (202). */
+  /** `retry`, `compensate` or `restart-from/<step>`: the orchestrator accepts the action (202). */
   async act(
-    action: 'retry' | 'compensate',
+    action: 'retry' | 'compensate' | `restart-from/${string}`,
     id: string,
     context: ForwardedContext,
   ): Promise<unknown> {

@@ -3,6 +3,7 @@ import type { order } from '@app/contracts';
 import type { EntityManager } from 'typeorm';
 import { AfterCommitPublisher } from '@app/persistence';
 import { OrderApprovedEvent } from '../events/order.events.js';
+import { OrderCancelWindow } from '../order-cancel-window.js';
 import { OrderNotFoundError } from '../order-not-found.error.js';
 import { OrderNotPendingError } from '../order-not-pending.error.js';
 import { OrderRepository } from '../order.repository.js';
@@ -23,6 +24,7 @@ export class ApproveOrderHandler implements ICommandHandler<ApproveOrderCommand>
   constructor(
     private readonly orders: OrderRepository,
     private readonly events: AfterCommitPublisher,
+    private readonly cancelWindow: OrderCancelWindow,
   ) {}
 
   async execute({ payload, manager }: ApproveOrderCommand): Promise<order.OrderApproved> {
@@ -32,6 +34,8 @@ export class ApproveOrderHandler implements ICommandHandler<ApproveOrderCommand>
     if (existing.status === 'APPROVED') return { orderId, status: 'APPROVED' };
     if (existing.status !== 'PENDING') throw new OrderNotPendingError(orderId, existing.status);
     existing.status = 'APPROVED';
+    // The customer's window to cancel opens now.
+    existing.cancellableUntil = this.cancelWindow.endOf(new Date());
     await this.orders.save(existing, manager);
     this.events.publishAfterCommit(manager, new OrderApprovedEvent(orderId));
     return { orderId, status: 'APPROVED' };

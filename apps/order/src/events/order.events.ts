@@ -26,4 +26,28 @@ export class OrderRejectedEvent {
   ) {}
 }
 
-export type OrderEvent = OrderCreatedEvent | OrderApprovedEvent | OrderRejectedEvent;
+export class OrderCancellationBegunEvent {
+  constructor(
+    readonly orderId: string,
+    readonly cancellationId: string,
+  ) {}
+}
+
+export class OrderCancellationAbortedEvent {
+  constructor(
+    readonly orderId: string,
+    readonly reason: string,
+  ) {}
+}
+
+export class OrderCancelledEvent {
+  constructor(readonly orderId: string) {}
+}
+
+export type OrderEvent =
+  | OrderCreatedEvent
+  | OrderApprovedEvent
+  | OrderRejectedEvent
+  | OrderCancellationBegunEvent
+  | OrderCancellationAbortedEvent
+  | OrderCancelledEvent;

@@ -67,7 +67,10 @@ export class CancelPaymentHandler implements ICommandHandler<CancelPaymentComman
           this.events.publishAfterCommit(manager, new PaymentFencedEvent(existing.id, orderId));
         }
         return { orderId, paymentId: existing.id, outcome: 'fenced' };
+      // REFUNDING and REFUNDED: undone by a refund (the order was cancelled after approval).
       case 'VOIDED':
+      case 'REFUNDING':
+      case 'REFUNDED':
         return { orderId, paymentId: existing.id, outcome: 'voided' };
       case 'PENDING':
       case 'VOIDING':

@@ -72,7 +72,10 @@ export class ChargePaymentHandler implements ICommandHandler<ChargePaymentComman
 
     const existing = await this.payments.lockByOrderId(orderId, manager);
     switch (existing.status) {
+      // REFUNDING and REFUNDED: charged, then refunded when its order was cancelled.
       case 'CHARGED':
+      case 'REFUNDING':
+      case 'REFUNDED':
         return chargedReply(existing);
       case 'DECLINED':
         throw declineOf(existing);

@@ -22,6 +22,31 @@ export class PaymentVoidRequestedEvent {
   ) {}
 }
 
+/** A charged order was cancelled: recorded REFUNDING, the provider refunds it next. */
+export class PaymentRefundRequestedEvent {
+  constructor(
+    readonly paymentId: string,
+    readonly orderId: string,
+  ) {}
+}
+
+export class PaymentRefundedEvent {
+  constructor(
+    readonly paymentId: string,
+    readonly orderId: string,
+    readonly amount: Money,
+  ) {}
+}
+
+/** The provider refused the refund for good: the payment is CHARGED again. */
+export class PaymentRefundRefusedEvent {
+  constructor(
+    readonly paymentId: string,
+    readonly orderId: string,
+    readonly reason: string,
+  ) {}
+}
+
 export class PaymentChargedEvent {
   constructor(
     readonly paymentId: string,
@@ -57,4 +82,9 @@ export class PaymentFencedEvent {
 
 /** A payment's settled changes, which LogPaymentEventsHandler logs. */
 export type PaymentEvent =
-  PaymentChargedEvent | PaymentDeclinedEvent | PaymentVoidedEvent | PaymentFencedEvent;
+  | PaymentChargedEvent
+  | PaymentDeclinedEvent
+  | PaymentVoidedEvent
+  | PaymentFencedEvent
+  | PaymentRefundedEvent
+  | PaymentRefundRefusedEvent;

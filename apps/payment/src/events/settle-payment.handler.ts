@@ -1,15 +1,20 @@
 import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { PaymentSettlement } from '../payment-settlement.js';
-import { PaymentChargeRequestedEvent, PaymentVoidRequestedEvent } from './payment.events.js';
+import {
+  PaymentChargeRequestedEvent,
+  PaymentRefundRequestedEvent,
+  PaymentVoidRequestedEvent,
+} from './payment.events.js';
 
-/** Asks the provider as soon as the charge or the cancel that needs it has committed. */
-@EventsHandler(PaymentChargeRequestedEvent, PaymentVoidRequestedEvent)
-export class SettlePaymentHandler implements IEventHandler<
-  PaymentChargeRequestedEvent | PaymentVoidRequestedEvent
-> {
+type SettlementRequest =
+  PaymentChargeRequestedEvent | PaymentVoidRequestedEvent | PaymentRefundRequestedEvent;
+
+/** Asks the provider as soon as the charge, cancel or refund that needs it has committed. */
+@EventsHandler(PaymentChargeRequestedEvent, PaymentVoidRequestedEvent, PaymentRefundRequestedEvent)
+export class SettlePaymentHandler implements IEventHandler<SettlementRequest> {
   constructor(private readonly settlement: PaymentSettlement) {}
 
-  handle({ orderId }: PaymentChargeRequestedEvent | PaymentVoidRequestedEvent): void {
+  handle({ orderId }: SettlementRequest): void {
     // Settling never throws: a failure postpones the payment for the timer.
     void this.settlement.settleNow(orderId);
   }

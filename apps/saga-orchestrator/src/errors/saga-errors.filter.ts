@@ -1,6 +1,11 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { IdempotencyConflictError, SagaNotFoundError, SagaTransitionError } from '@app/saga';
+import {
+  IdempotencyConflictError,
+  SagaAlreadyRunningError,
+  SagaNotFoundError,
+  SagaTransitionError,
+} from '@app/saga';
 import { DeadLetterConflictError } from '../dead-letters/dead-letter-conflict.error.js';
 import { DeadLetterNotFoundError } from '../dead-letters/dead-letter-not-found.error.js';
 
@@ -9,6 +14,7 @@ const STATUS_OF = [
   [SagaNotFoundError, HttpStatus.NOT_FOUND],
   [SagaTransitionError, HttpStatus.CONFLICT],
   [IdempotencyConflictError, HttpStatus.UNPROCESSABLE_ENTITY],
+  [SagaAlreadyRunningError, HttpStatus.CONFLICT],
   [DeadLetterNotFoundError, HttpStatus.NOT_FOUND],
   [DeadLetterConflictError, HttpStatus.CONFLICT],
 ] as const;

@@ -17,6 +17,9 @@ export interface SagaSummaryView {
   status: SagaStatus;
   definitionVersion: number;
   customerId: string | null;
+  /** What the saga acts on, as `<kind>:<id>` (`order:…`); null for sagas started without one. */
+  subject: string | null;
+  /** The order of a saga whose subject is an order (kept for the clients that read it). */
   orderId: string | null;
   createdAt: string;
   updatedAt: string;
@@ -36,15 +39,19 @@ export function traceIdOf(traceparent: string | null): string | null {
   return traceparent?.split('-')[1] ?? null;
 }
 
+const ORDER_SUBJECT = 'order:';
+
 export function summaryOf(record: SagaRecord): SagaSummaryView {
-  const { orderId } = record.data as { orderId?: string };
   return {
     id: record.id,
     type: record.sagaType,
     status: record.status,
     definitionVersion: record.definitionVersion,
     customerId: record.customerId,
-    orderId: orderId ?? null,
+    subject: record.subject,
+    orderId: record.subject?.startsWith(ORDER_SUBJECT)
+      ? record.subject.slice(ORDER_SUBJECT.length)
+      : null,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
     ...(record.lastError ? { lastError: record.lastError } : {}),

@@ -15,6 +15,7 @@ import {
 import { actsFor, CurrentPrincipal, Roles, type Principal } from '@app/identity';
 import { SagaEngine, SagaNotFoundError, SagaQueries, type SagaStatus } from '@app/saga';
 import type { Observable } from 'rxjs';
+import { z } from 'zod';
 import { Uuid, ZodValidationPipe } from '@app/validation';
 import { SagaErrorsFilter } from '../errors/saga-errors.filter.js';
 import { BulkActionRequest } from './bulk-action.request.js';
@@ -24,6 +25,7 @@ import { cursorOf, SagaListQuery } from './saga-list.query.js';
 import { stepOf, summaryOf, traceIdOf, type SagaSummaryView, type SagaView } from './saga.view.js';
 
 const SagaId = new ZodValidationPipe(Uuid, 'saga id', 'id');
+const StepName = new ZodValidationPipe(z.string().min(1).max(200), 'step name', 'step');
 /** A saga read shows at most this many timeline entries (the newest); the stream has them all. */
 export const SAGA_READ_MAX_STEPS = 500;
 
@@ -99,6 +101,17 @@ export class SagasController {
     @Param('id', SagaId) id: string,
   ): Promise<{ id: string; status: SagaStatus }> {
     return this.operate(id, () => this.engine.retry(id, caller.subject));
+  }
+
+  /** Re-runs a stuck saga from a named step (URL-encoded), on its own definition version. */
+  @Post(':id/restart-from/:step')
+  @Roles('admin')
+  @HttpCode(202)
+  restartFrom(
+    @Param('id', SagaId) id: string,
+    @Param('step', StepName) step: string,
+  ): Promise<{ id: string; status: SagaStatus }> {
+    return this.operate(id, () => this.engine.restartFrom(id, step));
   }
 
   @Post(':id/compensate')
