@@ -584,13 +584,14 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
     const request = aPlaceOrder();
     const started = await start(baseUrl, request);
     await settled(baseUrl, started.sagaId, 'COMPLETED');
-    // A saga whose definition this instance does not know: handling its deadline throws.
+    // A saga at a step its definition does not have: handling its deadline throws. (One of a
+    // version this build lacks is left alone, for a build that has it.)
     const admin = new pg.Client({ connectionString: orchestrator.database.adminUrl });
     await admin.connect();
     try {
       await admin.query(
         `UPDATE orchestrator.saga_instances
-           SET status = 'RUNNING', saga_type = 'no-such-saga', deadline = now() - interval '1 second'
+           SET status = 'RUNNING', current_step = 99, deadline = now() - interval '1 second'
          WHERE id = $1`,
         [started.sagaId],
       );
@@ -604,7 +605,7 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
         { timeoutMs: 10_000, what: 'the failed deadline shows on the saga' },
       );
       expect(saga?.lastError).toMatch(/^saga\.deadline-handling-failed: /);
-      expect(saga?.lastError).not.toContain('no-such-saga');
+      expect(saga?.lastError).not.toMatch(/undefined|TypeError/);
     } finally {
       await admin.query(`DELETE FROM orchestrator.saga_steps WHERE saga_id = $1`, [started.sagaId]);
       await admin.query(`DELETE FROM orchestrator.saga_instances WHERE id = $1`, [started.sagaId]);
