@@ -30,6 +30,15 @@ describe('placeOrderSagaV2', () => {
     saga.expectStatus('COMPLETED');
   });
 
+  it('forgets the payment token once the charge succeeded', async () => {
+    const saga = sagaHarness(placeOrderSagaV2(), aPlaceOrderState());
+    await saga.expectSent(order.CreatePendingOrder).replySuccess();
+    await saga.expectSent(credit.ReserveCredit).replySuccess({ reservationId });
+    await saga.expectSent(payment.ScreenPayment).replySuccess();
+    await saga.expectSent(payment.ChargePayment).replySuccess({ paymentId: randomUUID() });
+    expect(saga.state).not.toHaveProperty('paymentToken');
+  });
+
   it('releases credit and rejects the order when fraud is suspected, charging nothing', async () => {
     const saga = sagaHarness(placeOrderSagaV2(), aPlaceOrderState('tok_fraud'));
     await saga.expectSent(order.CreatePendingOrder).replySuccess();

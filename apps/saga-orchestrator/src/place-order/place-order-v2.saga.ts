@@ -1,7 +1,9 @@
 import { credit, order, payment } from '@app/contracts';
 import { defineSaga, type SagaDefinition } from '@app/saga';
 import {
+  chargedWith,
   DEFAULT_PLACE_ORDER_SETTINGS,
+  paymentTokenOf,
   type PlaceOrderSettings,
   type PlaceOrderState,
 } from './place-order.saga.js';
@@ -37,21 +39,21 @@ export function placeOrderSagaV2(
       )
 
       .step('screen payment')
-      .invoke(payment.ScreenPayment, ({ orderId, customerId, total, paymentToken }) => ({
-        orderId,
-        customerId,
-        total,
-        paymentToken,
+      .invoke(payment.ScreenPayment, (state) => ({
+        orderId: state.orderId,
+        customerId: state.customerId,
+        total: state.total,
+        paymentToken: paymentTokenOf(state),
       }))
 
       .step('charge payment')
-      .invoke(payment.ChargePayment, ({ orderId, customerId, total, paymentToken }) => ({
-        orderId,
-        customerId,
-        total,
-        paymentToken,
+      .invoke(payment.ChargePayment, (state) => ({
+        orderId: state.orderId,
+        customerId: state.customerId,
+        total: state.total,
+        paymentToken: paymentTokenOf(state),
       }))
-      .onReply((state, reply) => ({ ...state, paymentId: reply.paymentId }))
+      .onReply(chargedWith)
       .timeout(settings.paymentTimeoutMs)
       .attempts(settings.paymentAttempts)
       // Runs only when the outcome is unknown: voids a charge that happened, fences a late one.

@@ -45,6 +45,25 @@ describe('placeOrderSaga', () => {
     expect(saga.state).toMatchObject({ reservationId, paymentId });
   });
 
+  it('forgets the payment token once the charge succeeded, before approving the order', async () => {
+    const saga = await chargingPayment();
+    await saga.expectSent(payment.ChargePayment).replySuccess({ paymentId });
+
+    expect(saga.state).not.toHaveProperty('paymentToken');
+    expect(saga.snapshot.state).not.toHaveProperty('paymentToken');
+    await saga.expectSent(order.ApproveOrder).replySuccess();
+    saga.expectStatus('COMPLETED');
+  });
+
+  it('keeps the payment token while the charge may still be re-sent', async () => {
+    const saga = await chargingPayment();
+    const charge = saga.expectSent(payment.ChargePayment);
+    await charge.timeout();
+
+    const resent = saga.expectSent(payment.ChargePayment, { paymentToken: 'tok_approve' });
+    expect(resent.sent.messageId).toBe(charge.sent.messageId);
+  });
+
   it('rejects the order when credit is insufficient', async () => {
     const saga = sagaHarness(placeOrderSaga(), aPlaceOrderState());
     await saga.expectSent(order.CreatePendingOrder).replySuccess();

@@ -5,7 +5,11 @@ export interface PlaceOrderState {
   orderId: string;
   customerId: string;
   total: Money;
-  paymentToken: string;
+  /**
+   * The customer's card token, needed until the charge succeeds (a timed-out charge is re-sent
+   * with it). Dropped from the saga's data then: a saga record outlives the charge by far.
+   */
+  paymentToken?: string;
   /** Known once credit is reserved; releasing credit after a timeout works without it. */
   reservationId?: string;
   paymentId?: string;
@@ -28,6 +32,22 @@ export const DEFAULT_PLACE_ORDER_SETTINGS: PlaceOrderSettings = {
   stepBudgetMs: 120_000,
   retry: { initialDelayMs: 1000, maxDelayMs: 60_000 },
 };
+
+/** The token to charge or screen with; only steps before the charge's success ask for it. */
+export function paymentTokenOf({ paymentToken }: PlaceOrderState): string {
+  if (!paymentToken) {
+    throw new Error('The payment token is gone: it is dropped once the charge succeeded');
+  }
+  return paymentToken;
+}
+
+/** What the saga keeps of a successful charge: its id, and no longer the token. */
+export function chargedWith(
+  { paymentToken: _dropped, ...state }: PlaceOrderState,
+  { paymentId }: { paymentId: string },
+): PlaceOrderState {
+  return { ...state, paymentId };
+}
 
 /**
  * Places an order across order, credit and payment (docs/sagas.md). Charging payment is the pivot:
@@ -63,13 +83,13 @@ export function placeOrderSaga(
       )
 
       .step('charge payment')
-      .invoke(payment.ChargePayment, ({ orderId, customerId, total, paymentToken }) => ({
-        orderId,
-        customerId,
-        total,
-        paymentToken,
+      .invoke(payment.ChargePayment, (state) => ({
+        orderId: state.orderId,
+        customerId: state.customerId,
+        total: state.total,
+        paymentToken: paymentTokenOf(state),
       }))
-      .onReply((state, reply) => ({ ...state, paymentId: reply.paymentId }))
+      .onReply(chargedWith)
       .timeout(settings.paymentTimeoutMs)
       .attempts(settings.paymentAttempts)
       // Runs only when the outcome is unknown: voids a charge that happened, fences a late one.
