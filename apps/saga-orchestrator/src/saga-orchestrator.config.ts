@@ -51,6 +51,8 @@ export const sagaOrchestratorConfigSchema = z
     SAGA_RETRY_INITIAL_DELAY_MS: env.positiveInt(1000),
     SAGA_RETRY_MAX_DELAY_MS: env.positiveInt(60_000),
     SAGA_DEADLINE_SCAN_INTERVAL_MS: env.positiveInt(1000),
+    /** How long a start's Idempotency-Key is honoured; past it the same key starts another saga. */
+    IDEMPOTENCY_KEY_RETENTION_MS: env.positiveInt(24 * 60 * 60_000),
     /** Open saga event streams one caller may hold on one instance (429 beyond). */
     SAGA_EVENT_STREAMS_PER_CALLER: env.positiveInt(5),
     /** Open saga event streams on one instance, all callers together (429 beyond). */

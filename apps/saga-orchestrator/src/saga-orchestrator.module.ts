@@ -75,6 +75,7 @@ export class SagaOrchestratorModule {
           // Older versions stay here while instances may still run on them.
           definitions: [...placeOrder, cancelOrder],
           deadlineScanIntervalMs: config.SAGA_DEADLINE_SCAN_INTERVAL_MS,
+          idempotencyKeyRetentionMs: config.IDEMPOTENCY_KEY_RETENTION_MS,
         }),
         DeadLettersModule,
       ],

@@ -5,6 +5,7 @@ import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'a
 import pg from 'pg';
 import { credit, order, payment, type CommandDefinition } from '@app/contracts';
 import { HEADERS } from '@app/messaging';
+import { IdempotencyKeyPurge } from '@app/saga';
 import { AppUnderTest, http } from '../../../test/support/app-under-test.js';
 import { adminToken, customerToken } from '../../../test/support/dev-tokens.js';
 import { eventually, eventuallyValue } from '../../../test/support/eventually.js';
@@ -31,6 +32,7 @@ const orchestrator = new AppUnderTest({
 });
 const { topology } = orchestrator.namespace;
 let amqp: ChannelModel;
+let purge: IdempotencyKeyPurge;
 let channel: Channel;
 
 interface ReceivedCommand {
@@ -183,7 +185,9 @@ async function consumeAs(service: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  baseUrl = (await orchestrator.start()).url;
+  const instance = await orchestrator.start();
+  baseUrl = instance.url;
+  purge = instance.app.get(IdempotencyKeyPurge);
   amqp = await connect(AMQP_URL, { noDelay: true });
   channel = await amqp.createChannel();
   for (const service of PARTICIPANTS) await consumeAs(service);
@@ -268,6 +272,38 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
     expect(reused.status).toBe(422);
     expect(JSON.stringify(reused.body)).not.toContain(owner.idempotencyKey);
     await settled(baseUrl, squatted.sagaId, 'COMPLETED');
+  });
+
+  it('forgets idempotency keys past their retention: the same key then places another order', async () => {
+    const request = aPlaceOrder();
+    const first = await start(baseUrl, request);
+    await settled(baseUrl, first.sagaId, 'COMPLETED');
+    const admin = new pg.Client({ connectionString: orchestrator.database.adminUrl });
+    await admin.connect();
+    try {
+      const fresh = await start(baseUrl, aPlaceOrder());
+      // Older than the default retention (24 h); the fresh saga's key must survive the purge.
+      await admin.query(
+        `UPDATE orchestrator.saga_instances SET created_at = now() - interval '25 hours' WHERE id = $1`,
+        [first.sagaId],
+      );
+      expect(await purge.purge()).toBe(1);
+      const { rows } = await admin.query<{ id: string; key: string | null; print: string | null }>(
+        `SELECT id, idempotency_key AS key, request_fingerprint AS print
+           FROM orchestrator.saga_instances WHERE id = ANY($1)`,
+        [[first.sagaId, fresh.sagaId]],
+      );
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      expect(byId.get(first.sagaId)).toMatchObject({ key: null, print: null });
+      expect(byId.get(fresh.sagaId)?.key).toEqual(expect.any(String));
+
+      const again = await start(baseUrl, { ...request, total: { amount: 1, currency: 'EUR' } });
+      expect(again.sagaId).not.toBe(first.sagaId);
+      await settled(baseUrl, again.sagaId, 'COMPLETED');
+      await settled(baseUrl, fresh.sagaId, 'COMPLETED');
+    } finally {
+      await admin.end();
+    }
   });
 
   it('answers an invalid request with 400 and the fields at fault', async () => {

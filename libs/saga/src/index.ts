@@ -1,5 +1,6 @@
 export { DeadlineScanner } from './deadline-scanner.js';
 export type { Duration } from './duration.js';
+export { IdempotencyKeyPurge } from './idempotency-key-purge.js';
 export { IdempotencyConflictError } from './idempotency-conflict.error.js';
 export {
   defineSaga,

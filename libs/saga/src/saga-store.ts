@@ -160,6 +160,30 @@ export class SagaStore {
   }
 
   /**
+   * Clears the idempotency key and request fingerprint of up to `limit` sagas started more than
+   * `retentionMs` ago; resolves with how many. `SKIP LOCKED`: concurrent purges share the work.
+   */
+  async forgetIdempotencyKeys(
+    manager: EntityManager,
+    retentionMs: number,
+    limit: number,
+  ): Promise<number> {
+    const rows: { forgotten: number }[] = await manager.query(
+      `WITH forgotten AS (
+         UPDATE saga_instances SET idempotency_key = NULL, request_fingerprint = NULL
+          WHERE id IN (
+            SELECT id FROM saga_instances
+             WHERE idempotency_key IS NOT NULL
+               AND created_at < now() - $1 * interval '1 millisecond'
+             LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING 1)
+       SELECT count(*)::int AS forgotten FROM forgotten`,
+      [retentionMs, limit],
+    );
+    return rows[0].forgotten;
+  }
+
+  /**
    * Writes the next snapshot if nobody moved the saga since `expectedVersion` was read, and its
    * timeline rows with it, in one statement.
    */

@@ -2,6 +2,7 @@ import { AfterCommit } from '@app/persistence';
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { DeadlineScanner } from './deadline-scanner.js';
+import { IdempotencyKeyPurge } from './idempotency-key-purge.js';
 import { SagaEngine } from './saga-engine.js';
 import { SagaMetrics } from './saga-metrics.js';
 import { SagaQueries } from './saga-queries.js';
@@ -37,6 +38,7 @@ export class SagaModule {
         SagaQueries,
         SagaMetrics,
         DeadlineScanner,
+        IdempotencyKeyPurge,
         SagaVersionsCheck,
       ],
       exports: [
@@ -46,6 +48,7 @@ export class SagaModule {
         SagaMetrics,
         SagaRegistry,
         DeadlineScanner,
+        IdempotencyKeyPurge,
         SagaVersionsCheck,
       ],
     };
