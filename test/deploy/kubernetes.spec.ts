@@ -44,8 +44,10 @@ const overlays = ['dev', 'prod'] as const;
  */
 const IDENTITY = 'sagaflow-identity';
 const IDENTITY_SECRET_NAMES: readonly string[] = IDENTITY_SECRETS;
+/** Signs dev tokens: from the shared Secret, optional (production has none), apps only. */
+const DEV_TOKEN_SECRET = 'AUTH_JWT_SECRET';
 const IDENTITY_SETTINGS = Object.keys(identityEnv()).filter(
-  (name) => !IDENTITY_SECRET_NAMES.includes(name),
+  (name) => !IDENTITY_SECRET_NAMES.includes(name) && name !== DEV_TOKEN_SECRET,
 );
 
 function all<T>(objects: KubeObject[], kind: string): T[] {
@@ -96,7 +98,7 @@ function environmentOf(objects: KubeObject[], container: IContainer) {
   const fromConfigMap = new Set<string>();
   /** The ConfigMap each ConfigMap-sourced variable finally comes from. */
   const configMapOf: Record<string, string> = {};
-  const secretRefs: Record<string, { name: string; key: string }> = {};
+  const secretRefs: Record<string, { name: string; key: string; optional?: true }> = {};
   for (const source of container.envFrom ?? []) {
     expect(source.secretRef).toBeUndefined();
     const name = source.configMapRef?.name ?? '';
@@ -114,8 +116,13 @@ function environmentOf(objects: KubeObject[], container: IContainer) {
     delete configMapOf[variable.name];
     const secret = variable.valueFrom?.secretKeyRef;
     const configMapKey = variable.valueFrom?.configMapKeyRef;
-    if (secret) secretRefs[variable.name] = { name: secret.name ?? '', key: secret.key };
-    else if (configMapKey) {
+    if (secret) {
+      secretRefs[variable.name] = {
+        name: secret.name ?? '',
+        key: secret.key,
+        ...(secret.optional ? { optional: true as const } : {}),
+      };
+    } else if (configMapKey) {
       values[variable.name] =
         one<IConfigMap>(objects, 'ConfigMap', configMapKey.name ?? '').data?.[configMapKey.key] ??
         '';
@@ -127,7 +134,11 @@ function environmentOf(objects: KubeObject[], container: IContainer) {
 }
 
 /** Identity settings from the shared ConfigMap, the identity secret from the shared Secret. */
-function expectSharedIdentity(objects: KubeObject[], container: IContainer): void {
+function expectSharedIdentity(
+  objects: KubeObject[],
+  container: IContainer,
+  { signsOrVerifiesDevTokens }: { signsOrVerifiesDevTokens: boolean },
+): void {
   const { configMapOf, secretRefs } = environmentOf(objects, container);
   expect(container.envFrom?.map((source) => source.configMapRef?.name)).toContain(IDENTITY);
   expect(Object.fromEntries(IDENTITY_SETTINGS.map((name) => [name, configMapOf[name]]))).toEqual(
@@ -136,6 +147,11 @@ function expectSharedIdentity(objects: KubeObject[], container: IContainer): voi
   for (const name of IDENTITY_SECRET_NAMES) {
     expect({ name, ref: secretRefs[name] }).toEqual({ name, ref: { name: IDENTITY, key: name } });
   }
+  expect(secretRefs[DEV_TOKEN_SECRET]).toEqual(
+    signsOrVerifiesDevTokens
+      ? { name: IDENTITY, key: DEV_TOKEN_SECRET, optional: true }
+      : undefined,
+  );
 }
 
 /** Cluster, loopback, carrier-grade NAT and link-local (cloud metadata) ranges. */
@@ -304,10 +320,10 @@ describe.each(overlays)('the %s overlay', (variant) => {
         expect(fromConfigMap.has(name) || name === 'PORT').toBe(true);
         expect(SECRET_VARIABLES).not.toContain(name);
       }
-      expect(Object.keys(secretRefs).sort()).toEqual([...app.secrets].sort());
+      const required = Object.keys(secretRefs).filter((name) => !secretRefs[name].optional);
+      expect(required.sort()).toEqual([...app.secrets].sort());
       expect(app.secrets).toEqual(expect.arrayContaining([...IDENTITY_SECRET_NAMES]));
-      if (app.ownsData)
-        expect([...app.secrets].sort()).toEqual(['AMQP_URL', 'AUTH_JWT_SECRET', 'DATABASE_URL']);
+      if (app.ownsData) expect([...app.secrets].sort()).toEqual(['AMQP_URL', 'DATABASE_URL']);
       const placeholders = Object.fromEntries(
         Object.keys(secretRefs).map((name) => [name, PLACEHOLDER_SECRETS[name]]),
       );
@@ -318,7 +334,7 @@ describe.each(overlays)('the %s overlay', (variant) => {
     });
 
     it('verifies tokens with the shared identity ConfigMap and Secret', () => {
-      expectSharedIdentity(objects, appContainer(objects, app));
+      expectSharedIdentity(objects, appContainer(objects, app), { signsOrVerifiesDevTokens: true });
     });
 
     it('reaches every other app through its ClusterIP Service and port', () => {
@@ -409,19 +425,17 @@ describe.each(overlays)('the %s overlay', (variant) => {
           ).toBe(false);
         });
 
-        it("gets DATABASE_URL, AMQP_URL, AUTH_JWT_SECRET and DATABASE_ADMIN_URL, and a config the app's loader accepts", () => {
+        it("gets DATABASE_URL, AMQP_URL and DATABASE_ADMIN_URL (no token secret), and a config the app's loader accepts", () => {
           const { values, secretRefs } = environmentOf(objects, container);
           expect(Object.keys(secretRefs).sort()).toEqual([
             'AMQP_URL',
-            'AUTH_JWT_SECRET',
             'DATABASE_ADMIN_URL',
             'DATABASE_URL',
           ]);
-          // The app's own connections and token secret, from the same Secrets as its Deployment.
+          // The app's own connections, from the same Secrets as its Deployment.
           const deploymentRefs = environmentOf(objects, appContainer(objects, app)).secretRefs;
           expect(secretRefs.DATABASE_URL).toEqual(deploymentRefs.DATABASE_URL);
           expect(secretRefs.AMQP_URL).toEqual(deploymentRefs.AMQP_URL);
-          expect(secretRefs.AUTH_JWT_SECRET).toEqual(deploymentRefs.AUTH_JWT_SECRET);
           for (const name of Object.keys(values)) expect(SECRET_VARIABLES).not.toContain(name);
           const provided = [...Object.keys(values), ...Object.keys(secretRefs)];
           expect(provided.filter((name) => !app.variables.includes(name))).toEqual([]);
@@ -437,16 +451,13 @@ describe.each(overlays)('the %s overlay', (variant) => {
           expect(() => app.load(env)).not.toThrow();
           if (variant === 'prod') {
             // In production the loader insists on AMQP_URL, though migrating never connects to
-            // it, and on AUTH_JWT_SECRET, though migrating checks no token.
+            // it; it needs no token secret (the env above has none).
             expect(() => app.load({ ...env, AMQP_URL: undefined })).toThrow(/AMQP_URL/);
-            expect(() => app.load({ ...env, AUTH_JWT_SECRET: undefined })).toThrow(
-              /AUTH_JWT_SECRET/,
-            );
           }
         });
 
-        it('takes the identity settings from the shared ConfigMap and Secret, like its Deployment', () => {
-          expectSharedIdentity(objects, container);
+        it('takes the identity settings from the shared ConfigMap, like its Deployment', () => {
+          expectSharedIdentity(objects, container, { signsOrVerifiesDevTokens: false });
         });
       });
     }
@@ -757,7 +768,7 @@ describe('secrets', () => {
     for (const { template } of podTemplates(rendered.prod)) {
       for (const container of containersOf(template)) {
         for (const ref of Object.values(environmentOf(rendered.prod, container).secretRefs))
-          names.add(ref.name);
+          if (!ref.optional) names.add(ref.name);
       }
     }
     const cluster = one<KubeObject>(rendered.prod, 'Cluster', 'postgres').spec as Record<
@@ -770,13 +781,12 @@ describe('secrets', () => {
     expect(roles).toContainEqual(
       expect.objectContaining({ name: 'sagaflow_bootstrap', superuser: false, createrole: true }),
     );
-    // <app>-secrets for an app's own secrets; the identity secret, the same in every app, shared.
+    // <app>-secrets for an app's own secrets; no identity Secret: the issuer's keys verify tokens.
     const ownSecrets = (app: DeployedApp) =>
       app.secrets.filter((name) => !IDENTITY_SECRET_NAMES.includes(name));
     expect([...names].sort()).toEqual(
       [
         ...APPS.filter((app) => ownSecrets(app).length > 0).map((app) => `${app.name}-secrets`),
-        IDENTITY,
         'sagaflow-db-bootstrap',
       ].sort(),
     );

@@ -1,12 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { checkIdentityEnv, identityEnv, identitySettingsOf } from './identity.config.js';
+import {
+  IDENTITY_SECRETS,
+  checkIdentityEnv,
+  identityEnv,
+  identitySettingsOf,
+} from './identity.config.js';
 import { loadConfig } from './load-config.js';
 import { serviceEnv } from './service.config.js';
 
 const schema = z.object({ ...serviceEnv(3999), ...identityEnv() }).superRefine(checkIdentityEnv);
 const load = (env: Record<string, string>) =>
-  identitySettingsOf(loadConfig(schema, env, { secrets: ['AUTH_JWT_SECRET'] }));
+  identitySettingsOf(loadConfig(schema, env, { secrets: IDENTITY_SECRETS }));
 
 const OIDC = {
   AUTH_ISSUER: 'https://id.example',
@@ -26,6 +31,14 @@ describe(identitySettingsOf.name, () => {
     expect(load({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, ...OIDC })).toEqual({
       oidc: { issuer: OIDC.AUTH_ISSUER, audience: OIDC.AUTH_AUDIENCE, jwksUrl: OIDC.AUTH_JWKS_URL },
     });
+  });
+
+  it('needs no signing secret with an OIDC issuer only: dev tokens alone use it', () => {
+    expect(load({ NODE_ENV: 'production', ...OIDC })).toEqual({
+      oidc: { issuer: OIDC.AUTH_ISSUER, audience: OIDC.AUTH_AUDIENCE, jwksUrl: OIDC.AUTH_JWKS_URL },
+    });
+    expect(load({ AUTH_DEV_TOKENS: 'false', ...OIDC }).devTokenSecret).toBeUndefined();
+    expect(load({ AUTH_JWT_SECRET: SECRET }).devTokenSecret).toBe(SECRET);
   });
 
   it('refuses dev tokens in production: the open route would mint admin tokens for anyone', () => {

@@ -23,11 +23,11 @@ export const identityEnv = () => ({
     .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
     .transform((value) => value === 'true' || value === '1')
     .optional(),
-  /** Signs and verifies dev tokens; the same value in every app. */
-  AUTH_JWT_SECRET: z
-    .string()
-    .min(32, { error: 'must be at least 32 characters' })
-    .default(LOCAL_JWT_SECRET),
+  /**
+   * Signs and verifies dev tokens; the same value in every app. Used only while dev tokens are on
+   * (never in production), a local value standing in when unset: an OIDC-only set-up needs none.
+   */
+  AUTH_JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   /** An OIDC issuer whose RS256 tokens are accepted; all three are set together. */
   AUTH_ISSUER: z.string().min(1).optional(),
   AUTH_AUDIENCE: z.string().min(1).optional(),
@@ -36,7 +36,11 @@ export const identityEnv = () => ({
 
 export type IdentityEnv = z.infer<z.ZodObject<ReturnType<typeof identityEnv>>>;
 
-export const IDENTITY_SECRETS = ['AUTH_JWT_SECRET'] as const;
+/**
+ * Identity variables production requires from a Secret: none. AUTH_JWT_SECRET serves dev tokens
+ * only, which production refuses; its name alone keeps it out of error messages.
+ */
+export const IDENTITY_SECRETS: readonly string[] = [];
 
 type IdentityConfig = IdentityEnv & Pick<ServiceEnv, 'NODE_ENV'>;
 
@@ -67,7 +71,7 @@ export function checkIdentityEnv(config: IdentityConfig, context: z.RefinementCt
       message: 'must be https when NODE_ENV=production: keys fetched in clear text can be swapped',
     });
   }
-  if (config.NODE_ENV === 'production' && COMMITTED_SECRET.test(config.AUTH_JWT_SECRET)) {
+  if (config.NODE_ENV === 'production' && COMMITTED_SECRET.test(config.AUTH_JWT_SECRET ?? '')) {
     context.addIssue({
       code: 'custom',
       path: ['AUTH_JWT_SECRET'],
@@ -92,9 +96,14 @@ export interface IdentitySettings {
 export function identitySettingsOf(config: IdentityConfig): IdentitySettings {
   const { AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience, AUTH_JWKS_URL: jwksUrl } = config;
   return {
-    ...(devTokensOn(config) ? { devTokenSecret: config.AUTH_JWT_SECRET } : {}),
+    ...(devTokensOn(config) ? { devTokenSecret: devTokenSecretOf(config) } : {}),
     ...(issuer && audience && jwksUrl ? { oidc: { issuer, audience, jwksUrl } } : {}),
   };
+}
+
+/** The secret dev tokens are signed with: the configured one, or the local stand-in. */
+export function devTokenSecretOf(config: Pick<IdentityEnv, 'AUTH_JWT_SECRET'>): string {
+  return config.AUTH_JWT_SECRET ?? LOCAL_JWT_SECRET;
 }
 
 export function devTokensOn(config: IdentityConfig): boolean {

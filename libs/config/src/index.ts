@@ -3,6 +3,7 @@ export { env } from './env-fields.js';
 export {
   IDENTITY_SECRETS,
   checkIdentityEnv,
+  devTokenSecretOf,
   devTokensOn,
   identityEnv,
   identitySettingsOf,

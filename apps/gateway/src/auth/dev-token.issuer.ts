@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { devTokenSecretOf } from '@app/config';
 import { signDevToken } from '@app/identity';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import type { DevTokenRequest } from './dev-token.request.js';
@@ -13,6 +14,6 @@ export class DevTokenIssuer {
       request.role === 'customer' && request.customerId
         ? { role: 'customer' as const, customerId: request.customerId }
         : { role: 'admin' as const };
-    return signDevToken(this.config.AUTH_JWT_SECRET, grant);
+    return signDevToken(devTokenSecretOf(this.config), grant);
   }
 }
