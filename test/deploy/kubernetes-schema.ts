@@ -10,6 +10,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBu
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { Service } from 'kubernetes-models/v1/Service';
 import { isObject, type KubeObject } from './render-kustomization.js';
 
@@ -27,6 +28,7 @@ const MODELS: Record<string, (data: KubeObject) => { validate(): void }> = {
   'v1/Namespace': (data) => new Namespace(data),
   'v1/ConfigMap': (data) => new ConfigMap(data),
   'v1/Secret': (data) => new Secret(data),
+  'v1/ServiceAccount': (data) => new ServiceAccount(data),
   'v1/Service': (data) => new Service(data),
   'apps/v1/Deployment': (data) => new Deployment(data),
   'apps/v1/StatefulSet': (data) => new StatefulSet(data),

@@ -13,6 +13,7 @@ import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
+import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { IDENTITY_SECRETS, identityEnv, loadConfig } from '@app/config';
 import { APPS, SECRET_VARIABLES, type DeployedApp } from './deployment-apps.js';
@@ -250,6 +251,44 @@ describe(`kustomize overlays, rendered by ${KUSTOMIZE}`, () => {
     const prod = one<INamespace>(rendered.prod, 'Namespace', NAMESPACE).metadata?.labels;
     expect(prod?.['pod-security.kubernetes.io/warn']).toBe('restricted');
     expect(prod?.['pod-security.kubernetes.io/audit']).toBe('restricted');
+  });
+});
+
+function labelsOf(object: KubeObject): Record<string, string> {
+  return (object.metadata as { labels?: Record<string, string> }).labels ?? {};
+}
+
+describe.each(overlays)('the %s overlay’s ServiceAccounts', (variant) => {
+  const objects = rendered[variant];
+
+  it('gives every app and migration Job a ServiceAccount of its own, without a token', () => {
+    const workloads = objects.filter(
+      (object) =>
+        ['Deployment', 'Job'].includes(object.kind) &&
+        APPS.some((app) => app.name === labelsOf(object)['app.kubernetes.io/name']),
+    );
+    expect(workloads).toHaveLength(APPS.length + APPS.filter((app) => app.ownsData).length);
+    const owners = new Map<string, string>();
+    for (const workload of workloads) {
+      const pod = (workload.spec as { template: IPodTemplateSpec }).template.spec;
+      const account = pod?.serviceAccountName ?? 'default';
+      const owner = `${workload.kind} ${workload.metadata.name}`;
+      expect({ owner, account, shared: owners.get(account) }).toEqual({
+        owner,
+        account: expect.not.stringMatching(/^default$/),
+        shared: undefined,
+      });
+      owners.set(account, owner);
+      expect({ owner, automount: pod?.automountServiceAccountToken }).toEqual({
+        owner,
+        automount: false,
+      });
+      const serviceAccount = one<IServiceAccount>(objects, 'ServiceAccount', account);
+      expect({ account, automount: serviceAccount.automountServiceAccountToken }).toEqual({
+        account,
+        automount: false,
+      });
+    }
   });
 });
 
