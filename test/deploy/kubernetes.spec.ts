@@ -244,13 +244,40 @@ describe(`kustomize overlays, rendered by ${KUSTOMIZE}`, () => {
     },
   );
 
-  it('restricts every pod of the namespace to the restricted Pod Security Standard', () => {
-    const labels = one<INamespace>(rendered.dev, 'Namespace', NAMESPACE).metadata?.labels;
-    expect(labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    // Prod relaxes enforcement only for the operators' pods; it still warns and audits on restricted.
-    const prod = one<INamespace>(rendered.prod, 'Namespace', NAMESPACE).metadata?.labels;
-    expect(prod?.['pod-security.kubernetes.io/warn']).toBe('restricted');
-    expect(prod?.['pod-security.kubernetes.io/audit']).toBe('restricted');
+  it.each(overlays)(
+    '%s: restricts every pod of the namespace to the restricted Pod Security Standard',
+    (variant) => {
+      const labels = one<INamespace>(rendered[variant], 'Namespace', NAMESPACE).metadata?.labels;
+      for (const mode of ['enforce', 'warn', 'audit']) {
+        expect({ mode, level: labels?.[`pod-security.kubernetes.io/${mode}`] }).toEqual({
+          mode,
+          level: 'restricted',
+        });
+      }
+    },
+  );
+
+  it("brings the RabbitMQ operator's pods up to the restricted standard in prod", () => {
+    const cluster = one<KubeObject>(rendered.prod, 'RabbitmqCluster', 'rabbitmq');
+    const { override } = cluster.spec as {
+      override?: { statefulSet?: { spec?: { template?: IPodTemplateSpec } } };
+    };
+    const pod = override?.statefulSet?.spec?.template?.spec;
+    expect(pod?.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    const containers = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])];
+    expect(containers.map((container) => container.name).sort()).toEqual([
+      'rabbitmq',
+      'setup-container',
+    ]);
+    for (const container of containers) {
+      expect(container.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
+    }
   });
 });
 
