@@ -860,6 +860,22 @@ describe('secrets', () => {
 });
 
 describe('dev and prod differ where they should', () => {
+  it("prod runs the apps' images by digest only: a tag can be moved after review", () => {
+    for (const { owner, template } of podTemplates(rendered.prod)) {
+      const name = template.metadata?.labels?.['app.kubernetes.io/name'] ?? '';
+      if (!APPS.some((app) => app.name === name)) continue;
+      for (const container of containersOf(template)) {
+        const image = container.image ?? '';
+        expect({
+          owner,
+          image,
+          byDigest: /^[^:@]+(:[^@]*)?@sha256:[0-9a-f]{64}$/.test(image),
+        }).toEqual({ owner, image, byDigest: true });
+        expect(image).toMatch(new RegExp(`/sagaflow/${name}@`));
+      }
+    }
+  });
+
   it('dev runs PostgreSQL and RabbitMQ as StatefulSets behind Services', () => {
     for (const name of ['postgres', 'rabbitmq']) {
       const statefulSet = one<IStatefulSet>(rendered.dev, 'StatefulSet', name);
@@ -978,8 +994,8 @@ describe('dev and prod differ where they should', () => {
 
   it('prod pulls the apps from its registry and serves the gateway over TLS', () => {
     for (const app of APPS) {
-      expect(appContainer(rendered.prod, app).image).toBe(
-        `registry.example.com/sagaflow/${app.name}:0.1.0`,
+      expect(appContainer(rendered.prod, app).image).toMatch(
+        new RegExp(`^registry\\.example\\.com/sagaflow/${app.name}@sha256:`),
       );
       expect(appContainer(rendered.dev, app).image).toBe(`sagaflow/${app.name}:0.1.0`);
     }
