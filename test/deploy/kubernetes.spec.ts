@@ -730,11 +730,18 @@ describe.each(overlays)('the %s overlay', (variant) => {
       }
     });
 
-    it('lets the data-owning apps and their Jobs reach PostgreSQL, RabbitMQ and DNS; the Jobs only those', () => {
+    it('lets the data-owning apps reach PostgreSQL, RabbitMQ and DNS, and their Jobs PostgreSQL and DNS only', () => {
       for (const app of dataApps) {
+        // A migration opens no broker connection: it cannot reach the broker either.
+        expect(canConnect(policies, appPod(app.name), infraPod('rabbitmq'), 5672)).toBe(true);
+        expect(canConnect(policies, migrationPod(app.name), infraPod('rabbitmq'), 5672)).toBe(
+          false,
+        );
+        expect(canConnect(policies, migrationPod(app.name), infraPod('rabbitmq'), 5671)).toBe(
+          false,
+        );
         for (const pod of [appPod(app.name), migrationPod(app.name)]) {
           expect(canConnect(policies, pod, infraPod('postgres'), 5432)).toBe(true);
-          expect(canConnect(policies, pod, infraPod('rabbitmq'), 5672)).toBe(true);
           expect(canConnect(policies, pod, dns, 53, 'UDP')).toBe(true);
           expect(canConnect(policies, pod, elsewhere, 80)).toBe(false);
           expect(canConnect(policies, pod, appPod('gateway'), 3000)).toBe(false);
