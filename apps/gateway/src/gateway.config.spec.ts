@@ -52,6 +52,21 @@ describe(loadGatewayConfig.name, () => {
     expect(() => loadGatewayConfig({ CORS_ORIGINS: 'not an origin' })).toThrow('CORS_ORIGINS');
   });
 
+  it('shares rate-limit counters in Redis only when told to, over TLS in production', () => {
+    expect(loadGatewayConfig({}).RATE_LIMIT_REDIS_URL).toBeUndefined();
+    const url = 'redis://:hunter2@redis.internal:6379';
+    expect(loadGatewayConfig({ RATE_LIMIT_REDIS_URL: url }).RATE_LIMIT_REDIS_URL).toBe(url);
+    const production = { NODE_ENV: 'production', ...OIDC, RATE_LIMIT_REDIS_URL: url };
+    expect(() => loadGatewayConfig(production)).toThrow(
+      'RATE_LIMIT_REDIS_URL: must be rediss:// when NODE_ENV=production',
+    );
+    const tls = { ...production, RATE_LIMIT_REDIS_URL: url.replace('redis:', 'rediss:') };
+    expect(loadGatewayConfig(tls).RATE_LIMIT_REDIS_URL).toBe(tls.RATE_LIMIT_REDIS_URL);
+    expect(() => loadGatewayConfig({ RATE_LIMIT_REDIS_URL: 'http://:hunter2@x' })).toThrow(
+      /^Invalid configuration: RATE_LIMIT_REDIS_URL: must be a URL starting with redis:\/\/ or rediss:\/\/$/,
+    );
+  });
+
   it('never echoes a secret it rejects', () => {
     expect(() => loadGatewayConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(
       /^Invalid configuration: AUTH_JWT_SECRET: must be at least 32 characters$/,

@@ -29,6 +29,11 @@ export const gatewayConfigSchema = z
     EVENT_STREAMS_PER_CALLER: env.positiveInt(5),
     /** Requests one client (address) may make to `/api` routes in a minute, per gateway instance. */
     RATE_LIMIT_PER_MINUTE: env.positiveInt(1200),
+    /**
+     * Where gateway instances share their rate-limit counters (redis:// or rediss://, credentials
+     * in the URL: from a Secret). Unset: each instance counts in memory, its own budget.
+     */
+    RATE_LIMIT_REDIS_URL: env.url(['redis:', 'rediss:']).optional(),
     /** Proxies in front of the gateway (an ingress) whose X-Forwarded-For names the client. */
     TRUST_PROXY_HOPS: z.coerce
       .number({ error: 'must be a number' })
@@ -50,6 +55,15 @@ export const gatewayConfigSchema = z
       .pipe(z.array(z.url({ error: 'must be a comma-separated list of origins' }))),
   })
   .superRefine(checkIdentityEnv)
+  .superRefine((config, context) => {
+    if (config.NODE_ENV === 'production' && config.RATE_LIMIT_REDIS_URL?.startsWith('redis:')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['RATE_LIMIT_REDIS_URL'],
+        message: 'must be rediss:// when NODE_ENV=production (TLS, like every other connection)',
+      });
+    }
+  })
   .superRefine((config, context) => {
     if (config.DISCOVERY_PROVIDER !== 'self-registration') return;
     if (config.DISCOVERY_REGISTRATION_TOKENS.size === 0) {

@@ -12,9 +12,10 @@ export interface LoadConfigOptions {
 
 /**
  * Names that hold credentials whether or not a loader lists them as secrets (an admin URL, a
- * registration token): their values are never echoed in an error either.
+ * registration token, a Redis URL with its password): their values are never echoed in an error
+ * either.
  */
-const NEVER_ECHOED = /TOKENS?$|SECRET|PASSWORD|CREDENTIALS?$|^DATABASE_ADMIN_URL$/;
+const NEVER_ECHOED = /TOKENS?$|SECRET|PASSWORD|CREDENTIALS?$|^DATABASE_ADMIN_URL$|REDIS_URL$/;
 
 /**
  * Connections that carry credentials and data must be encrypted and verified in production: a

@@ -4,6 +4,7 @@ import { identitySettingsOf } from '@app/config';
 import { JwtVerifier } from '@app/identity';
 import type { GatewayConfig } from '../gateway.config.js';
 import { rateLimitOptionsOf } from './rate-limit.options.js';
+import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 /** Modules and guards the gateway adds in front of its own (its guards run first). */
 export interface GatewayEdges {
@@ -23,7 +24,13 @@ export function rateLimits(config: GatewayConfig): GatewayEdges {
   const verifier = new JwtVerifier(identitySettingsOf(config));
   return {
     imports: [
-      ThrottlerModule.forRoot(rateLimitOptionsOf(config, (token) => verifier.verify(token))),
+      ThrottlerModule.forRoot({
+        ...rateLimitOptionsOf(config, (token) => verifier.verify(token)),
+        // Shared across instances when configured; otherwise the throttler's in-memory default.
+        ...(config.RATE_LIMIT_REDIS_URL
+          ? { storage: new RedisThrottlerStorage(config.RATE_LIMIT_REDIS_URL) }
+          : {}),
+      }),
     ],
     guards: [ThrottlerGuard],
   };
