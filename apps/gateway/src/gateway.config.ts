@@ -1,24 +1,14 @@
-import {
-  IDENTITY_SECRETS,
-  checkIdentityEnv,
-  devTokensOn,
-  env,
-  identityEnv,
-  loadConfig,
-  serviceEnv,
-  type Env,
-} from '@app/config';
+import { DEFAULT_PORTS, appConfig, devTokensOn, env, type Env } from '@app/config';
 import { z } from 'zod';
 import { registryEnv, upstreamUrls } from './registry/registry.config.js';
 
-export const gatewayConfigSchema = z
-  .object({
-    ...serviceEnv(3000),
-    ORDER_URL: upstreamUrls(3002),
-    CREDIT_URL: upstreamUrls(3003),
-    PAYMENT_URL: upstreamUrls(3004),
-    SAGA_ORCHESTRATOR_URL: upstreamUrls(3001),
-    ...identityEnv(),
+const gateway = appConfig(
+  'gateway',
+  {
+    ORDER_URL: upstreamUrls(DEFAULT_PORTS.order),
+    CREDIT_URL: upstreamUrls(DEFAULT_PORTS.credit),
+    PAYMENT_URL: upstreamUrls(DEFAULT_PORTS.payment),
+    SAGA_ORCHESTRATOR_URL: upstreamUrls(DEFAULT_PORTS['saga-orchestrator']),
     UPSTREAM_TIMEOUT_MS: env.positiveInt(5000),
     ...registryEnv(),
     BODY_LIMIT: z
@@ -53,9 +43,8 @@ export const gatewayConfigSchema = z
           .filter((origin) => origin.length > 0),
       )
       .pipe(z.array(z.url({ error: 'must be a comma-separated list of origins' }))),
-  })
-  .superRefine(checkIdentityEnv)
-  .superRefine((config, context) => {
+  },
+  (config, context) => {
     if (config.NODE_ENV === 'production' && config.RATE_LIMIT_REDIS_URL?.startsWith('redis:')) {
       context.addIssue({
         code: 'custom',
@@ -63,8 +52,6 @@ export const gatewayConfigSchema = z
         message: 'must be rediss:// when NODE_ENV=production (TLS, like every other connection)',
       });
     }
-  })
-  .superRefine((config, context) => {
     if (config.DISCOVERY_PROVIDER !== 'self-registration') return;
     if (config.DISCOVERY_REGISTRATION_TOKENS.size === 0) {
       context.addIssue({
@@ -83,14 +70,17 @@ export const gatewayConfigSchema = z
         message: 'is required when DISCOVERY_PROVIDER=self-registration in production',
       });
     }
-  });
+  },
+);
+
+export const gatewayConfigSchema = gateway.schema;
 
 export type GatewayConfig = Omit<z.infer<typeof gatewayConfigSchema>, 'AUTH_DEV_TOKENS'> & {
   AUTH_DEV_TOKENS: boolean;
 };
 
 export function loadGatewayConfig(source: Env = process.env): GatewayConfig {
-  const config = loadConfig(gatewayConfigSchema, source, { secrets: IDENTITY_SECRETS });
+  const config = gateway.load(source);
   return { ...config, AUTH_DEV_TOKENS: devTokensOn(config) };
 }
 

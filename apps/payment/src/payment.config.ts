@@ -1,25 +1,9 @@
-import {
-  BROKER_SECRETS,
-  BROKER_TEST_ONLY,
-  DATABASE_SECRETS,
-  IDENTITY_SECRETS,
-  brokerEnv,
-  checkIdentityEnv,
-  databaseEnv,
-  identityEnv,
-  env,
-  loadConfig,
-  serviceEnv,
-  type Env,
-} from '@app/config';
-import { z } from 'zod';
+import { appConfig, env, type Env } from '@app/config';
+import type { z } from 'zod';
 
-export const paymentConfigSchema = z
-  .object({
-    ...serviceEnv(3004),
-    ...databaseEnv('sagaflow_payment'),
-    ...brokerEnv(),
-    ...identityEnv(),
+const payment = appConfig(
+  'payment',
+  {
     /**
      * Who charges cards. Only the simulator ships; a real provider adds its name here and its
      * class in payment-provider.factory.ts.
@@ -44,9 +28,8 @@ export const paymentConfigSchema = z
     PAYMENT_SETTLE_LEASE_MS: env.milliseconds(10_000),
     /** How often each instance looks for payments whose settlement is due. */
     PAYMENT_SETTLE_INTERVAL_MS: env.milliseconds(1000),
-  })
-  .superRefine(checkIdentityEnv)
-  .superRefine((config, context) => {
+  },
+  (config, context) => {
     if (config.PAYMENT_SETTLE_LEASE_MS <= config.PAYMENT_PROVIDER_TIMEOUT_MS) {
       context.addIssue({
         code: 'custom',
@@ -54,13 +37,13 @@ export const paymentConfigSchema = z
         message: `must be longer than PAYMENT_PROVIDER_TIMEOUT_MS (${config.PAYMENT_PROVIDER_TIMEOUT_MS}), or two instances may call the provider at once`,
       });
     }
-  });
+  },
+);
+
+export const paymentConfigSchema = payment.schema;
 
 export type PaymentConfig = z.infer<typeof paymentConfigSchema>;
 
-export function loadPaymentConfig(env: Env = process.env): PaymentConfig {
-  return loadConfig(paymentConfigSchema, env, {
-    secrets: [...DATABASE_SECRETS, ...BROKER_SECRETS, ...IDENTITY_SECRETS],
-    testOnly: BROKER_TEST_ONLY,
-  });
+export function loadPaymentConfig(vars: Env = process.env): PaymentConfig {
+  return payment.load(vars);
 }

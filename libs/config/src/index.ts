@@ -1,3 +1,5 @@
+export { appConfig, type AppConfig, type ConfigCheck } from './app-config.js';
+export { DEFAULT_PORTS, type AppName, type DataApp } from './default-ports.js';
 export { ConfigError } from './config.error.js';
 export { env } from './env-fields.js';
 export {

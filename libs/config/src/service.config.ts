@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './config.error.js';
+import { DEFAULT_PORTS } from './default-ports.js';
 import { env } from './env-fields.js';
 import { tracingEnv } from './tracing.config.js';
 
@@ -43,7 +44,7 @@ function discoveryEnv() {
       .min(16, { error: 'must be at least 16 characters' })
       .optional(),
     /** Where an app registers itself (the gateway). */
-    GATEWAY_REGISTRY_URL: env.url(['http:', 'https:'], 'http://127.0.0.1:3000'),
+    GATEWAY_REGISTRY_URL: env.url(['http:', 'https:'], `http://127.0.0.1:${DEFAULT_PORTS.gateway}`),
     /** The URL the gateway should call this instance on; unset means http://127.0.0.1:$PORT. */
     DISCOVERY_ADVERTISED_URL: env.url(['http:', 'https:']).optional(),
     /** An instance that has not renewed its registration for this long is evicted. */
