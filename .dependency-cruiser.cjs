@@ -31,10 +31,13 @@ module.exports = {
     {
       name: 'libs-only-through-their-index',
       comment:
-        "Import a lib as @app/<lib>: its src/index.ts is its only public face, for apps, tests and other libs alike; a lib's own files and tests import each other freely.",
+        "Import a lib as @app/<lib>: its src/index.ts is its only public face, for apps, tests and other libs alike (and src/testing.ts, @app/<lib>/testing, its test helpers'); a lib's own files and tests import each other freely.",
       severity: 'error',
       from: { path: '^((?:libs|apps)/[^/]+|test|chaos|bench)/' },
-      to: { path: '^libs/[^/]+/src/', pathNot: ['^$1/', '^libs/[^/]+/src/index\\.m?[jt]s$'] },
+      to: {
+        path: '^libs/[^/]+/src/',
+        pathNot: ['^$1/', '^libs/[^/]+/src/(index|testing)\\.m?[jt]s$'],
+      },
     },
     {
       name: 'gateway-owns-no-database',

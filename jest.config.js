@@ -35,6 +35,8 @@ const shared = {
     ...Object.fromEntries(
       libs.map((lib) => [`^@app/${lib}$`, `<rootDir>/libs/${lib}/src/index.ts`]),
     ),
+    // Test helpers kept out of a lib's production face (see libs/saga/src/testing.ts).
+    '^@app/(saga|messaging)/testing$': '<rootDir>/libs/$1/src/testing.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

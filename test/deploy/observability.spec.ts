@@ -5,12 +5,13 @@ import { InstanceRegistry } from '@app/discovery';
 import {
   DeadLetterMetrics,
   MessagingMetrics,
-  OutboxMetrics,
   Topology,
   type BrokerConnection,
 } from '@app/messaging';
+import { OutboxMetrics } from '@app/messaging/testing';
 import { HttpMetrics, MetricsModule } from '@app/metrics';
-import { SagaMetrics, SagaRegistry } from '@app/saga';
+import { SagaRegistry } from '@app/saga';
+import { SagaMetrics } from '@app/saga/testing';
 import { Counter, Gauge, Histogram, register, Summary } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { UpstreamMetrics } from '../../apps/gateway/src/metrics/upstream-metrics.js';

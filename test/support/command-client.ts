@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CommandDefinition, PayloadOf } from '@app/contracts';
-import { REPLIES_QUEUE, fromAmqp, toAmqp, type Envelope } from '@app/messaging';
+import { REPLIES_QUEUE, fromAmqp, type Envelope } from '@app/messaging';
+import { toAmqp } from '@app/messaging/testing';
 import { connect, type ConfirmChannel, type ChannelModel } from 'amqplib';
 import { eventually } from './eventually.js';
 import { AMQP_URL, ScratchNamespace } from './scratch-namespace.js';

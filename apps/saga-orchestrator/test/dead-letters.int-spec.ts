@@ -9,9 +9,9 @@ import {
   HEADERS,
   MessagingMetrics,
   REPLIES_QUEUE,
-  toAmqp,
   type Envelope,
 } from '@app/messaging';
+import { toAmqp } from '@app/messaging/testing';
 import { AppUnderTest, type AppInstance } from '../../../test/support/app-under-test.js';
 import { customerToken } from '../../../test/support/dev-tokens.js';
 import { eventually } from '../../../test/support/eventually.js';

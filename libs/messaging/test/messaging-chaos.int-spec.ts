@@ -13,13 +13,14 @@ import {
   Handles,
   MessageBus,
   MessageContext,
-  MessagingChaos,
   MessagingMetrics,
   MessagingModule,
-  messagingMigrations,
   REPLIES_QUEUE,
-  type MessagingChaosOptions,
 } from '@app/messaging';
+// This lib's own internals, which its public face does not offer.
+import { MessagingChaos } from '../src/messaging-chaos.js';
+import type { MessagingChaosOptions } from '../src/messaging.options.js';
+import { messagingMigrations } from '../src/migrations/messaging-migrations.js';
 import { bootstrapDatabase, PersistenceModule } from '@app/persistence';
 import { eventually } from '../../../test/support/eventually.js';
 import { POSTGRES_ADMIN_URL, ScratchDatabase } from '../../../test/support/scratch-database.js';

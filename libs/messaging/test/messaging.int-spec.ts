@@ -38,11 +38,12 @@ import {
   MessageContext,
   MessagingMetrics,
   MessagingModule,
-  messagingMigrations,
   REPLIES_QUEUE,
   type MessagingCounts,
-  type MessagingOptions,
 } from '@app/messaging';
+// This lib's own internals, which its public face does not offer.
+import type { MessagingOptions } from '../src/messaging.options.js';
+import { messagingMigrations } from '../src/migrations/messaging-migrations.js';
 import { bootstrapDatabase, PersistenceModule, type PersistenceOptions } from '@app/persistence';
 import { eventually } from '../../../test/support/eventually.js';
 import { POSTGRES_ADMIN_URL, ScratchDatabase } from '../../../test/support/scratch-database.js';

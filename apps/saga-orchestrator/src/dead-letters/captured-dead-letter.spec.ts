@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { ConsumeMessage } from 'amqplib';
-import { HEADERS, toAmqp, type Envelope } from '@app/messaging';
+import { HEADERS, type Envelope } from '@app/messaging';
+import { toAmqp } from '@app/messaging/testing';
 import { captureDeadLetter, replayTargetOf } from './captured-dead-letter.js';
 
 const receivedAt = new Date('2026-11-30T12:00:00.000Z');

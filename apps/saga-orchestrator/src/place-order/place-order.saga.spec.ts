@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { credit, order, payment } from '@app/contracts';
-import { sagaHarness } from '@app/saga';
+import { sagaHarness } from '@app/saga/testing';
 import { placeOrderSaga, type PlaceOrderState } from './place-order.saga.js';
 
 const reservationId = randomUUID();
