@@ -1,13 +1,6 @@
-import {
-  Controller,
-  ForbiddenException,
-  Get,
-  NotFoundException,
-  Param,
-  Query,
-} from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { actsFor, CurrentPrincipal, type Principal } from '@app/identity';
+import { CurrentPrincipal, listScopeOf, visibleTo, type Principal } from '@app/identity';
 import { Uuid, ValidationFailedException, ZodValidationPipe } from '@app/validation';
 import { ListOrdersRequest } from './list-orders.request.js';
 import type { OrderPageView, OrderView } from './order.view.js';
@@ -29,9 +22,7 @@ export class OrderController {
     @Param('id', new ZodValidationPipe(Uuid, 'order id', 'id')) id: string,
   ): Promise<OrderView> {
     const found = await this.queryBus.execute(new GetOrderQuery(id));
-    if (!found || !actsFor(caller, found.customerId))
-      throw new NotFoundException(`order ${id} does not exist`);
-    return found;
+    return visibleTo(caller, found, () => new NotFoundException(`order ${id} does not exist`));
   }
 
   /** `?customerId=&limit=&cursor=`: newest first. */
@@ -40,10 +31,7 @@ export class OrderController {
     @CurrentPrincipal() caller: Principal,
     @Query(new ZodValidationPipe(ListOrdersRequest, 'query')) request: ListOrdersRequest,
   ): Promise<OrderPageView> {
-    if (request.customerId && !actsFor(caller, request.customerId)) {
-      throw new ForbiddenException('A customer may list only its own orders');
-    }
-    const customerId = caller.role === 'customer' ? caller.customerId : request.customerId;
+    const customerId = listScopeOf(caller, request.customerId, 'orders');
     try {
       return await this.queryBus.execute(new ListOrdersQuery({ ...request, customerId }));
     } catch (error) {

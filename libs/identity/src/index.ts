@@ -15,4 +15,5 @@ export {
   type Principal,
   type Role,
 } from './principal.js';
+export { customerActedFor, listScopeOf, visibleTo } from './ownership.policy.js';
 export { Public, Roles } from './roles.decorator.js';

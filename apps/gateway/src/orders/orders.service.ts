@@ -1,14 +1,8 @@
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { actsFor, type Principal } from '@app/identity';
-import { UpstreamResponseError } from '../errors/gateway.error.js';
+import { customerActedFor, listScopeOf, type Principal } from '@app/identity';
 import type { ForwardedContext } from '../upstream/forwarded-context.js';
+import { readOwnedRecord } from '../upstream/owned-record.read.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
 import type { ListOrdersQuery } from './list-orders.query.js';
 import type { PlaceOrderRequest } from './place-order.request.js';
@@ -46,7 +40,10 @@ export class OrdersService {
     context: ForwardedContext,
   ): Promise<PlacedOrder> {
     const { total, paymentToken } = request;
-    const customerId = customerOf(principal, request.customerId);
+    const customerId = customerActedFor(principal, request.customerId, {
+      unnamed: 'customerId is required when an admin places an order',
+      refused: 'A customer places orders only for itself',
+    });
     const answer = await this.upstream.json<PlacedOrder>(
       'saga-orchestrator',
       {
@@ -104,17 +101,17 @@ export class OrdersService {
 
   /** Another customer's order is "not found": its existence is none of the caller's business. */
   async get(principal: Principal, id: string, context: ForwardedContext): Promise<unknown> {
-    const { body } = await this.upstream.json<unknown>(
-      'order',
-      { method: 'GET', path: `/orders/${encodeURIComponent(id)}` },
+    return readOwnedRecord(
+      this.upstream,
+      principal,
+      {
+        service: 'order',
+        path: `/orders/${encodeURIComponent(id)}`,
+        record: OwnedOrder,
+        name: `Order ${id}`,
+      },
       context,
     );
-    const order = OwnedOrder.safeParse(body);
-    if (!order.success) throw new UpstreamResponseError('order', 502, undefined);
-    if (!actsFor(principal, order.data.customerId)) {
-      throw new NotFoundException(`Order ${id} not found`);
-    }
-    return order.data;
   }
 
   /** A customer lists its own orders; an admin all of them, or one customer's. */
@@ -123,14 +120,7 @@ export class OrdersService {
     query: ListOrdersQuery,
     context: ForwardedContext,
   ): Promise<unknown> {
-    if (
-      principal.role === 'customer' &&
-      query.customerId &&
-      query.customerId !== principal.customerId
-    ) {
-      throw new ForbiddenException('A customer may list only its own orders');
-    }
-    const customerId = principal.role === 'customer' ? principal.customerId : query.customerId;
+    const customerId = listScopeOf(principal, query.customerId, 'orders');
     const { body } = await this.upstream.json<unknown>(
       'order',
       { method: 'GET', path: '/orders', query: { ...query, customerId } },
@@ -138,16 +128,4 @@ export class OrdersService {
     );
     return body;
   }
-}
-
-function customerOf(principal: Principal, named: string | undefined): string {
-  if (principal.role === 'admin') {
-    if (!named)
-      throw new BadRequestException('customerId is required when an admin places an order');
-    return named;
-  }
-  if (named && named !== principal.customerId) {
-    throw new ForbiddenException('A customer places orders only for itself');
-  }
-  return principal.customerId;
 }

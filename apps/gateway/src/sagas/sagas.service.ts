@@ -1,8 +1,8 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { actsFor, type Principal } from '@app/identity';
-import { UpstreamResponseError } from '../errors/gateway.error.js';
+import type { Principal } from '@app/identity';
 import type { ForwardedContext } from '../upstream/forwarded-context.js';
+import { readOwnedRecord } from '../upstream/owned-record.read.js';
 import {
   UpstreamClient,
   type UpstreamAnswer,
@@ -21,17 +21,17 @@ export class SagasService {
 
   /** Another customer's saga is "not found", as for orders. */
   async get(principal: Principal, id: string, context: ForwardedContext): Promise<unknown> {
-    const { body } = await this.upstream.json<unknown>(
-      'saga-orchestrator',
-      { method: 'GET', path: `/sagas/${encodeURIComponent(id)}` },
+    return readOwnedRecord(
+      this.upstream,
+      principal,
+      {
+        service: 'saga-orchestrator',
+        path: `/sagas/${encodeURIComponent(id)}`,
+        record: OwnedSaga,
+        name: `Saga ${id}`,
+      },
       context,
     );
-    const saga = OwnedSaga.safeParse(body);
-    if (!saga.success) throw new UpstreamResponseError('saga-orchestrator', 502, undefined);
-    if (!actsFor(principal, saga.data.customerId)) {
-      throw new NotFoundException(`Saga ${id} not found`);
-    }
-    return saga.data;
   }
 
   async list(query: ListSagasQuery, context: ForwardedContext): Promise<unknown> {

@@ -1,5 +1,5 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
-import { actsFor, type Principal } from '@app/identity';
+import { Injectable } from '@nestjs/common';
+import { customerActedFor, type Principal } from '@app/identity';
 import { SagaEngine, type StartOptions, type Started } from '@app/saga';
 
 /** What a start route asks for: which saga, for whom, on what, under which idempotency key. */
@@ -23,10 +23,8 @@ export class SagaStarter {
   constructor(private readonly engine: SagaEngine) {}
 
   start<S extends object>(caller: Principal, start: SagaStart<S>): Promise<Started<S>> {
-    const { saga, state, customerId, subject, idempotency } = start;
-    if (!actsFor(caller, customerId)) {
-      throw new ForbiddenException('A customer acts only for itself');
-    }
+    const { saga, state, subject, idempotency } = start;
+    const customerId = customerActedFor(caller, start.customerId);
     // Scoped to the customer and the saga: a key another customer guessed or squats is another
     // key, and so is the same key sent to place and then to cancel an order.
     const scoped = idempotency && {

@@ -12,7 +12,7 @@ import {
   UseFilters,
   type MessageEvent,
 } from '@nestjs/common';
-import { actsFor, CurrentPrincipal, Roles, type Principal } from '@app/identity';
+import { CurrentPrincipal, Roles, visibleTo, type Principal } from '@app/identity';
 import { SagaEngine, SagaNotFoundError, SagaQueries, type SagaStatus } from '@app/saga';
 import type { Observable } from 'rxjs';
 import { z } from 'zod';
@@ -68,8 +68,7 @@ export class SagasController {
     @CurrentPrincipal() caller: Principal,
     @Param('id', SagaId) id: string,
   ): Promise<SagaView> {
-    const record = await this.queries.find(id);
-    if (!record || !actsFor(caller, record.customerId)) throw new SagaNotFoundError(id);
+    const record = visibleTo(caller, await this.queries.find(id), () => new SagaNotFoundError(id));
     const steps = await this.queries.steps(id, 0, SAGA_READ_MAX_STEPS + 1);
     const shown = steps.slice(0, SAGA_READ_MAX_STEPS).map(stepOf);
     const view = { ...summaryOf(record), traceId: traceIdOf(record.traceparent), steps: shown };
@@ -88,8 +87,7 @@ export class SagasController {
   ): Promise<Observable<MessageEvent>> {
     // The caps first: a flood of streams beyond them costs no query.
     return this.streams.open$(caller, id, async () => {
-      const record = await this.queries.find(id);
-      if (!record || !actsFor(caller, record.customerId)) throw new SagaNotFoundError(id);
+      visibleTo(caller, await this.queries.find(id), () => new SagaNotFoundError(id));
     });
   }
 
