@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { order } from '@app/contracts';
 import pg from 'pg';
@@ -121,7 +120,8 @@ describe('delivery guarantees of a participant running as a process', () => {
 
     await eventually(() => published >= 300, { what: '300 commands published' });
     await rabbitmq.stop();
-    await sleep(10_000); // the length of the fault: the broker stays down 10 s
+    // The broker stays down until the app has seen it go (its readiness fails), mid-stream.
+    await waitForStatus(`${app.url}/health/ready`, 503, 30_000);
     await rabbitmq.start();
     await producer;
 

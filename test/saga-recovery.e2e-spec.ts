@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiClient, type Money, type SagaView } from './support/api-client.js';
 import { eventually } from './support/eventually.js';
@@ -61,7 +60,6 @@ describe('sagas through orchestrator crashes and with several orchestrators', ()
 
     const index = apps.findIndex((app) => app.name === 'saga-orchestrator');
     await stopApp(apps[index], 'SIGKILL');
-    await sleep(1000); // the length of the fault: the orchestrator stays down a second
     apps[index] = orchestratorOn(ORCHESTRATOR.port);
     await waitForStatus(`${apps[index].url}/health/ready`, 200, 60_000);
 
