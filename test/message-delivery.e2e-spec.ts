@@ -94,7 +94,7 @@ describe('delivery guarantees of a participant running as a process', () => {
     expect(await countOrders([orderId])).toBe(1);
   }, 120_000);
 
-  it('handles each of 1,000 commands once through a 10-second RabbitMQ outage, without restarting', async () => {
+  it('handles each of 1,000 commands once through a RabbitMQ outage, without restarting', async () => {
     const namespace = `e2e-outage-${randomUUID().slice(0, 6)}.`;
     client = new CommandClient(namespace);
     await client.open();

@@ -34,17 +34,24 @@ export class CommandClient {
   private channel?: ConfirmChannel;
   private readonly scratch: ScratchNamespace;
   private closed = false;
+  private reopening?: Promise<void>;
 
   constructor(readonly namespace: string) {
     this.scratch = new ScratchNamespace(namespace);
   }
 
   async open(): Promise<void> {
-    this.model = await connect(AMQP_URL, { noDelay: true });
+    const model = await connect(AMQP_URL, { noDelay: true });
+    this.model = model;
     // A broker restart or a missed heartbeat fails the calls that follow; an unhandled 'error'
     // event would instead end the whole jest process.
-    this.model.on('error', () => undefined);
-    await this.scratch.topology.declare(this.model);
+    model.on('error', () => undefined);
+    // Replies keep arriving after a broker restart even when no send notices it (the producer may
+    // be done before the broker goes down): the client reconnects on its own, as the apps do.
+    model.on('close', () => {
+      if (this.model === model) void this.reopen();
+    });
+    await this.scratch.topology.declare(model);
     this.channel = await this.model.createConfirmChannel();
     await this.channel.consume(this.scratch.topology.queue(REPLIES_QUEUE), (message) => {
       if (!message) return;
@@ -150,18 +157,27 @@ export class CommandClient {
   }
 
   private async disconnect(): Promise<void> {
-    await this.model?.close().catch(() => undefined);
+    const model = this.model;
+    // Forgotten first, so its 'close' event is not taken for a lost connection.
     this.model = undefined;
     this.channel = undefined;
+    await model?.close().catch(() => undefined);
   }
 
-  private async reopen(): Promise<void> {
+  /** One reconnection at a time, whoever noticed the loss (a failed send or the closed socket). */
+  private reopen(): Promise<void> {
+    this.reopening ??= this.reconnect().finally(() => (this.reopening = undefined));
+    return this.reopening;
+  }
+
+  private async reconnect(): Promise<void> {
     await this.disconnect();
     while (!this.closed) {
       try {
         await this.open();
         return;
       } catch {
+        await this.disconnect();
         // A reconnect backoff while the broker is down, not a wait for an outcome.
         await sleep(500);
       }
