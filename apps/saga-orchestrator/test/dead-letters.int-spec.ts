@@ -3,18 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { credit, order, type Money } from '@app/contracts';
-import {
-  DeadLetterMetrics,
-  fromAmqp,
-  HEADERS,
-  MessagingMetrics,
-  REPLIES_QUEUE,
-  type Envelope,
-} from '@app/messaging';
+import { DeadLetterMetrics, fromAmqp, HEADERS, REPLIES_QUEUE, type Envelope } from '@app/messaging';
 import { toAmqp } from '@app/messaging/testing';
 import { AppUnderTest, type AppInstance } from '../../../test/support/app-under-test.js';
 import { customerToken } from '../../../test/support/dev-tokens.js';
-import { eventually } from '../../../test/support/eventually.js';
+import { eventually, eventuallyValue } from '../../../test/support/eventually.js';
 import { AMQP_URL, PARTICIPANTS } from '../../../test/support/scratch-namespace.js';
 import { captureDeadLetter } from '../src/dead-letters/captured-dead-letter.js';
 import { DeadLetterStore } from '../src/dead-letters/dead-letter-store.js';
@@ -208,20 +201,24 @@ describe('dead letters', () => {
     }
 
     // Dead-lettered again after all (the broker's delivery limit after the commit, say): a new
-    // dead letter, whose replay the inbox drops as the duplicate it is.
-    const metrics = orchestrator.app.get(MessagingMetrics);
-    const duplicates = metrics.duplicates;
+    // dead letter, whose replay the saga ignores as the duplicate it is: it awaits another reply.
     await deadLetter(REPLIES_QUEUE, answer, 'broker: delivery_limit (saga-orchestrator.replies)');
     const [second] = await listed(answer.messageId);
     expect(second.id).not.toBe(letter.id);
     const replayedAgain = await orchestrator.request('POST', `/dead-letters/${second.id}/replay`);
     expect(replayedAgain.status).toBe(202);
-    await eventually(() => metrics.duplicates > duplicates, {
-      what: 'the inbox drops the replayed duplicate',
-    });
-    const saga = await orchestrator.request('GET', `/sagas/${sagaId}`);
-    const steps = saga.body.steps as { step: string; event: string }[];
+    type Step = { step: string; event: string; messageId: string | null; detail: string | null };
+    const steps = await eventuallyValue(
+      async () => (await orchestrator.request('GET', `/sagas/${sagaId}`)).body.steps as Step[],
+      (found) =>
+        found.some((step) => step.event === 'ignored' && step.messageId === answer.messageId),
+      { what: 'the saga ignores the replayed duplicate' },
+    );
     expect(steps.filter((step) => step.step === 'create pending order')).toHaveLength(2);
+    expect(steps.filter((step) => step.messageId === answer.messageId)).toEqual([
+      expect.objectContaining({ event: 'succeeded' }),
+      expect.objectContaining({ event: 'ignored', detail: 'answers a command not awaited' }),
+    ]);
   });
 
   it('replays a command to the queue it failed in, the same message', async () => {

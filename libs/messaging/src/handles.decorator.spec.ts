@@ -8,7 +8,7 @@ import type { EntityManager } from 'typeorm';
 import { credit } from '@app/contracts';
 import { connectMessageTransport } from './connect-message-transport.js';
 import type { Envelope } from './envelope.js';
-import { Handles } from './handles.decorator.js';
+import { Handles, handlerExtrasOf, HandlesWithoutInbox } from './handles.decorator.js';
 import { MessageContext } from './message-context.js';
 import { MessageTransport } from './message-transport.js';
 import type { ResolvedMessagingOptions } from './messaging.options.js';
@@ -135,6 +135,28 @@ describe(Handles.name, () => {
     }
     await expect(appWith(BareHandler)).rejects.toThrow(
       'credit.reserve-credit needs @Handles(definition)',
+    );
+  });
+});
+
+describe(HandlesWithoutInbox.name, () => {
+  it('marks the handler as one without an inbox row or a transaction around it', async () => {
+    @Controller()
+    class ReplyHandler {
+      @HandlesWithoutInbox(credit.CreditReleased)
+      released(): void {}
+    }
+    const [app, transport] = await appWith(ReplyHandler, CreditHandlers);
+    const inboxOf = (type: string) =>
+      handlerExtrasOf(transport.getHandlers().get(type)?.extras)?.inbox;
+    expect(inboxOf(credit.CreditReleased.type)).toBe(false);
+    expect(inboxOf(credit.ReserveCredit.type)).toBe(true);
+    await app.close();
+  });
+
+  it('refuses a command, whose reply only the inbox keeps for its duplicates', () => {
+    expect(() => HandlesWithoutInbox(credit.ReserveCredit)).toThrow(
+      'credit.reserve-credit is a command: its handler needs the inbox (@Handles)',
     );
   });
 });

@@ -19,6 +19,8 @@ export interface HandlerExtras {
   /** `CreditController.reserve`, for logs and dead-letter reasons. */
   name: string;
   definitions: ReadonlyMap<string, MessageDefinition>;
+  /** False for `@HandlesWithoutInbox`: no inbox row, no transaction around the handler. */
+  inbox: boolean;
 }
 
 /**
@@ -29,6 +31,26 @@ export interface HandlerExtras {
  * were `@Payload()` and `@Ctx()`; Nest alone would pass the payload only.
  */
 export function Handles<D extends MessageDefinition[]>(...definitions: D) {
+  return handles(definitions, true);
+}
+
+/**
+ * Like `@Handles`, for a handler of replies or events that drops duplicates by its own state and
+ * writes each outcome in one statement (a saga engine's replies: a reply not awaited is ignored,
+ * and a transition is fenced by its version): it runs outside any transaction and records no
+ * inbox row, which saves three round trips a message. Its context's manager is not transactional.
+ */
+export function HandlesWithoutInbox<D extends MessageDefinition[]>(...definitions: D) {
+  for (const definition of definitions) {
+    // A command's reply must be kept for its duplicates: that takes the inbox.
+    if (definition.kind === 'command') {
+      throw new Error(`${definition.type} is a command: its handler needs the inbox (@Handles)`);
+    }
+  }
+  return handles(definitions, false);
+}
+
+function handles<D extends MessageDefinition[]>(definitions: D, inbox: boolean) {
   return <M extends HandlerMethod<D[number]>>(
     target: object,
     key: string | symbol,
@@ -37,6 +59,7 @@ export function Handles<D extends MessageDefinition[]>(...definitions: D) {
     const extras: HandlerExtras = {
       name: `${target.constructor.name}.${String(key)}`,
       definitions: new Map(definitions.map((definition) => [definition.type, definition])),
+      inbox,
     };
     MessagePattern(
       definitions.map((definition) => definition.type),

@@ -12,7 +12,7 @@ import { InvalidMessageError } from './invalid-message.error.js';
 import { messageScope, requestTrace } from './message-scope.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
 import { OutboxFlusher } from './outbox-flusher.js';
-import type { Destination } from './outbox-publisher.js';
+import type { Destination, OutboxMessage } from './outbox-publisher.js';
 import { outgoingTraceparent } from './traceparent.js';
 
 /** What a reply needs of the command it answers. */
@@ -44,22 +44,22 @@ export class MessageBus {
   }
 
   /**
-   * Sends the command `meta.messageId` again (a deadline passed without a reply): the same
-   * message, so a participant that did receive it skips it in its inbox. The outbox row is
-   * published once more, as a child of the current trace context (the deadline's); if it was
-   * purged meanwhile, it is written afresh.
+   * A command as `send` would write it, for a caller that writes its outbox row in a statement of
+   * its own (see `outboxInsert`, which also re-sends a row already there) and then calls `stage`.
    */
-  resend<D extends CommandDefinition>(
+  compose<D extends CommandDefinition>(
     command: D,
     payload: PayloadOf<D>,
-    meta: MessageMeta & { messageId: string },
-    manager: EntityManager,
-  ): Promise<Envelope<PayloadOf<D>>> {
+    meta: MessageMeta,
+  ): OutboxMessage {
     const replyTo = meta.replyTo ?? this.options.replyTo;
-    const envelope = { ...meta, replyTo };
-    return this.write('commands', command.type, command, payload, envelope, manager, {
-      resend: true,
-    });
+    const envelope = this.validEnvelopeOf(command, payload, { ...meta, replyTo });
+    return { destination: 'commands', routingKey: command.type, envelope };
+  }
+
+  /** Publishes messages whose rows the caller wrote, once `manager`'s transaction commits. */
+  stage(manager: EntityManager, messages: readonly OutboxMessage[]): void {
+    for (const message of messages) this.flusher.stage(manager, message);
   }
 
   /**
@@ -112,15 +112,9 @@ export class MessageBus {
     payload: PayloadOf<D>,
     meta: MessageMeta,
     manager: EntityManager,
-    { resend = false, keepFor }: { resend?: boolean; keepFor?: string } = {},
+    { keepFor }: { keepFor?: string } = {},
   ): Promise<Envelope<PayloadOf<D>>> {
-    const parsed = definition.schema.safeParse(payload);
-    if (!parsed.success) {
-      throw new InvalidMessageError(
-        `${definition.type} payload is invalid: ${describeIssues(parsed.error)}`,
-      );
-    }
-    const envelope = this.envelopeOf(definition, parsed.data as PayloadOf<D>, meta);
+    const envelope = this.validEnvelopeOf(definition, payload, meta);
     const row = [envelope.messageId, destination, routingKey, JSON.stringify(envelope)];
     if (keepFor) {
       // One round trip for the reply and the inbox row's copy of it.
@@ -136,16 +130,25 @@ export class MessageBus {
       return envelope;
     }
     await manager.query(
-      `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, $2, $3, $4)${
-        resend
-          ? ` ON CONFLICT (message_id) DO UPDATE SET sent_at = NULL,
-               envelope = jsonb_set(outbox.envelope, '{traceparent}', EXCLUDED.envelope->'traceparent')`
-          : ''
-      }`,
+      `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, $2, $3, $4)`,
       row,
     );
     this.flusher.stage(manager, { destination, routingKey, envelope });
     return envelope;
+  }
+
+  private validEnvelopeOf<D extends MessageDefinition>(
+    definition: D,
+    payload: PayloadOf<D>,
+    meta: MessageMeta,
+  ): Envelope<PayloadOf<D>> {
+    const parsed = definition.schema.safeParse(payload);
+    if (!parsed.success) {
+      throw new InvalidMessageError(
+        `${definition.type} payload is invalid: ${describeIssues(parsed.error)}`,
+      );
+    }
+    return this.envelopeOf(definition, parsed.data as PayloadOf<D>, meta);
   }
 
   /**

@@ -12,7 +12,10 @@ import { outgoingTraceparent } from './traceparent.js';
 export class MessageContext<P = unknown> extends BaseRpcContext<[Envelope<P>, EntityManager]> {
   constructor(
     readonly envelope: Envelope<P>,
-    /** The transaction that also records the inbox row and the reply; use it for every write. */
+    /**
+     * The transaction that also records the inbox row and the reply; use it for every write.
+     * Under `@HandlesWithoutInbox`, the data source's own manager: each statement commits alone.
+     */
     readonly manager: EntityManager,
   ) {
     super([envelope, manager]);

@@ -15,6 +15,8 @@ export interface MessageRoute {
   definition: MessageDefinition;
   /** `CreditController.reserve`, for logs. */
   name: string;
+  /** False: the handler drops duplicates itself and runs outside a transaction. */
+  inbox: boolean;
   invoke(payload: unknown, context: MessageContext): Promise<unknown>;
 }
 
@@ -37,7 +39,8 @@ class Refusal extends Error {
 /**
  * Handles one valid message in one transaction: the inbox row, the handler's writes and its reply
  * in the outbox commit together, or not at all. A duplicate is answered with the kept reply. A
- * business failure that keeps no writes commits the inbox row and the failure reply alone.
+ * business failure that keeps no writes commits the inbox row and the failure reply alone. A
+ * route without an inbox (`@HandlesWithoutInbox`) is handed its message alone.
  */
 @Injectable()
 export class MessageDispatcher {
@@ -49,6 +52,10 @@ export class MessageDispatcher {
   ) {}
 
   async dispatch(route: MessageRoute, envelope: Envelope): Promise<DispatchOutcome> {
+    if (!route.inbox) {
+      await route.invoke(envelope.payload, new MessageContext(envelope, this.dataSource.manager));
+      return 'handled';
+    }
     const outcome = await this.once(envelope, (manager) => this.run(route, envelope, manager));
     if (!(outcome instanceof Refusal)) return outcome;
     // A duplicate that slipped in between the two transactions finds the inbox row here.

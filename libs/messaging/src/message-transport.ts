@@ -128,6 +128,7 @@ export class MessageTransport
     this.routes.set(type, {
       definition,
       name: handler.name,
+      inbox: handler.inbox,
       invoke: (payload, context) => this.invoke(callback, payload, context),
     });
     this.logger.log(`${handler.name} handles ${type}`);

@@ -38,6 +38,7 @@ import {
   MessageContext,
   MessagingMetrics,
   MessagingModule,
+  outboxInsert,
   REPLIES_QUEUE,
   type MessagingCounts,
 } from '@app/messaging';
@@ -624,7 +625,7 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
     });
   });
 
-  it('publishes a re-sent command again under the same message id', async () => {
+  it('publishes a command re-sent through outboxInsert again under the same message id', async () => {
     const app = await startInstance({ consume: [] });
     const bus = app.get(MessageBus);
     const dataSource = app.get(DataSource);
@@ -640,9 +641,14 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
     );
     expect(await drain(topology.queue('credit.commands'))).toHaveLength(0);
 
-    await dataSource.transaction((manager) =>
-      bus.resend(credit.ReserveCredit, command, { messageId: sent.messageId }, manager),
-    );
+    // As the saga engine re-sends: the row written by its own statement, then staged.
+    await dataSource.transaction(async (manager) => {
+      const resent = bus.compose(credit.ReserveCredit, command, { messageId: sent.messageId });
+      const insert = outboxInsert([resent], '(SELECT 1) AS always', 1);
+      if (!insert) throw new Error('one message makes one insert');
+      await manager.query(insert.sql, insert.params);
+      bus.stage(manager, [resent]);
+    });
     const again = await collect(topology.queue('credit.commands'), 1);
     expect(again.map((message) => message.properties.messageId as unknown)).toEqual([
       sent.messageId,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { MessageBus, QueueProbe, type Envelope } from '@app/messaging';
+import { MessageBus, QueueProbe, type Envelope, type OutboxMessage } from '@app/messaging';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SagaChanges } from './saga-changes.js';
 import type { SagaDefinition } from './saga-definition.js';
@@ -113,10 +113,11 @@ export class SagaEngine {
         createdAt: now,
         updatedAt: now,
       };
-      if (!(await this.store.insert(manager, record))) {
+      const messages = this.commandsOf(record, transition);
+      if (!(await this.store.insert(manager, record, transition.log, messages))) {
         return this.lostStart<S>(manager, record, options);
       }
-      await this.effects(manager, record, transition, now);
+      this.sent(manager, record, messages);
       this.metrics.sagaStarted(definition.name);
       this.logger.log(`Started ${definition.name} v${definition.version} ${record.id}`);
       return { id: record.id, state, created: true };
@@ -259,23 +260,42 @@ export class SagaEngine {
     return { id: existing.id, state: existing.data as S, created: false };
   }
 
-  /** Persists a transition; false on a version conflict (someone else moved the saga first). */
+  /**
+   * Persists a transition with its timeline rows and the commands it sends, in one statement;
+   * false on a version conflict (someone else moved the saga first). One statement commits alone,
+   * so a reply needs no transaction around it (see `SagaRepliesController`).
+   */
   private async apply(
     manager: EntityManager,
     record: SagaRecord,
     transition: Transition<object>,
   ): Promise<boolean> {
     const now = this.clock.now();
-    const { snapshot } = transition;
+    const { snapshot, log } = transition;
     if (transition.changed) {
       const awaitingSince = awaitingSinceAfter(record, snapshot, now);
+      const messages = this.commandsOf(record, transition);
       const { id, version } = record;
-      const log = transition.log;
-      if (!(await this.store.update(manager, id, version, snapshot, awaitingSince, now, log))) {
+      if (
+        !(await this.store.update(
+          manager,
+          id,
+          version,
+          snapshot,
+          awaitingSince,
+          now,
+          log,
+          messages,
+        ))
+      ) {
         return false;
       }
+      this.sent(manager, record, messages);
+    } else {
+      // Nothing moved (an ignored reply), so nothing is sent: only the timeline says so.
+      await this.store.appendLog(manager, record.id, log, snapshot.status, now);
+      this.changes.moved(manager, record.id);
     }
-    await this.effects(manager, record, transition, now, { logged: transition.changed });
     this.observeAnsweredSteps(record, transition, now);
     if (snapshot.status !== record.status) this.logTransition(record, transition);
     return true;
@@ -296,29 +316,22 @@ export class SagaEngine {
     }
   }
 
-  /** The commands the transition sends (through the outbox) and its timeline rows. */
-  private async effects(
-    manager: EntityManager,
-    record: SagaRecord,
-    transition: Transition<object>,
-    now: Date,
-    { logged = false }: { logged?: boolean } = {},
-  ): Promise<void> {
-    for (const outgoing of transition.send) {
+  /** The commands a transition sends, as outbox messages for the statement that persists it. */
+  private commandsOf(record: SagaRecord, transition: Transition<object>): OutboxMessage[] {
+    return transition.send.map((outgoing) =>
       // The causation is the reply being handled, if any (inherited by the bus).
-      const meta = {
+      this.bus.compose(outgoing.command, outgoing.payload, {
         messageId: outgoing.messageId,
         sagaId: record.id,
         sagaType: record.sagaType,
         correlationId: record.id,
-      };
-      if (outgoing.resend) await this.bus.resend(outgoing.command, outgoing.payload, meta, manager);
-      else await this.bus.send(outgoing.command, outgoing.payload, meta, manager);
-    }
-    if (!logged) {
-      const { log, snapshot } = transition;
-      await this.store.appendLog(manager, record.id, log, snapshot.status, now);
-    }
+      }),
+    );
+  }
+
+  /** Once the statement that wrote them commits: publish the commands, tell readers it moved. */
+  private sent(manager: EntityManager, record: SagaRecord, messages: OutboxMessage[]): void {
+    this.bus.stage(manager, messages);
     this.changes.moved(manager, record.id);
   }
 

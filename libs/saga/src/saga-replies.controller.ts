@@ -1,20 +1,22 @@
 import { Controller, Inject, type Type } from '@nestjs/common';
 import type { ReplyDefinition } from '@app/contracts';
-import { Handles, type MessageContext } from '@app/messaging';
+import { HandlesWithoutInbox, type MessageContext } from '@app/messaging';
 import type { AnySagaDefinition } from './saga-definition.js';
 import { SagaEngine } from './saga-engine.js';
 
 /**
  * A controller whose one message handler takes every reply and failure the sagas' commands
  * declare and hands it to the engine. The reply types come from the definitions, so the class
- * is made per SagaModule; its handler is an ordinary Nest message handler like any other.
+ * is made per SagaModule; its handler is an ordinary Nest message handler like any other. It
+ * needs no inbox: the engine ignores a reply its saga does not await (a duplicate is one) and
+ * writes each transition in one statement fenced by the saga's version.
  */
 export function sagaRepliesController(definitions: readonly AnySagaDefinition[]): Type {
   @Controller()
   class SagaRepliesController {
     constructor(@Inject(SagaEngine) private readonly engine: SagaEngine) {}
 
-    @Handles(...repliesOf(definitions))
+    @HandlesWithoutInbox(...repliesOf(definitions))
     handleReply(_reply: unknown, { envelope, manager }: MessageContext): Promise<void> {
       return this.engine.handleReply(envelope, manager);
     }

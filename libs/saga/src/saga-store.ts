@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { outboxInsert, type OutboxMessage } from '@app/messaging';
 import type { EntityManager } from 'typeorm';
 import type { SagaRecord, SagaStepRecord } from './saga-record.js';
 import type { SagaSnapshot, StepLogEntry } from './saga-state-machine.js';
@@ -74,38 +75,51 @@ export class SagaStore {
    * False when another instance already holds the idempotency key, or a live saga of the type
    * already acts on the subject.
    */
-  async insert(manager: EntityManager, record: SagaRecord): Promise<boolean> {
+  /**
+   * Inserts a new saga with its first timeline rows and the commands it sends, in one statement;
+   * false when its id, idempotency key or live subject is taken (then nothing is written).
+   */
+  async insert(
+    manager: EntityManager,
+    record: SagaRecord,
+    entries: StepLogEntry[] = [],
+    messages: readonly OutboxMessage[] = [],
+  ): Promise<boolean> {
+    const params: unknown[] = [
+      record.id,
+      record.sagaType,
+      record.definitionVersion,
+      record.status,
+      record.direction,
+      record.currentStep,
+      JSON.stringify(record.data),
+      record.attempt,
+      record.awaitingMessageId,
+      record.deadline,
+      record.lastError,
+      record.version,
+      record.customerId,
+      record.idempotencyKey,
+      record.requestFingerprint,
+      record.traceparent,
+      record.awaitingSince,
+      record.createdAt,
+      record.stepStartedAt,
+      record.definitionFingerprint,
+      record.subject,
+    ];
+    const effects = effectsOf('started', entries, messages, params, '$4', '$18');
     const rows: unknown[] = await manager.query(
-      `INSERT INTO saga_instances (id, saga_type, definition_version, status, direction, current_step,
-         data, attempt, awaiting_message_id, deadline, last_error, version, customer_id,
-         idempotency_key, request_fingerprint, traceparent, awaiting_since, created_at, updated_at,
-         step_started_at, definition_fingerprint, subject)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18,
-         $19, $20, $21)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [
-        record.id,
-        record.sagaType,
-        record.definitionVersion,
-        record.status,
-        record.direction,
-        record.currentStep,
-        JSON.stringify(record.data),
-        record.attempt,
-        record.awaitingMessageId,
-        record.deadline,
-        record.lastError,
-        record.version,
-        record.customerId,
-        record.idempotencyKey,
-        record.requestFingerprint,
-        record.traceparent,
-        record.awaitingSince,
-        record.createdAt,
-        record.stepStartedAt,
-        record.definitionFingerprint,
-        record.subject,
-      ],
+      `WITH started AS (
+         INSERT INTO saga_instances (id, saga_type, definition_version, status, direction,
+           current_step, data, attempt, awaiting_message_id, deadline, last_error, version,
+           customer_id, idempotency_key, request_fingerprint, traceparent, awaiting_since,
+           created_at, updated_at, step_started_at, definition_fingerprint, subject)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+           $18, $19, $20, $21)
+         ON CONFLICT DO NOTHING RETURNING id)${effects}
+       SELECT id FROM started`,
+      params,
     );
     return rows.length === 1;
   }
@@ -195,41 +209,32 @@ export class SagaStore {
     awaitingSince: Date | null,
     now: Date,
     entries: StepLogEntry[] = [],
+    messages: readonly OutboxMessage[] = [],
   ): Promise<boolean> {
-    const steps = stepValues(entries, 14);
-    const logged = steps
-      ? `, logged AS (
-           INSERT INTO saga_steps (saga_id, step, step_name, direction, event, message_type,
-             message_id, detail, status, at)
-           SELECT moved.id, v.step, v.step_name, v.direction, v.event, v.message_type,
-             v.message_id, v.detail, $3, $11
-           FROM moved CROSS JOIN (VALUES ${steps.rows}) AS v(ord, step, step_name, direction,
-             event, message_type, message_id, detail)
-           ORDER BY v.ord)`
-      : '';
+    const params: unknown[] = [
+      id,
+      expectedVersion,
+      snapshot.status,
+      snapshot.direction,
+      snapshot.currentStep,
+      JSON.stringify(snapshot.state),
+      snapshot.attempt,
+      snapshot.awaitingMessageId,
+      snapshot.deadline,
+      snapshot.lastError,
+      now,
+      awaitingSince,
+      snapshot.stepStartedAt,
+    ];
+    const effects = effectsOf('moved', entries, messages, params, '$3', '$11');
     const rows: unknown[] = await manager.query(
       `WITH moved AS (
          UPDATE saga_instances SET status = $3, direction = $4, current_step = $5, data = $6,
            attempt = $7, awaiting_message_id = $8, deadline = $9, last_error = $10,
            awaiting_since = $12, version = version + 1, updated_at = $11, step_started_at = $13
-         WHERE id = $1 AND version = $2 RETURNING id)${logged}
+         WHERE id = $1 AND version = $2 RETURNING id)${effects}
        SELECT id FROM moved`,
-      [
-        id,
-        expectedVersion,
-        snapshot.status,
-        snapshot.direction,
-        snapshot.currentStep,
-        JSON.stringify(snapshot.state),
-        snapshot.attempt,
-        snapshot.awaitingMessageId,
-        snapshot.deadline,
-        snapshot.lastError,
-        now,
-        awaitingSince,
-        snapshot.stepStartedAt,
-        ...(steps?.params ?? []),
-      ],
+      params,
     );
     return rows.length === 1;
   }
@@ -386,6 +391,40 @@ function recordOf(row: InstanceRow): SagaRecord {
  * Timeline rows as a `VALUES` list whose parameters start at `$first`, each with its place in the
  * transition (`ord`), so the rows get their ids, and so their order on the timeline, as listed.
  */
+/**
+ * The parts of a saga write's statement that follow its first (`guard`, which returns the saga's
+ * id only if it was written): its timeline rows and the commands it sends. Appends their
+ * parameters to `params`; `status` and `at` name parameters already there.
+ */
+function effectsOf(
+  guard: string,
+  entries: StepLogEntry[],
+  messages: readonly OutboxMessage[],
+  params: unknown[],
+  status: string,
+  at: string,
+): string {
+  let sql = '';
+  const steps = stepValues(entries, params.length + 1);
+  if (steps) {
+    sql += `, logged AS (
+      INSERT INTO saga_steps (saga_id, step, step_name, direction, event, message_type,
+        message_id, detail, status, at)
+      SELECT ${guard}.id, v.step, v.step_name, v.direction, v.event, v.message_type,
+        v.message_id, v.detail, ${status}, ${at}
+      FROM ${guard} CROSS JOIN (VALUES ${steps.rows}) AS v(ord, step, step_name, direction,
+        event, message_type, message_id, detail)
+      ORDER BY v.ord)`;
+    params.push(...steps.params);
+  }
+  const sent = outboxInsert(messages, guard, params.length + 1);
+  if (sent) {
+    sql += `, sent AS (${sent.sql})`;
+    params.push(...sent.params);
+  }
+  return sql;
+}
+
 function stepValues(
   entries: StepLogEntry[],
   first: number,
