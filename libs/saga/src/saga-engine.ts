@@ -48,8 +48,9 @@ const POSTPONE_MS = 30_000;
 
 /**
  * Moves saga instances: every transition, the commands it sends (outbox) and its timeline rows
- * commit in one transaction; a reply's inbox row joins the same transaction. The rules themselves
- * are in `SagaStateMachine`.
+ * are written by one statement, fenced by the saga's version, so a start or a reply needs no
+ * transaction; deadlines and operators lock the saga in one. The rules themselves are in
+ * `SagaStateMachine`.
  */
 @Injectable()
 export class SagaEngine {
@@ -70,7 +71,7 @@ export class SagaEngine {
    * Starts a saga: by name on the newest registered version (what start routes do, so a deploy
    * that registers v2 beside v1 starts new instances on v2), or on the definition given.
    */
-  start<S extends object>(
+  async start<S extends object>(
     saga: SagaDefinition<S> | string,
     state: S,
     options: StartOptions = {},
@@ -81,47 +82,47 @@ export class SagaEngine {
     if (!this.registry.has(definition)) {
       throw new Error(`Saga ${definition.name} v${definition.version} is not registered`);
     }
-    return this.dataSource.transaction(async (manager) => {
-      // A repeated key loses the insert below and is answered from the saga that holds it.
-      const { idempotency } = options;
-      const now = this.clock.now();
-      const machine = new SagaStateMachine(definition, this.clock);
-      const transition = machine.start(state);
-      const { snapshot } = transition;
-      const record: SagaRecord = {
-        id: options.id ?? randomUUID(),
-        sagaType: definition.name,
-        definitionVersion: definition.version,
-        definitionFingerprint: definition.fingerprint,
-        subject: options.subject ?? null,
-        status: snapshot.status,
-        direction: snapshot.direction,
-        currentStep: snapshot.currentStep,
-        data: snapshot.state,
-        attempt: snapshot.attempt,
-        awaitingMessageId: snapshot.awaitingMessageId,
-        deadline: snapshot.deadline,
-        stepStartedAt: snapshot.stepStartedAt,
-        lastError: snapshot.lastError,
-        version: 1,
-        customerId: options.customerId ?? null,
-        idempotencyKey: idempotency?.key ?? null,
-        requestFingerprint: idempotency?.fingerprint ?? null,
-        // The request's trace: deadlines and retries continue it long after the request ended.
-        traceparent: this.bus.traceparent(),
-        awaitingSince: snapshot.awaitingMessageId ? now : null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      const messages = this.commandsOf(record, transition);
-      if (!(await this.store.insert(manager, record, transition.log, messages))) {
-        return this.lostStart<S>(manager, record, options);
-      }
-      this.sent(manager, record, messages);
-      this.metrics.sagaStarted(definition.name);
-      this.logger.log(`Started ${definition.name} v${definition.version} ${record.id}`);
-      return { id: record.id, state, created: true };
-    });
+    // One statement writes the saga, its first timeline rows and commands: no transaction needed.
+    const manager = this.dataSource.manager;
+    // A repeated key (or a live subject) loses the insert below; see lostStart.
+    const { idempotency } = options;
+    const now = this.clock.now();
+    const machine = new SagaStateMachine(definition, this.clock);
+    const transition = machine.start(state);
+    const { snapshot } = transition;
+    const record: SagaRecord = {
+      id: options.id ?? randomUUID(),
+      sagaType: definition.name,
+      definitionVersion: definition.version,
+      definitionFingerprint: definition.fingerprint,
+      subject: options.subject ?? null,
+      status: snapshot.status,
+      direction: snapshot.direction,
+      currentStep: snapshot.currentStep,
+      data: snapshot.state,
+      attempt: snapshot.attempt,
+      awaitingMessageId: snapshot.awaitingMessageId,
+      deadline: snapshot.deadline,
+      stepStartedAt: snapshot.stepStartedAt,
+      lastError: snapshot.lastError,
+      version: 1,
+      customerId: options.customerId ?? null,
+      idempotencyKey: idempotency?.key ?? null,
+      requestFingerprint: idempotency?.fingerprint ?? null,
+      // The request's trace: deadlines and retries continue it long after the request ended.
+      traceparent: this.bus.traceparent(),
+      awaitingSince: snapshot.awaitingMessageId ? now : null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const messages = this.commandsOf(record, transition);
+    if (!(await this.store.insert(manager, record, transition.log, messages))) {
+      return this.lostStart<S>(manager, record, options);
+    }
+    this.sent(manager, record, messages);
+    this.metrics.sagaStarted(definition.name);
+    this.logger.log(`Started ${definition.name} v${definition.version} ${record.id}`);
+    return { id: record.id, state, created: true };
   }
 
   /**
