@@ -946,6 +946,32 @@ describe('dev and prod differ where they should', () => {
     }
   });
 
+  it('prod lets only the orchestrator declare the topology: participants may configure nothing', () => {
+    const permissions = all<KubeObject>(rendered.prod, 'Permission');
+    for (const app of APPS.filter((deployed) => deployed.ownsData)) {
+      const orchestrator = app.name === 'saga-orchestrator';
+      const { values } = environmentOf(rendered.prod, appContainer(rendered.prod, app));
+      expect({ app: app.name, declares: values.AMQP_DECLARE_TOPOLOGY }).toEqual({
+        app: app.name,
+        declares: orchestrator ? 'true' : 'false',
+      });
+      const permission = permissions.find(
+        (candidate) => candidate.metadata.name === `sagaflow-${app.name}`,
+      );
+      const { configure } = (permission?.spec as { permissions: Record<string, string> })
+        .permissions;
+      if (orchestrator) {
+        // It declares every service's commands queue, the replies queue and their dead letters.
+        for (const name of ['sagaflow.commands', 'order.commands', 'saga-orchestrator.replies'])
+          expect(new RegExp(configure).test(name)).toBe(true);
+      } else expect({ app: app.name, configure }).toEqual({ app: app.name, configure: '^$' });
+    }
+    // Dev keeps one shared user that declares everything, as a local run does.
+    expect(
+      one<IConfigMap>(rendered.dev, 'ConfigMap', 'sagaflow-broker').data?.AMQP_DECLARE_TOPOLOGY,
+    ).toBe('true');
+  });
+
   it('prod bounds every dead-letter queue', () => {
     const [policy] = all<KubeObject>(rendered.prod, 'Policy');
     const spec = policy.spec as { pattern: string; definition: Record<string, unknown> };
