@@ -303,4 +303,18 @@ describe('rate limits', () => {
     expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
     expect((await fetch(`${gateway.url}/metrics`)).status).toBe(200);
   });
+
+  it('limits the API docs per caller too, beside the API’s budget, with 429 in the error shape', async () => {
+    const limited = new ApiClient(gateway.url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1)
+      statuses.push((await limited.request('GET', '/docs-json')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    for (const path of ['/docs-json', '/docs', '/docs/']) {
+      const refused = await limited.request('GET', path);
+      expectError(refused, 429, /Too many requests/);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
+  });
 });

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ConfigError, type Env } from '@app/config';
+import { ConfigError, migrationConfig, type DataApp, type Env } from '@app/config';
 import { creditConfigSchema, loadCreditConfig } from '../../apps/credit/src/credit.config.js';
 import { gatewayConfigSchema, loadGatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 import { loadOrderConfig, orderConfigSchema } from '../../apps/order/src/order.config.js';
@@ -17,6 +17,8 @@ export interface DeployedApp {
   load: (env: Env) => unknown;
   /** Every environment variable the app reads. */
   variables: string[];
+  /** The loader of `main.js migrate` (its migration Job) and what it reads: data-owning apps only. */
+  migration?: { load: (env: Env) => unknown; variables: string[] };
   /** The variables its loader treats as secrets (required when NODE_ENV=production). */
   secrets: string[];
   port: number;
@@ -46,11 +48,16 @@ function app(
   autoscaled: boolean,
 ): DeployedApp {
   const defaults = schema.parse({}) as { PORT: number; DATABASE_URL?: string };
+  const migration = defaults.DATABASE_URL ? migrationConfig(name as DataApp) : undefined;
   return {
     name,
     schema,
     load,
     variables: Object.keys(schema.shape),
+    migration: migration && {
+      load: migration.load,
+      variables: Object.keys(migration.schema.shape),
+    },
     secrets: secretsOf(load),
     port: defaults.PORT,
     ownsData: defaults.DATABASE_URL !== undefined,

@@ -52,10 +52,13 @@ function baseImage(stage: Instruction[]): string {
 }
 
 describe('docker/Dockerfile', () => {
-  it('builds in stages and runs the final one on a Node LTS image pinned to a major', () => {
+  it('builds in stages and runs the final one on a Node LTS image pinned to a major and a digest', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of stages) {
-      const [name, tag] = baseImage(stage).split(':');
+      // The tag is for readers; the digest is what is pulled (a tag can be moved after review).
+      const [reference, digest] = baseImage(stage).split('@');
+      expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const [name, tag] = reference.split(':');
       expect(name).toBe('node');
       const major = Number(/^(\d+)(-|$)/.exec(tag ?? '')?.[1]);
       expect(major).toBeGreaterThanOrEqual(22);

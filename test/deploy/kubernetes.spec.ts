@@ -40,8 +40,8 @@ type Variant = keyof typeof rendered;
 const overlays = ['dev', 'prod'] as const;
 
 /**
- * Every app checks the caller's token (the gateway, then each service again), so every app and
- * migration Job takes the same identity settings: one ConfigMap, and one Secret for the secret.
+ * Every app checks the caller's token (the gateway, then each service again), so every app takes
+ * the same identity settings: one ConfigMap, and one Secret for the secret.
  */
 const IDENTITY = 'sagaflow-identity';
 const IDENTITY_SECRET_NAMES: readonly string[] = IDENTITY_SECRETS;
@@ -495,21 +495,16 @@ describe.each(overlays)('the %s overlay', (variant) => {
           ).toBe(false);
         });
 
-        it("gets DATABASE_URL, AMQP_URL and DATABASE_ADMIN_URL (no token secret), and a config the app's loader accepts", () => {
+        it('gets DATABASE_URL and DATABASE_ADMIN_URL only, and a config the migrate loader accepts', () => {
           const { values, secretRefs } = environmentOf(objects, container);
-          expect(Object.keys(secretRefs).sort()).toEqual([
-            'AMQP_URL',
-            'DATABASE_ADMIN_URL',
-            'DATABASE_URL',
-          ]);
-          // The app's own connections, from the same Secrets as its Deployment.
+          expect(Object.keys(secretRefs).sort()).toEqual(['DATABASE_ADMIN_URL', 'DATABASE_URL']);
+          // The app's own connection, from the same Secret as its Deployment.
           const deploymentRefs = environmentOf(objects, appContainer(objects, app)).secretRefs;
           expect(secretRefs.DATABASE_URL).toEqual(deploymentRefs.DATABASE_URL);
-          expect(secretRefs.AMQP_URL).toEqual(deploymentRefs.AMQP_URL);
           for (const name of Object.keys(values)) expect(SECRET_VARIABLES).not.toContain(name);
+          // Only what `main.js migrate` reads: no broker or identity settings.
           const provided = [...Object.keys(values), ...Object.keys(secretRefs)];
-          expect(provided.filter((name) => !app.variables.includes(name))).toEqual([]);
-          // main.js loads its normal config before it looks at the migrate argument.
+          expect(provided.filter((name) => !app.migration?.variables.includes(name))).toEqual([]);
           const env = {
             ...values,
             ...Object.fromEntries(
@@ -518,26 +513,47 @@ describe.each(overlays)('the %s overlay', (variant) => {
           };
           // Dev runs in development mode: its dev tokens are refused in production mode.
           expect(env.NODE_ENV).toBe(variant === 'prod' ? 'production' : 'development');
-          expect(() => app.load(env)).not.toThrow();
+          expect(() => app.migration?.load(env)).not.toThrow();
           if (variant === 'prod') {
-            // In production the loader insists on AMQP_URL, though migrating never connects to
-            // it; it needs no token secret (the env above has none).
-            expect(() => app.load({ ...env, AMQP_URL: undefined })).toThrow(/AMQP_URL/);
+            expect(() => app.migration?.load({ ...env, DATABASE_URL: undefined })).toThrow(
+              /DATABASE_URL/,
+            );
           }
         });
 
-        it('takes the identity settings from the shared ConfigMap, like its Deployment', () => {
-          expectSharedIdentity(objects, container, { signsOrVerifiesDevTokens: false });
+        it('carries no AMQP_URL, broker settings or broker credentials: it never talks to the broker', () => {
+          const { values, secretRefs } = environmentOf(objects, container);
+          const names = [...Object.keys(values), ...Object.keys(secretRefs)];
+          expect(names.filter((name) => name.startsWith('AMQP_'))).toEqual([]);
+          expect(
+            Object.values(secretRefs).filter(
+              (ref) => ref.key === 'AMQP_URL' || ref.name.endsWith('-broker-credentials'),
+            ),
+          ).toEqual([]);
+          expect(container.envFrom?.map((source) => source.configMapRef?.name)).not.toContain(
+            'sagaflow-broker',
+          );
+        });
+
+        it('checks no token: no identity settings', () => {
+          const { values, secretRefs } = environmentOf(objects, container);
+          expect(
+            [...Object.keys(values), ...Object.keys(secretRefs)].filter((name) =>
+              name.startsWith('AUTH_'),
+            ),
+          ).toEqual([]);
         });
       });
     }
   });
 
-  it('gives every app and migration Job the same identity settings, kept in one ConfigMap', () => {
+  it('gives every app the same identity settings, kept in one ConfigMap', () => {
     const identities = new Map<string, string>();
     for (const { owner, template } of podTemplates(objects)) {
       const labels = template.metadata?.labels ?? {};
       if (!APPS.some((app) => app.name === labels['app.kubernetes.io/name'])) continue;
+      // The migration Jobs check no token (see "checks no token").
+      if (owner.startsWith('Job ')) continue;
       for (const container of containersOf(template)) {
         const { values, secretRefs } = environmentOf(objects, container);
         const identity = {
@@ -548,10 +564,7 @@ describe.each(overlays)('the %s overlay', (variant) => {
       }
     }
     expect([...identities.keys()].sort()).toEqual(
-      [
-        ...APPS.map((app) => `Deployment ${app.name} ${app.name}`),
-        ...APPS.filter((app) => app.ownsData).map((app) => `Job ${app.name}-migrate migrate`),
-      ].sort(),
+      APPS.map((app) => `Deployment ${app.name} ${app.name}`).sort(),
     );
     expect(new Set(identities.values()).size).toBe(1);
     // Nowhere else: a second copy of a setting could drift from the one the other apps read.
@@ -931,6 +944,32 @@ describe('dev and prod differ where they should', () => {
         expect(new RegExp(read).test(`${other}.commands`)).toBe(own);
       }
     }
+  });
+
+  it('prod lets only the orchestrator declare the topology: participants may configure nothing', () => {
+    const permissions = all<KubeObject>(rendered.prod, 'Permission');
+    for (const app of APPS.filter((deployed) => deployed.ownsData)) {
+      const orchestrator = app.name === 'saga-orchestrator';
+      const { values } = environmentOf(rendered.prod, appContainer(rendered.prod, app));
+      expect({ app: app.name, declares: values.AMQP_DECLARE_TOPOLOGY }).toEqual({
+        app: app.name,
+        declares: orchestrator ? 'true' : 'false',
+      });
+      const permission = permissions.find(
+        (candidate) => candidate.metadata.name === `sagaflow-${app.name}`,
+      );
+      const { configure } = (permission?.spec as { permissions: Record<string, string> })
+        .permissions;
+      if (orchestrator) {
+        // It declares every service's commands queue, the replies queue and their dead letters.
+        for (const name of ['sagaflow.commands', 'order.commands', 'saga-orchestrator.replies'])
+          expect(new RegExp(configure).test(name)).toBe(true);
+      } else expect({ app: app.name, configure }).toEqual({ app: app.name, configure: '^$' });
+    }
+    // Dev keeps one shared user that declares everything, as a local run does.
+    expect(
+      one<IConfigMap>(rendered.dev, 'ConfigMap', 'sagaflow-broker').data?.AMQP_DECLARE_TOPOLOGY,
+    ).toBe('true');
   });
 
   it('prod bounds every dead-letter queue', () => {

@@ -7,11 +7,12 @@ import { rateLimits } from './security/rate-limits.js';
 
 /** The gateway process: the public door, with the rate limits only the real process has. */
 export async function start(config: GatewayConfig): Promise<void> {
-  await startApp(GatewayModule.register(config, rateLimits(config)), {
+  const edges = rateLimits(config);
+  await startApp(GatewayModule.register(config, edges), {
     name: 'gateway',
     host: config.HOST,
     port: config.PORT,
     bodyLimit: config.BODY_LIMIT,
-    beforeBodyParser: (app) => prepareGatewayHttp(app, config),
+    beforeBodyParser: (app) => prepareGatewayHttp(app, config, edges),
   });
 }

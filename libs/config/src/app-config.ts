@@ -27,6 +27,12 @@ const dataAppSections = (app: DataApp) => ({
   ...identityEnv(),
 });
 
+/** What `main.js migrate` reads: how it runs and logs, and the database; no broker, no identity. */
+const migrationSections = (app: DataApp) => ({
+  ...serviceEnv(DEFAULT_PORTS[app]),
+  ...databaseEnv(DATABASE_ROLES[app]),
+});
+
 type GatewaySections = ReturnType<typeof gatewaySections>;
 type DataAppSections = ReturnType<typeof dataAppSections>;
 
@@ -71,4 +77,21 @@ export function appConfig(
     : [...IDENTITY_SECRETS];
   const testOnly = ownsData ? BROKER_TEST_ONLY : [];
   return { schema, load: (env = process.env) => loadConfig(schema, env, { secrets, testOnly }) };
+}
+
+export type MigrationConfig = z.infer<z.ZodObject<ReturnType<typeof migrationSections>>>;
+
+/**
+ * The config of a data-owning app's `main.js migrate` (its Kubernetes migration Job): the
+ * database settings and the production checks on them (DATABASE_URL required, verify-full), and
+ * nothing it does not use, so the Job is given no broker credentials or token settings.
+ */
+export function migrationConfig(
+  app: DataApp,
+): AppConfig<z.ZodObject<ReturnType<typeof migrationSections>>> {
+  const schema = z.object(migrationSections(app));
+  return {
+    schema,
+    load: (env = process.env) => loadConfig(schema, env, { secrets: DATABASE_SECRETS }),
+  };
 }

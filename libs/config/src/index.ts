@@ -1,4 +1,11 @@
-export { appConfig, type AppConfig, type ConfigCheck } from './app-config.js';
+export {
+  appConfig,
+  migrationConfig,
+  type AppConfig,
+  type ConfigCheck,
+  type MigrationConfig,
+} from './app-config.js';
+export { isMigrateCommand } from './migrate-command.js';
 export { DEFAULT_PORTS, type AppName, type DataApp } from './default-ports.js';
 export { ConfigError } from './config.error.js';
 export { env } from './env-fields.js';

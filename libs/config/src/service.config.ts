@@ -176,6 +176,12 @@ export const brokerEnv = () => ({
   /** A larger delivery is dead-lettered unread (RabbitMQ's max_message_size bounds it too). */
   AMQP_MAX_MESSAGE_BYTES: env.positiveInt(256 * 1024),
   /**
+   * Declare the exchanges and queues (on every connection). False: only check that those this app
+   * uses exist, unready until another app (the orchestrator) has declared them, so its broker user
+   * needs no configure permission.
+   */
+  AMQP_DECLARE_TOPOLOGY: env.boolean(true),
+  /**
    * Crash points, lost messages and refused commands, for tests only. `refuse:<command type>`
    * (e.g. `refuse:credit.release-credit`) answers every such command with its failure reply.
    */

@@ -34,6 +34,11 @@ function problemsOf(env: Env): string[] {
 }
 
 describe(messagingOptionsOf.name, () => {
+  it('declares the topology unless AMQP_DECLARE_TOPOLOGY=false leaves it to the orchestrator', () => {
+    expect(optionsOf({}).declareTopology).toBe(true);
+    expect(optionsOf({ AMQP_DECLARE_TOPOLOGY: 'false' }).declareTopology).toBe(false);
+  });
+
   it('starts with the defaults: a pool of 8 serves 6 deliveries at once beside its reserve', () => {
     expect(problemsOf({})).toEqual([]);
     expect(problemsOf({ AMQP_CONCURRENCY: '6' })).toEqual([]);

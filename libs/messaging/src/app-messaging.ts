@@ -30,6 +30,7 @@ export function messagingOptionsOf(
     url: config.AMQP_URL,
     connectionName: service,
     namespace: config.AMQP_NAMESPACE,
+    declareTopology: config.AMQP_DECLARE_TOPOLOGY,
     prefetch: config.AMQP_PREFETCH,
     concurrency: config.AMQP_CONCURRENCY,
     faultInjection: config.FAULT_INJECTION,

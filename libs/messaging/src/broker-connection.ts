@@ -14,7 +14,8 @@ import { Topology } from './topology.js';
 /**
  * One long-lived AMQP connection per process. amqplib's recovery reconnects with backoff after
  * the broker restarts; readiness reads the last known state instead of opening a connection.
- * The topology is declared on every (re)connection, before any channel is handed out.
+ * The topology is declared (or, with declareTopology false, checked) on every (re)connection,
+ * before any channel is handed out.
  */
 @Injectable()
 export class BrokerConnection
@@ -49,7 +50,11 @@ export class BrokerConnection
         maxDelay: 5000,
         maxRetries: Infinity,
         waitForConnect: false,
-        setup: (model: ChannelModel) => this.topology.declare(model),
+        // A failed setup counts as a failed connection: unready, and retried with the backoff.
+        setup: (model: ChannelModel) =>
+          this.options.declareTopology === false
+            ? this.topology.check(model, this.options.consume ?? [])
+            : this.topology.declare(model),
       },
     });
     connection.on('connect', () => {
@@ -63,6 +68,8 @@ export class BrokerConnection
       this.logger.warn(`Lost the RabbitMQ connection: ${error.message}; reconnecting`);
     });
     connection.on('connect-failed', (error: Error) => {
+      // Once per cause, not once per retry: a missing topology or a broker away says so once.
+      if (error.message !== this.lastError) this.logger.warn(error.message);
       this.lastError = error.message;
     });
     connection.on('error', (error: Error) => {

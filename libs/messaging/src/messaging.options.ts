@@ -29,6 +29,12 @@ export interface MessagingOptions {
   /** Prefix for every exchange and queue name, so test runs never meet the running apps. */
   namespace?: string;
   /**
+   * Declare the whole topology on every connection (the default). False: only check (passively)
+   * the exchanges and the queues this app consumes, and stay unready, retrying, until another app
+   * has declared them: its broker user then needs no configure permission.
+   */
+  declareTopology?: boolean;
+  /**
    * Unacknowledged deliveries per consumer. Unset: as many as it handles at once, so a backlog
    * waits in the queue, where other instances can take it and a sender can see it (a saga's
    * deadline treats a queue with a backlog as a busy participant, not a lost command).
@@ -114,6 +120,7 @@ export function resolveMessagingOptions(options: MessagingOptions): ResolvedMess
     consume: options.consume ?? [],
     services: options.services ?? ['order', 'credit', 'payment'],
     namespace: options.namespace ?? '',
+    declareTopology: options.declareTopology ?? true,
     retry: { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 5000, ...options.retry },
     outbox: {
       pollIntervalMs: 500,

@@ -58,6 +58,42 @@ export class Topology {
     }
   }
 
+  /**
+   * Checks, creating nothing, that the exchanges and the queues this app consumes (with their
+   * dead-letter queues) exist: for an app that leaves declaring to another (the orchestrator).
+   * Passive declares need no configure permission. Fails naming the first one missing.
+   */
+  async check(model: ChannelModel, consumed: readonly string[]): Promise<void> {
+    const channel = await model.createChannel();
+    // A missing one closes the channel; the failed call below says which.
+    channel.on('error', () => undefined);
+    let checking = '';
+    try {
+      for (const exchange of [
+        this.commandsExchange,
+        this.repliesExchange,
+        this.deadLetterExchange,
+      ]) {
+        checking = `exchange ${exchange}`;
+        await channel.checkExchange(exchange);
+      }
+      for (const logical of consumed) {
+        for (const queue of [this.queue(logical), this.deadLetterQueue(logical)]) {
+          checking = `queue ${queue}`;
+          await channel.checkQueue(queue);
+        }
+      }
+    } catch (error) {
+      // Not a missing one (the connection dropped, say): as is, for the reconnect to report.
+      if ((error as { code?: number }).code !== 404) throw error;
+      throw new Error(
+        `The broker has no ${checking} yet: this app does not declare the topology (AMQP_DECLARE_TOPOLOGY=false), the orchestrator does (${(error as Error).message})`,
+      );
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
   private async declareQueue(
     channel: Awaited<ReturnType<ChannelModel['createChannel']>>,
     logical: string,

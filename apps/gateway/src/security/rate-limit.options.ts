@@ -19,22 +19,36 @@ interface TrackedRequest {
 
 /**
  * RATE_LIMIT_PER_MINUTE requests a minute per caller, on every Nest route but the probes and
- * metrics: the API and the registration routes. (The docs are served beside Nest's guards: the
- * Ingress limits them per address.) A caller is the verified principal of its token,
+ * metrics: the API and the registration routes. (The docs are served beside Nest's guards:
+ * docs-rate-limit.ts limits them with the same budget.) A caller is the verified principal of its token,
  * so customers behind one NAT do not share a budget and one customer cannot spread over
  * addresses; without a valid token, its address, an IPv6 address counted by its /64 (what one
- * subscriber gets). Counts are per gateway instance (in memory).
+ * subscriber gets). Counts are per gateway instance (in memory) unless RATE_LIMIT_REDIS_URL shares them.
  */
 export function rateLimitOptionsOf(
   config: GatewayConfig,
   verify: TokenVerifier,
 ): ThrottlerModuleOptions {
-  const limit = config.RATE_LIMIT_PER_MINUTE;
+  const { ttl, limit, errorMessage } = rateLimitOf(config);
   return {
-    throttlers: [{ ttl: MINUTE_MS, limit }],
+    throttlers: [{ ttl, limit }],
     skipIf: (context: ExecutionContext) =>
       UNLIMITED.test(context.switchToHttp().getRequest<TrackedRequest>().url ?? ''),
     getTracker: (request: TrackedRequest) => trackerOf(request, verify),
+    errorMessage,
+  };
+}
+
+/** One caller's budget: RATE_LIMIT_PER_MINUTE requests in a window of a minute. */
+export function rateLimitOf(config: GatewayConfig): {
+  ttl: number;
+  limit: number;
+  errorMessage: string;
+} {
+  const limit = config.RATE_LIMIT_PER_MINUTE;
+  return {
+    ttl: MINUTE_MS,
+    limit,
     errorMessage: `Too many requests: at most ${limit} a minute from one client`,
   };
 }

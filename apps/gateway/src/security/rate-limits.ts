@@ -1,8 +1,9 @@
-import type { CanActivate, DynamicModule, Type } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import type { CanActivate, DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { ThrottlerGuard, ThrottlerModule, ThrottlerStorage } from '@nestjs/throttler';
 import { identitySettingsOf } from '@app/config';
 import { JwtVerifier } from '@app/identity';
 import type { GatewayConfig } from '../gateway.config.js';
+import { docsRateLimit } from './docs-rate-limit.js';
 import { rateLimitOptionsOf } from './rate-limit.options.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
@@ -10,10 +11,12 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 export interface GatewayEdges {
   imports: DynamicModule[];
   guards: Type<CanActivate>[];
+  /** Express middleware for the API docs, which are served beside the guards. */
+  docsLimit?: (app: INestApplication) => ReturnType<typeof docsRateLimit>;
 }
 
 /**
- * Rate limits on every route but the probes and metrics, per caller, answered with 429 in the error shape and a Retry-After; the
+ * Rate limits on every route but the probes and metrics (and on the docs beside the routes), per caller, answered with 429 in the error shape and a Retry-After; the
  * guard runs before authentication, so a flood of bad tokens is limited too.
  * main.ts adds them: @nestjs/throttler is CommonJS that requires the ESM @nestjs/common, which
  * Node runs but Jest on Node 20 cannot load, so the in-process suites boot the gateway without it
@@ -33,5 +36,10 @@ export function rateLimits(config: GatewayConfig): GatewayEdges {
       }),
     ],
     guards: [ThrottlerGuard],
+    // The storage the guard counts in: one budget config, one place for the counters.
+    docsLimit: (app) =>
+      docsRateLimit(app.get<ThrottlerStorage>(ThrottlerStorage), config, (token) =>
+        verifier.verify(token),
+      ),
   };
 }
