@@ -40,6 +40,21 @@ module.exports = {
       },
     },
     {
+      name: 'production-code-imports-no-test-helpers',
+      comment:
+        "A lib's test helpers (src/testing.ts, @app/<lib>/testing) serve tests only: in an app or a lib, only specs, testbeds and the test/ folders import them, so a harness never ships in a build.",
+      severity: 'error',
+      from: {
+        path: '^(apps|libs)/',
+        pathNot: [
+          '\\.(spec|int-spec|e2e-spec|testbed)\\.m?[jt]s$',
+          '^(apps|libs)/[^/]+/test/',
+          '^libs/[^/]+/src/testing(\\.m?[jt]s$|/)',
+        ],
+      },
+      to: { path: '^libs/[^/]+/src/testing(\\.m?[jt]s$|/)' },
+    },
+    {
       name: 'gateway-owns-no-database',
       comment: 'The gateway reaches no database driver or ORM, not even through a lib.',
       severity: 'error',
