@@ -21,6 +21,7 @@ const libs = [
   'logging',
   'messaging',
   'metrics',
+  'participant',
   'persistence',
   'runtime',
   'saga',

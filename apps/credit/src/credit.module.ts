@@ -1,14 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
-import { DomainEventMetrics } from '@app/metrics';
-import { BrokerConnection, MessagingModule, messagingOptionsOf } from '@app/messaging';
-import {
-  AfterCommitPublisher,
-  DatabaseHealthIndicator,
-  PersistenceModule,
-  persistenceOptionsOf,
-} from '@app/persistence';
-import { infrastructureModules } from '@app/runtime';
+import { ParticipantModule } from '@app/participant';
 import { CreateCustomerHandler } from './commands/create-customer.handler.js';
 import { ReleaseCreditHandler } from './commands/release-credit.handler.js';
 import { ReserveCreditHandler } from './commands/reserve-credit.handler.js';
@@ -25,29 +16,14 @@ export class CreditModule {
   static register(config: CreditConfig): DynamicModule {
     return {
       module: CreditModule,
-      imports: [
-        ...infrastructureModules({
-          service: 'credit',
-          config,
-          data: [
-            PersistenceModule.forRoot(persistenceOptionsOf('credit', config, creditSchema)),
-            MessagingModule.forRoot(
-              messagingOptionsOf('credit', config, { consume: ['credit.commands'] }),
-            ),
-          ],
-          readiness: [DatabaseHealthIndicator, BrokerConnection],
-        }),
-        CqrsModule.forRoot(),
-      ],
+      imports: [ParticipantModule.forRoot({ service: 'credit', config, schema: creditSchema })],
       controllers: [CreditController],
       providers: [
-        DomainEventMetrics,
         ReserveCreditHandler,
         ReleaseCreditHandler,
         CreateCustomerHandler,
         GetCustomerCreditHandler,
         LogCreditEventsHandler,
-        AfterCommitPublisher,
         { provide: CreditRepository, useClass: TypeOrmCreditRepository },
       ],
     };

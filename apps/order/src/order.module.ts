@@ -1,14 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
-import { DomainEventMetrics } from '@app/metrics';
-import { BrokerConnection, MessagingModule, messagingOptionsOf } from '@app/messaging';
-import {
-  AfterCommitPublisher,
-  DatabaseHealthIndicator,
-  PersistenceModule,
-  persistenceOptionsOf,
-} from '@app/persistence';
-import { infrastructureModules } from '@app/runtime';
+import { ParticipantModule } from '@app/participant';
 import { AbortOrderCancellationHandler } from './commands/abort-order-cancellation.handler.js';
 import { ApproveOrderHandler } from './commands/approve-order.handler.js';
 import { BeginOrderCancellationHandler } from './commands/begin-order-cancellation.handler.js';
@@ -31,23 +22,9 @@ export class OrderModule {
   static register(config: OrderConfig): DynamicModule {
     return {
       module: OrderModule,
-      imports: [
-        ...infrastructureModules({
-          service: 'order',
-          config,
-          data: [
-            PersistenceModule.forRoot(persistenceOptionsOf('order', config, orderSchema)),
-            MessagingModule.forRoot(
-              messagingOptionsOf('order', config, { consume: ['order.commands'] }),
-            ),
-          ],
-          readiness: [DatabaseHealthIndicator, BrokerConnection],
-        }),
-        CqrsModule.forRoot(),
-      ],
+      imports: [ParticipantModule.forRoot({ service: 'order', config, schema: orderSchema })],
       controllers: [OrderController, OrderMessagesController],
       providers: [
-        DomainEventMetrics,
         CreatePendingOrderHandler,
         ApproveOrderHandler,
         RejectOrderHandler,
@@ -61,7 +38,6 @@ export class OrderModule {
         GetOrderHandler,
         ListOrdersHandler,
         LogOrderEventsHandler,
-        AfterCommitPublisher,
         { provide: OrderRepository, useClass: TypeOrmOrderRepository },
       ],
     };

@@ -1,14 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
-import { DomainEventMetrics } from '@app/metrics';
-import { BrokerConnection, MessagingModule, messagingOptionsOf } from '@app/messaging';
-import {
-  AfterCommitPublisher,
-  DatabaseHealthIndicator,
-  PersistenceModule,
-  persistenceOptionsOf,
-} from '@app/persistence';
-import { infrastructureModules } from '@app/runtime';
+import { ParticipantModule } from '@app/participant';
 import { CancelPaymentHandler } from './commands/cancel-payment.handler.js';
 import { ChargePaymentHandler } from './commands/charge-payment.handler.js';
 import { RefundPaymentHandler } from './commands/refund-payment.handler.js';
@@ -30,23 +21,9 @@ export class PaymentModule {
   static register(config: PaymentConfig): DynamicModule {
     return {
       module: PaymentModule,
-      imports: [
-        ...infrastructureModules({
-          service: 'payment',
-          config,
-          data: [
-            PersistenceModule.forRoot(persistenceOptionsOf('payment', config, paymentSchema)),
-            MessagingModule.forRoot(
-              messagingOptionsOf('payment', config, { consume: ['payment.commands'] }),
-            ),
-          ],
-          readiness: [DatabaseHealthIndicator, BrokerConnection],
-        }),
-        CqrsModule.forRoot(),
-      ],
+      imports: [ParticipantModule.forRoot({ service: 'payment', config, schema: paymentSchema })],
       controllers: [PaymentController],
       providers: [
-        DomainEventMetrics,
         ChargePaymentHandler,
         CancelPaymentHandler,
         RefundPaymentHandler,
@@ -63,7 +40,6 @@ export class PaymentModule {
             intervalMs: config.PAYMENT_SETTLE_INTERVAL_MS,
           },
         },
-        AfterCommitPublisher,
         { provide: PaymentRepository, useClass: TypeOrmPaymentRepository },
         {
           provide: PAYMENT_PROVIDER,

@@ -1,0 +1,5 @@
+export {
+  ParticipantModule,
+  type ParticipantConfig,
+  type ParticipantOptions,
+} from './participant.module.js';
