@@ -7,7 +7,12 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { payment, type Money } from '@app/contracts';
-import { CommandReplies, type CommandOutcome, type DomainError } from '@app/messaging';
+import {
+  CommandReplies,
+  type CommandOutcome,
+  type DomainError,
+  type MessageContext,
+} from '@app/messaging';
 import { AfterCommitPublisher } from '@app/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CardDeclinedError } from './card-declined.error.js';
@@ -16,7 +21,9 @@ import {
   PaymentDeclinedEvent,
   PaymentRefundedEvent,
   PaymentRefundRefusedEvent,
+  PaymentRefundRequestedEvent,
   PaymentVoidedEvent,
+  PaymentVoidRequestedEvent,
 } from './events/payment.events.js';
 import { InsufficientFundsError } from './insufficient-funds.error.js';
 import { PaymentFencedError } from './payment-fenced.error.js';
@@ -115,9 +122,54 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /**
+   * Records, in the cancel's transaction, that a CHARGED payment is to be voided (VOIDING); its
+   * CancelPayment is answered once the void is done.
+   */
+  requestVoid(charged: Payment, context: MessageContext): Promise<undefined> {
+    return this.handOver(
+      charged,
+      { status: 'VOIDING', cancelReplies: [context.deferReply()] },
+      new PaymentVoidRequestedEvent(charged.id, charged.orderId),
+      context.manager,
+    );
+  }
+
+  /**
+   * Records, in the refund's transaction, that a CHARGED payment is to be refunded (REFUNDING);
+   * its RefundPayment is answered once the provider answers.
+   */
+  requestRefund(charged: Payment, context: MessageContext): Promise<undefined> {
+    return this.handOver(
+      charged,
+      { status: 'REFUNDING', refundReplies: [context.deferReply()] },
+      new PaymentRefundRequestedEvent(charged.id, charged.orderId),
+      context.manager,
+    );
+  }
+
   /** When a payment taken now stops being this instance's. */
   leaseFrom(now: Date): Date {
     return new Date(now.getTime() + this.options.leaseMs);
+  }
+
+  /**
+   * This instance settles the payment right after the commit (the requested event says when);
+   * the lease keeps other instances off meanwhile. No answer now: the reply follows the provider's.
+   */
+  private async handOver(
+    charged: Payment,
+    changes: PaymentChanges,
+    requested: PaymentVoidRequestedEvent | PaymentRefundRequestedEvent,
+    manager: EntityManager,
+  ): Promise<undefined> {
+    await this.payments.update(
+      charged.id,
+      { ...changes, settleAt: this.leaseFrom(new Date()) },
+      manager,
+    );
+    this.events.publishAfterCommit(manager, requested);
+    return undefined;
   }
 
   private track(settling: Promise<void>): Promise<void> {

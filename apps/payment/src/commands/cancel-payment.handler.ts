@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { payment } from '@app/contracts';
 import type { MessageContext } from '@app/messaging';
 import { AfterCommitPublisher } from '@app/persistence';
-import { PaymentFencedEvent, PaymentVoidRequestedEvent } from '../events/payment.events.js';
-import {
-  PAYMENT_SETTLEMENT_OPTIONS,
-  type PaymentSettlementOptions,
-} from '../payment-settlement.js';
+import { PaymentFencedEvent } from '../events/payment.events.js';
+import { PaymentSettlement } from '../payment-settlement.js';
 import { PaymentRepository } from '../payment.repository.js';
 
 /**
@@ -35,7 +31,7 @@ export class CancelPaymentHandler implements ICommandHandler<CancelPaymentComman
   constructor(
     private readonly payments: PaymentRepository,
     private readonly events: AfterCommitPublisher,
-    @Inject(PAYMENT_SETTLEMENT_OPTIONS) private readonly settlement: PaymentSettlementOptions,
+    private readonly settlement: PaymentSettlement,
   ) {}
 
   async execute({
@@ -82,20 +78,7 @@ export class CancelPaymentHandler implements ICommandHandler<CancelPaymentComman
         );
         return undefined;
       case 'CHARGED':
-        await this.payments.update(
-          existing.id,
-          {
-            status: 'VOIDING',
-            cancelReplies: [context.deferReply()],
-            settleAt: new Date(Date.now() + this.settlement.leaseMs),
-          },
-          manager,
-        );
-        this.events.publishAfterCommit(
-          manager,
-          new PaymentVoidRequestedEvent(existing.id, orderId),
-        );
-        return undefined;
+        return this.settlement.requestVoid(existing, context);
     }
   }
 }

@@ -1,15 +1,8 @@
-import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { payment } from '@app/contracts';
 import type { MessageContext } from '@app/messaging';
-import { AfterCommitPublisher } from '@app/persistence';
-import { PaymentRefundRequestedEvent } from '../events/payment.events.js';
 import { PaymentNotChargedError } from '../payment-not-charged.error.js';
-import {
-  moneyOf,
-  PAYMENT_SETTLEMENT_OPTIONS,
-  type PaymentSettlementOptions,
-} from '../payment-settlement.js';
+import { moneyOf, PaymentSettlement } from '../payment-settlement.js';
 import { PaymentRepository } from '../payment.repository.js';
 import { RefundRefusedError } from '../refund-refused.error.js';
 
@@ -36,8 +29,7 @@ export class RefundPaymentCommand extends Command<payment.PaymentRefunded | unde
 export class RefundPaymentHandler implements ICommandHandler<RefundPaymentCommand> {
   constructor(
     private readonly payments: PaymentRepository,
-    private readonly events: AfterCommitPublisher,
-    @Inject(PAYMENT_SETTLEMENT_OPTIONS) private readonly settlement: PaymentSettlementOptions,
+    private readonly settlement: PaymentSettlement,
   ) {}
 
   async execute({
@@ -65,21 +57,7 @@ export class RefundPaymentHandler implements ICommandHandler<RefundPaymentComman
         if (existing.refundFailure !== null) {
           throw new RefundRefusedError(orderId, existing.refundFailure);
         }
-        await this.payments.update(
-          existing.id,
-          {
-            status: 'REFUNDING',
-            refundReplies: [context.deferReply()],
-            // This instance refunds it right after the commit; the lease keeps others off.
-            settleAt: new Date(Date.now() + this.settlement.leaseMs),
-          },
-          manager,
-        );
-        this.events.publishAfterCommit(
-          manager,
-          new PaymentRefundRequestedEvent(existing.id, orderId),
-        );
-        return undefined;
+        return this.settlement.requestRefund(existing, context);
       default:
         throw new PaymentNotChargedError(orderId, existing.status);
     }
