@@ -10,6 +10,7 @@ import {
 } from './api-client.js';
 import { ConfirmButton } from './confirm-button.js';
 import { formatAge, shortId } from './display.js';
+import { RecordTable } from './record-table.js';
 import { ThroughputChart } from './throughput-chart.js';
 import type { Session } from './session.js';
 import { StatusBadge } from './status-badge.js';
@@ -130,62 +131,46 @@ function SagaList({ session }: { session: Session }) {
       <p aria-live="polite" class="notice">
         {notice}
       </p>
-      <div class="table-scroll" role="region" aria-labelledby="sagas-title" tabIndex={0}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Saga</th>
-              <th scope="col">Type</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page?.items.length === 0 && (
-              <tr>
-                <td colSpan={6}>No saga matches.</td>
-              </tr>
-            )}
-            {page?.items.map((saga) => (
-              <tr
-                key={saga.id}
-                data-saga-id={saga.id}
-                class={saga.status === 'FAILED' ? 'row-failed' : ''}
-              >
-                <td>
-                  <a class="mono" href={`#/sagas/${saga.id}`}>
-                    {shortId(saga.id)}
-                  </a>
-                </td>
-                <td>{saga.type}</td>
-                <td>
-                  <StatusBadge status={saga.status} />
-                </td>
-                <td>{formatAge(saga.createdAt)}</td>
-                <td class="reason">{saga.lastError ?? ''}</td>
-                <td>
-                  {saga.status === 'FAILED' && (
-                    <ConfirmButton
-                      label="Retry"
-                      question={`Retry saga ${shortId(saga.id)}? Its failing command is sent again.`}
-                      onConfirm={() => act('retry', saga)}
-                    />
-                  )}
-                  {saga.status === 'RUNNING' && (
-                    <ConfirmButton
-                      label="Compensate"
-                      question={`Compensate saga ${shortId(saga.id)}? Every step done so far is undone.`}
-                      onConfirm={() => act('compensate', saga)}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RecordTable
+        labelledBy="sagas-title"
+        columns={['Saga', 'Type', 'Status', 'Created', 'Reason', 'Actions']}
+        empty="No saga matches."
+        rows={page?.items.map((saga) => (
+          <tr
+            key={saga.id}
+            data-saga-id={saga.id}
+            class={saga.status === 'FAILED' ? 'row-failed' : ''}
+          >
+            <td>
+              <a class="mono" href={`#/sagas/${saga.id}`}>
+                {shortId(saga.id)}
+              </a>
+            </td>
+            <td>{saga.type}</td>
+            <td>
+              <StatusBadge status={saga.status} />
+            </td>
+            <td>{formatAge(saga.createdAt)}</td>
+            <td class="reason">{saga.lastError ?? ''}</td>
+            <td>
+              {saga.status === 'FAILED' && (
+                <ConfirmButton
+                  label="Retry"
+                  question={`Retry saga ${shortId(saga.id)}? Its failing command is sent again.`}
+                  onConfirm={() => act('retry', saga)}
+                />
+              )}
+              {saga.status === 'RUNNING' && (
+                <ConfirmButton
+                  label="Compensate"
+                  question={`Compensate saga ${shortId(saga.id)}? Every step done so far is undone.`}
+                  onConfirm={() => act('compensate', saga)}
+                />
+              )}
+            </td>
+          </tr>
+        ))}
+      />
       <nav class="pager" aria-label="Saga pages">
         <button
           type="button"
@@ -419,34 +404,23 @@ function Registry({ session }: { session: Session }) {
       <p role="alert" class="error">
         {error}
       </p>
-      <div class="table-scroll" role="region" aria-labelledby="registry-title" tabIndex={0}>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Service</th>
-              <th scope="col">Instance</th>
-              <th scope="col">Health</th>
-              <th scope="col">Last check</th>
-              <th scope="col">Failures</th>
-            </tr>
-          </thead>
-          <tbody>
-            {instances?.map((instance) => (
-              <tr key={`${instance.service}-${instance.id}`} data-service={instance.service}>
-                <td>{instance.service}</td>
-                <td>
-                  <span class="mono">{instance.url}</span>
-                </td>
-                <td>
-                  <StatusBadge status={instance.status} />
-                </td>
-                <td>{instance.lastCheck ? formatAge(instance.lastCheck) : 'never'}</td>
-                <td>{instance.failures}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <RecordTable
+        labelledBy="registry-title"
+        columns={['Service', 'Instance', 'Health', 'Last check', 'Failures']}
+        rows={instances?.map((instance) => (
+          <tr key={`${instance.service}-${instance.id}`} data-service={instance.service}>
+            <td>{instance.service}</td>
+            <td>
+              <span class="mono">{instance.url}</span>
+            </td>
+            <td>
+              <StatusBadge status={instance.status} />
+            </td>
+            <td>{instance.lastCheck ? formatAge(instance.lastCheck) : 'never'}</td>
+            <td>{instance.failures}</td>
+          </tr>
+        ))}
+      />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiClient, type DeadLetter, messageOf } from './api-client.js';
 import { ConfirmButton } from './confirm-button.js';
 import { formatDuration, shortId } from './display.js';
+import { RecordTable } from './record-table.js';
 import type { Session } from './session.js';
 import { StatusBadge } from './status-badge.js';
 import { usePolling } from './use-polling.js';
@@ -84,65 +85,48 @@ export function DeadLettersView({ session }: { session: Session }) {
         <p aria-live="polite" class="notice">
           {notice}
         </p>
-        <div class="table-scroll" role="region" aria-labelledby="letters-title" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Queue</th>
-                <th scope="col">Type</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Saga</th>
-                <th scope="col">Age</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {letters?.length === 0 && (
-                <tr>
-                  <td colSpan={7}>No dead letters here.</td>
-                </tr>
-              )}
-              {letters?.map((letter) => (
-                <tr key={letter.id} data-message-id={letter.messageId}>
-                  <td>{letter.queue}</td>
-                  <td>{letter.type ?? 'no type'}</td>
-                  <td class="reason">{letter.reason}</td>
-                  <td>
-                    {letter.sagaId ? (
-                      <a class="mono" href={`#/sagas/${letter.sagaId}`}>
-                        {shortId(letter.sagaId)}
-                      </a>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td>{formatDuration(letter.ageSeconds * 1000)}</td>
-                  <td>
-                    <StatusBadge status={letter.status} />
-                  </td>
-                  <td>
-                    {letter.status === 'PENDING' && (
-                      <>
-                        <ConfirmButton
-                          label="Replay"
-                          disabled={!letter.replayable}
-                          question={`Send message ${shortId(letter.messageId)} again to ${letter.queue}?`}
-                          onConfirm={() => act('replay', letter)}
-                        />{' '}
-                        <ConfirmButton
-                          label="Discard"
-                          question={`Give up on message ${shortId(letter.messageId)}? It stays in the audit.`}
-                          onConfirm={() => act('discard', letter)}
-                        />
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RecordTable
+          labelledBy="letters-title"
+          columns={['Queue', 'Type', 'Reason', 'Saga', 'Age', 'Status', 'Actions']}
+          empty="No dead letters here."
+          rows={letters?.map((letter) => (
+            <tr key={letter.id} data-message-id={letter.messageId}>
+              <td>{letter.queue}</td>
+              <td>{letter.type ?? 'no type'}</td>
+              <td class="reason">{letter.reason}</td>
+              <td>
+                {letter.sagaId ? (
+                  <a class="mono" href={`#/sagas/${letter.sagaId}`}>
+                    {shortId(letter.sagaId)}
+                  </a>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td>{formatDuration(letter.ageSeconds * 1000)}</td>
+              <td>
+                <StatusBadge status={letter.status} />
+              </td>
+              <td>
+                {letter.status === 'PENDING' && (
+                  <>
+                    <ConfirmButton
+                      label="Replay"
+                      disabled={!letter.replayable}
+                      question={`Send message ${shortId(letter.messageId)} again to ${letter.queue}?`}
+                      onConfirm={() => act('replay', letter)}
+                    />{' '}
+                    <ConfirmButton
+                      label="Discard"
+                      question={`Give up on message ${shortId(letter.messageId)}? It stays in the audit.`}
+                      onConfirm={() => act('discard', letter)}
+                    />
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        />
       </section>
     </>
   );
