@@ -17,8 +17,12 @@ interface Staged {
   tainted: boolean;
 }
 
-/** Marks of sent rows wait this long to be written together, one UPDATE for many messages. */
-const MARK_DELAY_MS = 5;
+/**
+ * Marks of sent rows wait this long to be written together, one UPDATE for many messages (under
+ * load, one a window instead of one a commit). Well inside the relay's grace period, so the relay
+ * does not take a published row for a lost one.
+ */
+const MARK_DELAY_MS = 25;
 
 /**
  * Publishes the outbox rows a transaction wrote as soon as it commits, from the same process,
@@ -129,8 +133,8 @@ export class OutboxFlusher implements EntitySubscriberInterface {
   }
 
   private async writeMarks(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, MARK_DELAY_MS));
     while (this.marks.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, MARK_DELAY_MS));
       const batch = this.marks;
       this.marks = [];
       try {
