@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { SagaRecord, SagaStepRecord } from './saga-record.js';
+import type { SagaStatus } from './saga-status.js';
 import { SagaStore, type SagaListFilter } from './saga-store.js';
 
 /** Reads for the admin API and the event stream; they never change a saga. */
@@ -21,6 +22,15 @@ export class SagaQueries {
    */
   steps(sagaId: string, afterId = 0, limit?: number): Promise<SagaStepRecord[]> {
     return this.store.steps(this.dataSource.manager, sagaId, afterId, limit);
+  }
+
+  /** The saga's status and its entries after `afterId`, read together (see SagaStore.progress). */
+  progress(
+    sagaId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<{ status?: SagaStatus; steps: SagaStepRecord[] }> {
+    return this.store.progress(this.dataSource.manager, sagaId, afterId, limit);
   }
 
   /** Each existing saga's version: it grows with every transition, so a changed one has moved. */

@@ -324,18 +324,33 @@ export class SagaStore {
       `SELECT * FROM saga_steps WHERE saga_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
       [sagaId, afterId, limit ?? null],
     );
-    return rows.map((row) => ({
-      id: Number(row.id),
-      step: row.step,
-      stepName: row.step_name,
-      direction: row.direction,
-      event: row.event,
-      messageType: row.message_type,
-      messageId: row.message_id,
-      detail: row.detail,
-      status: row.status,
-      at: row.at,
-    }));
+    return rows.map(stepOfRow);
+  }
+
+  /**
+   * A saga's status and its timeline entries after `afterId`, from one snapshot (one statement):
+   * once the status is terminal, the entries include every one that led there. No status when the
+   * saga does not exist.
+   */
+  async progress(
+    manager: EntityManager,
+    sagaId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<{ status?: SagaStatus; steps: SagaStepRecord[] }> {
+    const rows: (Omit<StepRow, 'id'> & { id: string | null; saga_status: SagaStatus })[] =
+      await manager.query(
+        `SELECT s.status AS saga_status, st.*
+         FROM saga_instances s
+         LEFT JOIN LATERAL (SELECT * FROM saga_steps
+           WHERE saga_id = s.id AND id > $2 ORDER BY id LIMIT $3) st ON true
+         WHERE s.id = $1
+         ORDER BY st.id`,
+        [sagaId, afterId, limit],
+      );
+    if (rows.length === 0) return { steps: [] };
+    const steps = rows.flatMap((row) => (row.id === null ? [] : [stepOfRow(row as StepRow)]));
+    return { status: rows[0].saga_status, steps };
   }
 
   async list(manager: EntityManager, filter: SagaListFilter): Promise<SagaRecord[]> {
@@ -423,6 +438,21 @@ function effectsOf(
     params.push(...sent.params);
   }
   return sql;
+}
+
+function stepOfRow(row: StepRow): SagaStepRecord {
+  return {
+    id: Number(row.id),
+    step: row.step,
+    stepName: row.step_name,
+    direction: row.direction,
+    event: row.event,
+    messageType: row.message_type,
+    messageId: row.message_id,
+    detail: row.detail,
+    status: row.status,
+    at: row.at,
+  };
 }
 
 function stepValues(

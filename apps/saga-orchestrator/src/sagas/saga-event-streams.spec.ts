@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { HttpException, MessageEvent } from '@nestjs/common';
 import type { Principal } from '@app/identity';
-import type { SagaChanges, SagaQueries, SagaRecord, SagaStatus, SagaStepRecord } from '@app/saga';
+import type { SagaChanges, SagaQueries, SagaStatus, SagaStepRecord } from '@app/saga';
 import { Subject } from 'rxjs';
 import { SagaEventStreams, type SagaEventStreamLimits } from './saga-event-streams.js';
 
@@ -21,18 +21,18 @@ class FakeQueries {
   readonly statuses = new Map<string, SagaStatus>();
   readonly timelines = new Map<string, SagaStepRecord[]>();
   readonly versionOf = new Map<string, number>();
-  finds = 0;
+  reads = 0;
   versionQueries = 0;
 
-  find(id: string): Promise<SagaRecord | undefined> {
-    this.finds += 1;
-    const status = this.statuses.get(id);
-    return Promise.resolve(status ? ({ id, status } as SagaRecord) : undefined);
-  }
-
-  steps(id: string, afterId = 0, limit = Infinity): Promise<SagaStepRecord[]> {
+  progress(
+    id: string,
+    afterId: number,
+    limit: number,
+  ): Promise<{ status?: SagaStatus; steps: SagaStepRecord[] }> {
+    this.reads += 1;
     const all = this.timelines.get(id) ?? [];
-    return Promise.resolve(all.filter((step) => step.id > afterId).slice(0, limit));
+    const steps = all.filter((step) => step.id > afterId).slice(0, limit);
+    return Promise.resolve({ status: this.statuses.get(id), steps });
   }
 
   versions(ids: readonly string[]): Promise<Map<string, number>> {
@@ -167,11 +167,11 @@ describe(SagaEventStreams.name, () => {
     (await streams.open$(alice, 's2')).subscribe();
     (await streams.open$(bob, 's3')).subscribe();
     await jest.advanceTimersByTimeAsync(LIMITS.pollMs + 10);
-    const findsAfterFirstPoll = queries.finds;
+    const readsAfterFirstPoll = queries.reads;
     const pollsAfterFirst = queries.versionQueries;
     queries.move('s2', 'RUNNING'); // moved by another instance
     await jest.advanceTimersByTimeAsync(LIMITS.pollMs * 5);
     expect(queries.versionQueries - pollsAfterFirst).toBe(5);
-    expect(queries.finds - findsAfterFirstPoll).toBe(1);
+    expect(queries.reads - readsAfterFirstPoll).toBe(1);
   });
 });

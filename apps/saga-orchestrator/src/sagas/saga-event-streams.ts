@@ -119,13 +119,12 @@ export class SagaEventStreams implements OnModuleDestroy {
         try {
           do {
             readAgain = false;
-            // The status first: once it is terminal, the entries read after it include every
-            // one that led there, so the stream can end with them.
-            const status = (await this.queries.find(sagaId))?.status;
-            let steps;
+            let progress;
             do {
-              steps = await this.queries.steps(sagaId, seen, STEPS_PER_READ);
-              for (const step of steps) {
+              // The status and the entries from one snapshot: once the status is terminal, the
+              // entries include every one that led there, so the stream can end with them.
+              progress = await this.queries.progress(sagaId, seen, STEPS_PER_READ);
+              for (const step of progress.steps) {
                 if (subscriber.closed) return;
                 subscriber.next({
                   id: String(step.id),
@@ -133,9 +132,9 @@ export class SagaEventStreams implements OnModuleDestroy {
                   data: { sagaId, ...stepOf(step) },
                 });
               }
-              seen = steps.at(-1)?.id ?? seen;
-            } while (steps.length === STEPS_PER_READ);
-            if (!status || isTerminal(status)) {
+              seen = progress.steps.at(-1)?.id ?? seen;
+            } while (progress.steps.length === STEPS_PER_READ);
+            if (!progress.status || isTerminal(progress.status)) {
               subscriber.complete();
               return;
             }
