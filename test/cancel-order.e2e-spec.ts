@@ -112,6 +112,10 @@ describe('cancelling an order through the gateway', () => {
 
     expect((await api.settledSaga(token, accepted.body.sagaId)).status).toBe('COMPLETED');
     expect((await api.settledSaga(otherToken, replays[0].body.sagaId)).status).toBe('COMPLETED');
+    // A retry after the order moved on (it is CANCELLED now) still gets its first answer.
+    const late = await api.cancelOrder(otherToken, otherOrder, key);
+    expect(late.status).toBe(202);
+    expect(late.body.sagaId).toBe(replays[0].body.sagaId);
     const again = await api.cancelOrder(token, orderId);
     expect(again.status).toBe(409);
     expect(again.body.message).toContain('CANCELLED');

@@ -126,6 +126,20 @@ export class SagaEngine {
   }
 
   /**
+   * The saga an earlier start under `idempotency` created, as that start answered; a different
+   * request under the key is refused like a start's. For a caller that must not start anything
+   * (the subject already moved on) but owes a retried request its first answer.
+   */
+  async replay<S>(idempotency: { key: string; fingerprint: string }): Promise<Started<S>> {
+    const existing = await this.store.findByIdempotencyKey(
+      this.dataSource.manager,
+      idempotency.key,
+    );
+    if (!existing) throw new SagaNotFoundError(`started under idempotency key ${idempotency.key}`);
+    return this.replayed<S>(existing, idempotency.fingerprint);
+  }
+
+  /**
    * The insert conflicted with a concurrent start, committed by now: the same idempotency key
    * (a replay) or a live saga on the same subject (refused).
    */

@@ -2,6 +2,7 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { customerActedFor, listScopeOf, type Principal } from '@app/identity';
 import type { ForwardedContext } from '../upstream/forwarded-context.js';
+import { UpstreamResponseError } from '../errors/gateway.error.js';
 import { readOwnedRecord } from '../upstream/owned-record.read.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
 import type { ListOrdersQuery } from './list-orders.query.js';
@@ -74,6 +75,9 @@ export class OrdersService {
     }
     const { customerId, status, cancellableUntil } = found.data;
     if (status === 'CANCELLING' || status === 'CANCELLED') {
+      // A retry of the request that started the cancellation gets its first answer back.
+      const replayed = await this.replayedCancel(id, customerId, idempotencyKey, context);
+      if (replayed) return replayed;
       throw new ConflictException(`Order ${id} is ${status}: it is already being cancelled`);
     }
     if (status !== 'APPROVED') {
@@ -97,6 +101,32 @@ export class OrdersService {
       context,
     );
     return answer.body;
+  }
+
+  /** The saga a cancel under this key started, if one did: nothing new is started. */
+  private async replayedCancel(
+    id: string,
+    customerId: string,
+    idempotencyKey: string,
+    context: ForwardedContext,
+  ): Promise<CancelledOrder | undefined> {
+    try {
+      const answer = await this.upstream.json<CancelledOrder>(
+        'saga-orchestrator',
+        {
+          method: 'POST',
+          path: '/sagas/cancel-order',
+          query: { replay: 'only' },
+          headers: { 'idempotency-key': idempotencyKey },
+          body: { orderId: id, customerId, idempotencyKey },
+        },
+        context,
+      );
+      return answer.body;
+    } catch (error) {
+      if (error instanceof UpstreamResponseError && error.upstreamStatus === 404) return undefined;
+      throw error;
+    }
   }
 
   /** Another customer's order is "not found": its existence is none of the caller's business. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Query, UseFilters } from '@nestjs/common';
 import { CurrentPrincipal, type Principal } from '@app/identity';
 import { ZodValidationPipe } from '@app/validation';
 import { SagaErrorsFilter } from '../errors/saga-errors.filter.js';
@@ -26,14 +26,26 @@ export class CancelOrderController {
   async start(
     @CurrentPrincipal() caller: Principal,
     @Body(new ZodValidationPipe(CancelOrderRequest, 'cancellation')) request: CancelOrderRequest,
+    // `?replay=only`: the gateway saw the order already cancelling; only a retry of the request
+    // that started it is answered (202, the same saga), anything else is a 404.
+    @Query('replay') replay?: string,
   ): Promise<CancelOrderAccepted> {
     const { orderId, customerId, idempotencyKey } = request;
+    const idempotency = { key: idempotencyKey, fingerprint: fingerprintOf(request) };
+    if (replay === 'only') {
+      const replayed = await this.starter.replay(caller, {
+        saga: 'cancel-order',
+        customerId,
+        idempotency,
+      });
+      return { orderId, sagaId: replayed.id };
+    }
     const started = await this.starter.start<CancelOrderState>(caller, {
       saga: 'cancel-order',
       state: { orderId, customerId, cancellationId: randomUUID() },
       customerId,
       subject: `order:${orderId}`,
-      idempotency: { key: idempotencyKey, fingerprint: fingerprintOf(request) },
+      idempotency,
     });
     return { orderId, sagaId: started.id };
   }

@@ -23,14 +23,35 @@ export class SagaStarter {
   constructor(private readonly engine: SagaEngine) {}
 
   start<S extends object>(caller: Principal, start: SagaStart<S>): Promise<Started<S>> {
-    const { saga, state, subject, idempotency } = start;
+    const { saga, state, subject } = start;
     const customerId = customerActedFor(caller, start.customerId);
-    // Scoped to the customer and the saga: a key another customer guessed or squats is another
-    // key, and so is the same key sent to place and then to cancel an order.
-    const scoped = idempotency && {
-      ...idempotency,
-      key: `${customerId}/${saga}/${idempotency.key}`,
-    };
-    return this.engine.start(saga, state, { customerId, subject, idempotency: scoped });
+    const idempotency = start.idempotency && scopedKey(customerId, saga, start.idempotency);
+    return this.engine.start(saga, state, { customerId, subject, idempotency });
   }
+
+  /**
+   * The answer a start under the same key gave, without starting anything: 404 when no saga was
+   * started under it (see `SagaEngine.replay`).
+   */
+  replay<S extends object>(
+    caller: Principal,
+    start: Pick<SagaStart<S>, 'saga' | 'customerId'> & {
+      idempotency: NonNullable<SagaStart<S>['idempotency']>;
+    },
+  ): Promise<Started<S>> {
+    const customerId = customerActedFor(caller, start.customerId);
+    return this.engine.replay(scopedKey(customerId, start.saga, start.idempotency));
+  }
+}
+
+/**
+ * Scoped to the customer and the saga: a key another customer guessed or squats is another key,
+ * and so is the same key sent to place and then to cancel an order.
+ */
+function scopedKey(
+  customerId: string,
+  saga: string,
+  idempotency: { key: string; fingerprint: string },
+): { key: string; fingerprint: string } {
+  return { ...idempotency, key: `${customerId}/${saga}/${idempotency.key}` };
 }
