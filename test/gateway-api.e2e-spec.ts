@@ -140,6 +140,11 @@ describe('the gateway’s security and validation rules, through the real system
         404,
         /not found|does not exist/,
       );
+      expectError(
+        await api.request('GET', `/api/sagas/${sagaId}/events`, { token: mallory.token }),
+        404,
+        /not found|does not exist/,
+      );
       const own = await api.request('GET', `/api/orders/${orderId}`, { token: alice.token });
       expect(own.status).toBe(200);
     });

@@ -665,6 +665,25 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
     expect(events.at(-1)).toMatchObject({ event: 'succeeded', status: 'COMPLETED' });
   });
 
+  it('streams a live saga as it moves exactly as a stream read afterwards does', async () => {
+    const request = aPlaceOrder();
+    const token = await customerToken(request.customerId);
+    const streamed = async (sagaId: string): Promise<string[]> => {
+      const response = await fetch(`${baseUrl}/sagas/${sagaId}/events`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return (await response.text())
+        .split('\n')
+        .filter((line) => line.startsWith('id: ') || line.startsWith('data: '));
+    };
+    const started = await start(baseUrl, request);
+    // Opened at once: it follows the saga's moves as this instance commits them.
+    const live = await streamed(started.sagaId);
+    const afterwards = await streamed(started.sagaId);
+    expect(afterwards).toHaveLength(16);
+    expect(live).toEqual(afterwards);
+  });
+
   it('lists sagas by status with a cursor, and counts them in /metrics', async () => {
     const first = await start(baseUrl, aPlaceOrder());
     const second = await start(baseUrl, aPlaceOrder());

@@ -4,7 +4,7 @@ export { IdempotencyConflictError } from './idempotency-conflict.error.js';
 export { IdempotencyKeyPurge } from './idempotency-key-purge.js';
 export { defineSaga, type RetryPolicy, type SagaDefinition } from './saga-definition.js';
 export { SagaAlreadyRunningError } from './saga-already-running.error.js';
-export { SagaChanges } from './saga-changes.js';
+export { SagaChanges, type SagaMove } from './saga-changes.js';
 export { SagaEngine, type StartOptions, type Started } from './saga-engine.js';
 export { SagaNotFoundError } from './saga-not-found.error.js';
 export { SagaQueries } from './saga-queries.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { MessageBus, QueueProbe, type Envelope, type OutboxMessage } from '@app/messaging';
+import { AfterCommit } from '@app/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SagaChanges } from './saga-changes.js';
 import type { SagaDefinition } from './saga-definition.js';
@@ -8,16 +9,18 @@ import { IdempotencyConflictError } from './idempotency-conflict.error.js';
 import { SagaAlreadyRunningError } from './saga-already-running.error.js';
 import { SagaMetrics } from './saga-metrics.js';
 import { SagaNotFoundError } from './saga-not-found.error.js';
-import { snapshotOf, type SagaRecord } from './saga-record.js';
+import { snapshotOf, type SagaRecord, type SagaStepRecord } from './saga-record.js';
+import { SagaRecordCache } from './saga-record-cache.js';
 import { SagaRegistry } from './saga-registry.js';
 import {
   SagaStateMachine,
   type ParticipantObservation,
   type SagaClock,
   type SagaSnapshot,
+  type StepLogEntry,
   type Transition,
 } from './saga-state-machine.js';
-import { SagaStore } from './saga-store.js';
+import { SagaStore, type StepIds } from './saga-store.js';
 import { inSagaTrace } from './saga-trace.js';
 
 export interface StartOptions {
@@ -49,13 +52,15 @@ const POSTPONE_MS = 30_000;
 /**
  * Moves saga instances: every transition, the commands it sends (outbox) and its timeline rows
  * are written by one statement, fenced by the saga's version, so a start or a reply needs no
- * transaction; deadlines and operators lock the saga in one. The rules themselves are in
- * `SagaStateMachine`.
+ * transaction; deadlines and operators lock the saga in one. The version this process last wrote
+ * is kept, so a reply usually moves its saga without reading it first. The rules themselves are
+ * in `SagaStateMachine`.
  */
 @Injectable()
 export class SagaEngine {
   private readonly logger = new Logger(SagaEngine.name);
   private readonly clock: SagaClock = { now: () => new Date(), newId: () => randomUUID() };
+  private readonly records = new SagaRecordCache();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -65,6 +70,7 @@ export class SagaEngine {
     private readonly metrics: SagaMetrics,
     private readonly probe: QueueProbe,
     private readonly changes: SagaChanges,
+    private readonly afterCommit: AfterCommit,
   ) {}
 
   /**
@@ -116,10 +122,9 @@ export class SagaEngine {
       updatedAt: now,
     };
     const messages = this.commandsOf(record, transition);
-    if (!(await this.store.insert(manager, record, transition.log, messages))) {
-      return this.lostStart<S>(manager, record, options);
-    }
-    this.sent(manager, record, messages);
+    const stepIds = await this.store.insert(manager, record, transition.log, messages);
+    if (!stepIds) return this.lostStart<S>(manager, record, options);
+    this.written(manager, { from: 0, record, entries: transition.log, stepIds, messages });
     this.metrics.sagaStarted(definition.name);
     this.logger.log(`Started ${definition.name} v${definition.version} ${record.id}`);
     return { id: record.id, state, created: true };
@@ -164,7 +169,10 @@ export class SagaEngine {
       return;
     }
     for (let attempt = 1; attempt <= CONFLICT_RETRIES; attempt += 1) {
-      const record = await this.store.find(manager, envelope.sagaId);
+      // The copy this process wrote last, if any, is tried first; its write is fenced all the same.
+      const record =
+        (attempt === 1 && this.records.get(envelope.sagaId)) ||
+        (await this.store.find(manager, envelope.sagaId));
       if (!record) {
         this.logger.warn(`${envelope.type} answers unknown saga ${envelope.sagaId}; ignored`);
         return;
@@ -291,25 +299,27 @@ export class SagaEngine {
       const awaitingSince = awaitingSinceAfter(record, snapshot, now);
       const messages = this.commandsOf(record, transition);
       const { id, version } = record;
-      if (
-        !(await this.store.update(
-          manager,
-          id,
-          version,
-          snapshot,
-          awaitingSince,
-          now,
-          log,
-          messages,
-        ))
-      ) {
+      const stepIds = await this.store.update(
+        manager,
+        id,
+        version,
+        snapshot,
+        awaitingSince,
+        now,
+        log,
+        messages,
+      );
+      if (!stepIds) {
+        this.records.forget(id);
         return false;
       }
-      this.sent(manager, record, messages);
+      const next = recordAfter(record, snapshot, awaitingSince, now);
+      this.written(manager, { from: version, record: next, entries: log, stepIds, messages });
     } else {
       // Nothing moved (an ignored reply), so nothing is sent: only the timeline says so.
       await this.store.appendLog(manager, record.id, log, snapshot.status, now);
-      this.changes.moved(manager, record.id);
+      const { id: sagaId, version, status } = record;
+      this.changes.moved(manager, { sagaId, from: version, to: version, status });
     }
     this.observeAnsweredSteps(record, transition, now);
     if (snapshot.status !== record.status) this.logTransition(record, transition);
@@ -344,10 +354,21 @@ export class SagaEngine {
     );
   }
 
-  /** Once the statement that wrote them commits: publish the commands, tell readers it moved. */
-  private sent(manager: EntityManager, record: SagaRecord, messages: OutboxMessage[]): void {
+  /**
+   * Once the statement that wrote them commits: publish the commands, keep the saga's new version
+   * for its next reply, and tell readers how it moved.
+   */
+  private written(manager: EntityManager, write: SagaWrite): void {
+    const { record, messages } = write;
     this.bus.stage(manager, messages);
-    this.changes.moved(manager, record.id);
+    this.afterCommit.run(manager, () => this.records.remember(record));
+    this.changes.moved(manager, {
+      sagaId: record.id,
+      from: write.from,
+      to: record.version,
+      status: record.status,
+      steps: timelineOf(write, record),
+    });
   }
 
   private logTransition(record: SagaRecord, transition: Transition<object>): void {
@@ -366,6 +387,60 @@ export class SagaEngine {
     const definition = this.registry.get(record.sagaType, record.definitionVersion);
     return new SagaStateMachine(definition, this.clock);
   }
+}
+
+/** A saga write that went through: the saga as it is now, and what the statement wrote with it. */
+interface SagaWrite {
+  /** The version it moved from (0: it was started). */
+  from: number;
+  record: SagaRecord;
+  entries: StepLogEntry[];
+  stepIds: StepIds;
+  messages: OutboxMessage[];
+}
+
+/** The saga as `SagaStore.update` left it. */
+function recordAfter(
+  record: SagaRecord,
+  snapshot: SagaSnapshot<object>,
+  awaitingSince: Date | null,
+  now: Date,
+): SagaRecord {
+  return {
+    ...record,
+    status: snapshot.status,
+    direction: snapshot.direction,
+    currentStep: snapshot.currentStep,
+    data: snapshot.state,
+    attempt: snapshot.attempt,
+    awaitingMessageId: snapshot.awaitingMessageId,
+    deadline: snapshot.deadline,
+    stepStartedAt: snapshot.stepStartedAt,
+    lastError: snapshot.lastError,
+    awaitingSince,
+    version: record.version + 1,
+    updatedAt: now,
+  };
+}
+
+/** The timeline rows a write stored, as a read would return them; undefined if ids are missing. */
+function timelineOf(
+  { entries, stepIds }: SagaWrite,
+  record: SagaRecord,
+): SagaStepRecord[] | undefined {
+  if (stepIds.length !== entries.length) return undefined;
+  return entries.map((entry, index) => ({
+    id: stepIds[index],
+    step: entry.step,
+    stepName: entry.stepName,
+    direction: entry.direction,
+    event: entry.event,
+    messageType: entry.messageType,
+    messageId: entry.messageId,
+    detail: entry.detail,
+    status: record.status,
+    at: record.updatedAt,
+  }));
 }
 
 /** What a saga whose deadline could not be handled shows; the detail is in the log. */

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { SagaRecord, SagaStepRecord } from './saga-record.js';
-import type { SagaStatus } from './saga-status.js';
-import { SagaStore, type SagaListFilter } from './saga-store.js';
+import { SagaStore, type SagaListFilter, type SagaProgress } from './saga-store.js';
 
 /** Reads for the admin API and the event stream; they never change a saga. */
 @Injectable()
@@ -24,12 +23,8 @@ export class SagaQueries {
     return this.store.steps(this.dataSource.manager, sagaId, afterId, limit);
   }
 
-  /** The saga's status and its entries after `afterId`, read together (see SagaStore.progress). */
-  progress(
-    sagaId: string,
-    afterId: number,
-    limit: number,
-  ): Promise<{ status?: SagaStatus; steps: SagaStepRecord[] }> {
+  /** The saga's status, version and entries after `afterId`, read together (SagaStore.progress). */
+  progress(sagaId: string, afterId: number, limit: number): Promise<SagaProgress> {
     return this.store.progress(this.dataSource.manager, sagaId, afterId, limit);
   }
 

@@ -54,6 +54,13 @@ export interface SagaListFilter {
   limit: number;
 }
 
+/** A saga's status and version with timeline entries, as one read saw them (see `progress`). */
+export interface SagaProgress {
+  status?: SagaStatus;
+  version?: number;
+  steps: SagaStepRecord[];
+}
+
 /** Live instances of one definition version, as stored: for the start-up check. */
 export interface LiveVersionCount {
   sagaType: string;
@@ -72,19 +79,15 @@ const LIVE = `('RUNNING', 'COMPENSATING', 'FAILED')`;
 @Injectable()
 export class SagaStore {
   /**
-   * False when another instance already holds the idempotency key, or a live saga of the type
-   * already acts on the subject.
-   */
-  /**
    * Inserts a new saga with its first timeline rows and the commands it sends, in one statement;
-   * false when its id, idempotency key or live subject is taken (then nothing is written).
+   * undefined when its id, idempotency key or live subject is taken (then nothing is written).
    */
   async insert(
     manager: EntityManager,
     record: SagaRecord,
     entries: StepLogEntry[] = [],
     messages: readonly OutboxMessage[] = [],
-  ): Promise<boolean> {
+  ): Promise<StepIds | undefined> {
     const params: unknown[] = [
       record.id,
       record.sagaType,
@@ -109,7 +112,7 @@ export class SagaStore {
       record.subject,
     ];
     const effects = effectsOf('started', entries, messages, params, '$4', '$18');
-    const rows: unknown[] = await manager.query(
+    const rows: WrittenRow[] = await manager.query(
       `WITH started AS (
          INSERT INTO saga_instances (id, saga_type, definition_version, status, direction,
            current_step, data, attempt, awaiting_message_id, deadline, last_error, version,
@@ -117,11 +120,11 @@ export class SagaStore {
            created_at, updated_at, step_started_at, definition_fingerprint, subject)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
            $18, $19, $20, $21)
-         ON CONFLICT DO NOTHING RETURNING id)${effects}
-       SELECT id FROM started`,
+         ON CONFLICT DO NOTHING RETURNING id)${effects.sql}
+       ${effects.select}`,
       params,
     );
-    return rows.length === 1;
+    return stepIdsOf(rows);
   }
 
   /** The live saga of the type acting on the subject, if any. */
@@ -199,7 +202,7 @@ export class SagaStore {
 
   /**
    * Writes the next snapshot if nobody moved the saga since `expectedVersion` was read, and its
-   * timeline rows with it, in one statement.
+   * timeline rows with it, in one statement; undefined when the saga had moved (nothing written).
    */
   async update(
     manager: EntityManager,
@@ -210,7 +213,7 @@ export class SagaStore {
     now: Date,
     entries: StepLogEntry[] = [],
     messages: readonly OutboxMessage[] = [],
-  ): Promise<boolean> {
+  ): Promise<StepIds | undefined> {
     const params: unknown[] = [
       id,
       expectedVersion,
@@ -227,16 +230,16 @@ export class SagaStore {
       snapshot.stepStartedAt,
     ];
     const effects = effectsOf('moved', entries, messages, params, '$3', '$11');
-    const rows: unknown[] = await manager.query(
+    const rows: WrittenRow[] = await manager.query(
       `WITH moved AS (
          UPDATE saga_instances SET status = $3, direction = $4, current_step = $5, data = $6,
            attempt = $7, awaiting_message_id = $8, deadline = $9, last_error = $10,
            awaiting_since = $12, version = version + 1, updated_at = $11, step_started_at = $13
-         WHERE id = $1 AND version = $2 RETURNING id)${effects}
-       SELECT id FROM moved`,
+         WHERE id = $1 AND version = $2 RETURNING id)${effects.sql}
+       ${effects.select}`,
       params,
     );
-    return rows.length === 1;
+    return stepIdsOf(rows);
   }
 
   /** Timeline rows of a transition that changed nothing (an ignored reply), in one statement. */
@@ -281,12 +284,13 @@ export class SagaStore {
     return rows[0] && recordOf(rows[0]);
   }
 
+  /** A new version too: a copy of the saga read before (the engine's) no longer passes the fence. */
   async postpone(manager: EntityManager, id: string, deadline: Date, error: string): Promise<void> {
-    await manager.query(`UPDATE saga_instances SET deadline = $2, last_error = $3 WHERE id = $1`, [
-      id,
-      deadline,
-      error,
-    ]);
+    await manager.query(
+      `UPDATE saga_instances SET deadline = $2, last_error = $3, version = version + 1
+       WHERE id = $1`,
+      [id, deadline, error],
+    );
   }
 
   /** Sagas by type and status right now, for the metrics. */
@@ -328,29 +332,32 @@ export class SagaStore {
   }
 
   /**
-   * A saga's status and its timeline entries after `afterId`, from one snapshot (one statement):
-   * once the status is terminal, the entries include every one that led there. No status when the
-   * saga does not exist.
+   * A saga's status and version, and its timeline entries after `afterId`, from one snapshot (one
+   * statement): once the status is terminal, the entries include every one that led there. No
+   * status when the saga does not exist.
    */
   async progress(
     manager: EntityManager,
     sagaId: string,
     afterId: number,
     limit: number,
-  ): Promise<{ status?: SagaStatus; steps: SagaStepRecord[] }> {
-    const rows: (Omit<StepRow, 'id'> & { id: string | null; saga_status: SagaStatus })[] =
-      await manager.query(
-        `SELECT s.status AS saga_status, st.*
-         FROM saga_instances s
-         LEFT JOIN LATERAL (SELECT * FROM saga_steps
-           WHERE saga_id = s.id AND id > $2 ORDER BY id LIMIT $3) st ON true
-         WHERE s.id = $1
-         ORDER BY st.id`,
-        [sagaId, afterId, limit],
-      );
+  ): Promise<SagaProgress> {
+    const rows: (Omit<StepRow, 'id'> & {
+      id: string | null;
+      saga_status: SagaStatus;
+      saga_version: number;
+    })[] = await manager.query(
+      `SELECT s.status AS saga_status, s.version AS saga_version, st.*
+       FROM saga_instances s
+       LEFT JOIN LATERAL (SELECT * FROM saga_steps
+         WHERE saga_id = s.id AND id > $2 ORDER BY id LIMIT $3) st ON true
+       WHERE s.id = $1
+       ORDER BY st.id`,
+      [sagaId, afterId, limit],
+    );
     if (rows.length === 0) return { steps: [] };
     const steps = rows.flatMap((row) => (row.id === null ? [] : [stepOfRow(row as StepRow)]));
-    return { status: rows[0].saga_status, steps };
+    return { status: rows[0].saga_status, version: Number(rows[0].saga_version), steps };
   }
 
   async list(manager: EntityManager, filter: SagaListFilter): Promise<SagaRecord[]> {
@@ -402,13 +409,24 @@ function recordOf(row: InstanceRow): SagaRecord {
   };
 }
 
-/**
- * Timeline rows as a `VALUES` list whose parameters start at `$first`, each with its place in the
- * transition (`ord`), so the rows get their ids, and so their order on the timeline, as listed.
- */
+/** What a saga write's statement returns: the saga's id, with each timeline row's id if any. */
+interface WrittenRow {
+  id: string;
+  step_id: string | null;
+}
+
+/** The ids a write's timeline rows got, in the order written; undefined when nothing was written. */
+export type StepIds = number[];
+
+function stepIdsOf(rows: WrittenRow[]): StepIds | undefined {
+  if (rows.length === 0) return undefined;
+  return rows.flatMap((row) => (row.step_id === null ? [] : [Number(row.step_id)]));
+}
+
 /**
  * The parts of a saga write's statement that follow its first (`guard`, which returns the saga's
- * id only if it was written): its timeline rows and the commands it sends. Appends their
+ * id only if it was written): its timeline rows and the commands it sends, then the `select` that
+ * ends the statement with the saga's id and the ids its timeline rows got. Appends their
  * parameters to `params`; `status` and `at` name parameters already there.
  */
 function effectsOf(
@@ -418,10 +436,12 @@ function effectsOf(
   params: unknown[],
   status: string,
   at: string,
-): string {
+): { sql: string; select: string } {
   let sql = '';
+  let select = `SELECT id, NULL AS step_id FROM ${guard}`;
   const steps = stepValues(entries, params.length + 1);
   if (steps) {
+    // Rows get their ids, and so their order on the timeline, as listed (`ord`).
     sql += `, logged AS (
       INSERT INTO saga_steps (saga_id, step, step_name, direction, event, message_type,
         message_id, detail, status, at)
@@ -429,7 +449,10 @@ function effectsOf(
         v.message_id, v.detail, ${status}, ${at}
       FROM ${guard} CROSS JOIN (VALUES ${steps.rows}) AS v(ord, step, step_name, direction,
         event, message_type, message_id, detail)
-      ORDER BY v.ord)`;
+      ORDER BY v.ord
+      RETURNING id)`;
+    select = `SELECT ${guard}.id, logged.id AS step_id FROM ${guard} LEFT JOIN logged ON true
+      ORDER BY logged.id`;
     params.push(...steps.params);
   }
   const sent = outboxInsert(messages, guard, params.length + 1);
@@ -437,7 +460,7 @@ function effectsOf(
     sql += `, sent AS (${sent.sql})`;
     params.push(...sent.params);
   }
-  return sql;
+  return { sql, select };
 }
 
 function stepOfRow(row: StepRow): SagaStepRecord {

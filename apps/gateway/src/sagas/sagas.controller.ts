@@ -111,7 +111,7 @@ export class SagasController {
     const release = this.streamSlots.take(principal);
     response.on('close', release);
     try {
-      relayEventStream(await this.sagas.events(principal, id, context), response);
+      relayEventStream(await this.sagas.events(id, context), response);
     } catch (error) {
       release();
       throw error;

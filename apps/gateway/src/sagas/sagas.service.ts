@@ -43,13 +43,12 @@ export class SagasService {
     return body;
   }
 
-  /** Opens the saga's event stream, after checking a customer may see the saga. */
-  async events(
-    principal: Principal,
-    id: string,
-    context: ForwardedContext,
-  ): Promise<UpstreamStream> {
-    if (principal.role === 'customer') await this.get(principal, id, context);
+  /**
+   * Opens the saga's event stream. The orchestrator checks that the caller (its token is passed
+   * on) may see the saga before it reads anything, and answers 404 for another customer's, as for
+   * a missing one: a read here first would only repeat that check at the cost of a round trip.
+   */
+  events(id: string, context: ForwardedContext): Promise<UpstreamStream> {
     return this.upstream.stream(
       'saga-orchestrator',
       {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { HttpException, MessageEvent } from '@nestjs/common';
 import type { Principal } from '@app/identity';
-import type { SagaChanges, SagaQueries, SagaStatus, SagaStepRecord } from '@app/saga';
-import { Subject } from 'rxjs';
+import type { SagaChanges, SagaMove, SagaQueries, SagaStatus, SagaStepRecord } from '@app/saga';
+import { filter, Subject } from 'rxjs';
 import { SagaEventStreams, type SagaEventStreamLimits } from './saga-event-streams.js';
 
 const LIMITS: SagaEventStreamLimits = {
@@ -28,11 +28,15 @@ class FakeQueries {
     id: string,
     afterId: number,
     limit: number,
-  ): Promise<{ status?: SagaStatus; steps: SagaStepRecord[] }> {
+  ): Promise<{ status?: SagaStatus; version?: number; steps: SagaStepRecord[] }> {
     this.reads += 1;
     const all = this.timelines.get(id) ?? [];
     const steps = all.filter((step) => step.id > afterId).slice(0, limit);
-    return Promise.resolve({ status: this.statuses.get(id), steps });
+    return Promise.resolve({
+      status: this.statuses.get(id),
+      version: this.versionOf.get(id),
+      steps,
+    });
   }
 
   versions(ids: readonly string[]): Promise<Map<string, number>> {
@@ -42,13 +46,18 @@ class FakeQueries {
     );
   }
 
-  /** Another instance moves saga `id`: a new entry, a new version, and maybe a new status. */
-  move(id: string, status: SagaStatus): void {
+  /**
+   * Saga `id` moves (in the database: by another instance unless told here too): a new entry, a
+   * new version, and maybe a new status. Returns the move as this process would tell it.
+   */
+  move(id: string, status: SagaStatus): SagaMove {
     const timeline = this.timelines.get(id) ?? [];
-    const nextId = (timeline.at(-1)?.id ?? 0) + 1;
-    this.timelines.set(id, [...timeline, aStep(nextId, status)]);
+    const step = aStep((timeline.at(-1)?.id ?? 0) + 1, status);
+    this.timelines.set(id, [...timeline, step]);
     this.statuses.set(id, status);
-    this.versionOf.set(id, (this.versionOf.get(id) ?? 0) + 1);
+    const from = this.versionOf.get(id) ?? 0;
+    this.versionOf.set(id, from + 1);
+    return { sagaId: id, from, to: from + 1, status, steps: [step] };
   }
 }
 
@@ -69,14 +78,16 @@ function aStep(id: number, status: SagaStatus): SagaStepRecord {
 
 describe(SagaEventStreams.name, () => {
   let queries: FakeQueries;
-  let moved: Subject<void>;
+  let moved: Subject<SagaMove>;
   let streams: SagaEventStreams;
 
   beforeEach(() => {
     jest.useFakeTimers();
     queries = new FakeQueries();
-    moved = new Subject<void>();
-    const changes = { of: () => moved.asObservable() } as unknown as SagaChanges;
+    moved = new Subject<SagaMove>();
+    const changes = {
+      of: (id: string) => moved.pipe(filter((move) => move.sagaId === id)),
+    } as unknown as SagaChanges;
     streams = new SagaEventStreams(queries as unknown as SagaQueries, changes, LIMITS);
     for (const id of ['s1', 's2', 's3', 's4']) queries.move(id, 'RUNNING');
   });
@@ -139,12 +150,34 @@ describe(SagaEventStreams.name, () => {
       complete: () => (completed = true),
     });
     await jest.advanceTimersByTimeAsync(10);
-    queries.move('s1', 'COMPLETED');
-    moved.next();
+    moved.next(queries.move('s1', 'COMPLETED'));
     await jest.advanceTimersByTimeAsync(10);
     expect(completed).toBe(true);
     expect(events.map((event) => event.id)).toEqual(['1', '2']);
     expect(streams.openStreams).toBe(0);
+  });
+
+  it('follows the moves made here without reading the saga again', async () => {
+    const events: MessageEvent[] = [];
+    (await streams.open$(alice, 's1')).subscribe((event) => events.push(event));
+    await jest.advanceTimersByTimeAsync(10);
+    expect(queries.reads).toBe(1);
+    moved.next(queries.move('s1', 'RUNNING'));
+    moved.next(queries.move('s1', 'COMPENSATING'));
+    await jest.advanceTimersByTimeAsync(LIMITS.pollMs * 3);
+    expect(events.map((event) => event.id)).toEqual(['1', '2', '3']);
+    expect(queries.reads).toBe(1);
+  });
+
+  it('reads again when a move made here does not continue what it sent', async () => {
+    const events: MessageEvent[] = [];
+    (await streams.open$(alice, 's1')).subscribe((event) => events.push(event));
+    await jest.advanceTimersByTimeAsync(10);
+    queries.move('s1', 'RUNNING'); // by another instance, not seen here
+    moved.next(queries.move('s1', 'COMPENSATING'));
+    await jest.advanceTimersByTimeAsync(10);
+    expect(queries.reads).toBe(2);
+    expect(events.map((event) => event.id)).toEqual(['1', '2', '3']);
   });
 
   it('sends heartbeats and ends a stream at its maximum lifetime', async () => {

@@ -8,8 +8,14 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Principal } from '@app/identity';
-import { isTerminal, SagaChanges, SagaQueries } from '@app/saga';
-import { auditTime, filter, merge, Observable, Subject, type Subscription } from 'rxjs';
+import {
+  isTerminal,
+  SagaChanges,
+  SagaQueries,
+  type SagaMove,
+  type SagaStepRecord,
+} from '@app/saga';
+import { auditTime, filter, Observable, Subject, type Subscription } from 'rxjs';
 import { stepOf } from './saga.view.js';
 
 export const SAGA_EVENT_STREAM_LIMITS = Symbol('SAGA_EVENT_STREAM_LIMITS');
@@ -27,23 +33,25 @@ export interface SagaEventStreamLimits {
   pollMs: number;
 }
 
-/** Transitions that come together (a reply and the command it sends) are read together. */
+/** Polled wake-ups that come together are read together. */
 const COALESCE_MS = 2;
 /** Timeline entries read at once: a long timeline is sent in pages, not one unbounded read. */
 const STEPS_PER_READ = 200;
 
 /**
  * The live timeline of sagas, for every open stream of this instance. Streams are counted per
- * caller and in all, and each ends at its saga's terminal status or its maximum lifetime. They
- * share one source: a commit in this process wakes the saga's readers at once, and a single poll
- * (one query for every watched saga) notices sagas moved by another instance.
+ * caller and in all, and each ends at its saga's terminal status or its maximum lifetime. A stream
+ * reads its saga once, then follows the moves committed in this process as they come, without a
+ * query; it reads again only when a move does not continue what it has sent (one made by another
+ * instance came between), and a single poll (one query for every watched saga) notices sagas
+ * moved by another instance.
  */
 @Injectable()
 export class SagaEventStreams implements OnModuleDestroy {
   private readonly logger = new Logger(SagaEventStreams.name);
   private readonly openByPrincipal = new Map<string, number>();
   private open = 0;
-  /** Watched saga id → its readers' count and the version last seen by the poll. */
+  /** Watched saga id → its readers' count and the newest version they are known to have sent. */
   private readonly watched = new Map<string, { readers: number; version?: number }>();
   private readonly polled = new Subject<string>();
   private poller?: NodeJS.Timeout;
@@ -106,9 +114,22 @@ export class SagaEventStreams implements OnModuleDestroy {
     return new Observable<MessageEvent>((subscriber) => {
       onSubscribe();
       const subscriptions: Subscription[] = [];
+      /** The last timeline entry sent, and the saga's version that entries sent so far reach. */
       let seen = 0;
+      let version: number | undefined;
       let reading = false;
       let readAgain = false;
+      const send = (steps: SagaStepRecord[]): void => {
+        for (const step of steps) {
+          if (subscriber.closed || step.id <= seen) continue;
+          subscriber.next({
+            id: String(step.id),
+            type: 'transition',
+            data: { sagaId, ...stepOf(step) },
+          });
+          seen = step.id;
+        }
+      };
       const read = async (): Promise<void> => {
         if (reading) {
           // One read at a time; wake-ups during it collapse into one more read, never a queue.
@@ -124,16 +145,11 @@ export class SagaEventStreams implements OnModuleDestroy {
               // The status and the entries from one snapshot: once the status is terminal, the
               // entries include every one that led there, so the stream can end with them.
               progress = await this.queries.progress(sagaId, seen, STEPS_PER_READ);
-              for (const step of progress.steps) {
-                if (subscriber.closed) return;
-                subscriber.next({
-                  id: String(step.id),
-                  type: 'transition',
-                  data: { sagaId, ...stepOf(step) },
-                });
-              }
-              seen = progress.steps.at(-1)?.id ?? seen;
+              send(progress.steps);
+              if (subscriber.closed) return;
             } while (progress.steps.length === STEPS_PER_READ);
+            version = progress.version;
+            this.reached(sagaId, version);
             if (!progress.status || isTerminal(progress.status)) {
               subscriber.complete();
               return;
@@ -145,10 +161,25 @@ export class SagaEventStreams implements OnModuleDestroy {
           reading = false;
         }
       };
+      /** A move that continues what was sent is sent as it came; anything else means a read. */
+      const follow = (move: SagaMove): void => {
+        if (reading || !move.steps || version === undefined || move.from !== version) {
+          void read();
+          return;
+        }
+        send(move.steps);
+        version = move.to;
+        this.reached(sagaId, version);
+        if (isTerminal(move.status)) subscriber.complete();
+      };
       this.watch(sagaId);
       subscriptions.push(
-        merge(this.changes.of(sagaId), this.polled.pipe(filter((moved) => moved === sagaId)))
-          .pipe(auditTime(COALESCE_MS))
+        this.changes.of(sagaId).subscribe(follow),
+        this.polled
+          .pipe(
+            filter((moved) => moved === sagaId),
+            auditTime(COALESCE_MS),
+          )
           .subscribe(() => void read()),
       );
       const heartbeat = setInterval(
@@ -195,7 +226,16 @@ export class SagaEventStreams implements OnModuleDestroy {
     }
   }
 
-  /** One query for every watched saga; wakes the readers of those whose version moved. */
+  /** A reader of `sagaId` has sent what its saga's `version` wrote: the poll need not wake it. */
+  private reached(sagaId: string, version: number | undefined): void {
+    const entry = this.watched.get(sagaId);
+    if (entry && version !== undefined && (entry.version ?? 0) < version) entry.version = version;
+  }
+
+  /**
+   * One query for every watched saga; wakes the readers of those at a version they have not sent
+   * (moved by another instance). A saga whose readers have not read it yet is being read.
+   */
   private async poll(): Promise<void> {
     if (this.polling || this.watched.size === 0) return;
     this.polling = true;
@@ -203,7 +243,8 @@ export class SagaEventStreams implements OnModuleDestroy {
       const versions = await this.queries.versions([...this.watched.keys()]);
       for (const [sagaId, entry] of this.watched) {
         const version = versions.get(sagaId);
-        if (entry.version !== undefined && version === entry.version) continue;
+        if (version === undefined || entry.version === undefined) continue;
+        if (version <= entry.version) continue;
         entry.version = version;
         this.polled.next(sagaId);
       }
