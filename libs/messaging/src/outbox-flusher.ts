@@ -22,7 +22,7 @@ interface Staged {
  * load, one a window instead of one a commit). Well inside the relay's grace period, so the relay
  * does not take a published row for a lost one.
  */
-const MARK_DELAY_MS = 25;
+const MARK_DELAY_MS = 100;
 
 /**
  * Publishes the outbox rows a transaction wrote as soon as it commits, from the same process,

@@ -679,7 +679,11 @@ describe('MessagingModule against RabbitMQ and PostgreSQL', () => {
     ]);
     expect(bodyOf(delivered[0])).toEqual(committed);
     expect(delivered[0].properties.replyTo).toBe(REPLIES_QUEUE);
-    expect(await count(`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL`)).toBe(0);
+    // Marks are written in batches a little after the publish.
+    await eventually(
+      async () => (await count(`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL`)) === 0,
+      { what: 'the published row is marked sent' },
+    );
   });
 });
 
