@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { queryPrepared } from '@app/persistence';
 import type { EntityManager } from 'typeorm';
 import type { Envelope } from './envelope.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options.js';
@@ -22,7 +23,8 @@ export class Inbox {
    * concurrent duplicate waits on the first one's row lock and then sees the conflict.
    */
   async record(manager: EntityManager, messageId: string): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
+    const rows = await queryPrepared(
+      manager,
       `INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING message_id`,
       [this.options.consumer, messageId],
     );

@@ -6,6 +6,7 @@ import type {
   PayloadOf,
   ReplyDefinition,
 } from '@app/contracts';
+import { queryPrepared } from '@app/persistence';
 import type { EntityManager } from 'typeorm';
 import { describeIssues, newMessageId, type Envelope, type MessageMeta } from './envelope.js';
 import { InvalidMessageError } from './invalid-message.error.js';
@@ -118,7 +119,8 @@ export class MessageBus {
     const row = [envelope.messageId, destination, routingKey, JSON.stringify(envelope)];
     if (keepFor) {
       // One round trip for the reply and the inbox row's copy of it.
-      await manager.query(
+      await queryPrepared(
+        manager,
         `WITH sent AS (
            INSERT INTO outbox (message_id, destination, routing_key, envelope)
            VALUES ($1, $2, $3, $4::jsonb) RETURNING envelope)
@@ -129,7 +131,8 @@ export class MessageBus {
       this.flusher.stage(manager, { destination, routingKey, envelope });
       return envelope;
     }
-    await manager.query(
+    await queryPrepared(
+      manager,
       `INSERT INTO outbox (message_id, destination, routing_key, envelope) VALUES ($1, $2, $3, $4)`,
       row,
     );

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { queryPrepared } from '@app/persistence';
 import {
   DataSource,
   type EntityManager,
@@ -138,7 +139,8 @@ export class OutboxFlusher implements EntitySubscriberInterface {
       const batch = this.marks;
       this.marks = [];
       try {
-        await this.dataSource.query(
+        await queryPrepared(
+          this.dataSource.manager,
           `UPDATE outbox SET sent_at = now() WHERE message_id = ANY($1::uuid[]) AND sent_at IS NULL`,
           [batch],
         );

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { outboxInsert, type OutboxMessage } from '@app/messaging';
+import { queryPrepared } from '@app/persistence';
 import type { EntityManager } from 'typeorm';
 import type { SagaRecord, SagaStepRecord } from './saga-record.js';
 import type { SagaSnapshot, StepLogEntry } from './saga-state-machine.js';
@@ -69,6 +70,29 @@ export interface LiveVersionCount {
   count: number;
 }
 
+/**
+ * The columns read, listed: a statement prepared with `*` would fail once a migration adds a
+ * column (see `queryPrepared`).
+ */
+const INSTANCE_COLUMNS = `id, saga_type, definition_version, status, direction, current_step, data,
+  attempt, awaiting_message_id, deadline, step_started_at, last_error, version, customer_id,
+  idempotency_key, request_fingerprint, traceparent, awaiting_since, definition_fingerprint,
+  subject, created_at, updated_at`;
+const STEP_FIELDS = [
+  'id',
+  'step',
+  'step_name',
+  'direction',
+  'event',
+  'message_type',
+  'message_id',
+  'detail',
+  'status',
+  'at',
+];
+const STEP_COLUMNS = STEP_FIELDS.join(', ');
+const stepColumnsOf = (alias: string) => STEP_FIELDS.map((field) => `${alias}.${field}`).join(', ');
+
 /** The statuses a saga may still move from (FAILED, by an operator): its definition is needed. */
 const LIVE = `('RUNNING', 'COMPENSATING', 'FAILED')`;
 
@@ -112,7 +136,8 @@ export class SagaStore {
       record.subject,
     ];
     const effects = effectsOf('started', entries, messages, params, '$4', '$18');
-    const rows: WrittenRow[] = await manager.query(
+    const rows = await queryPrepared<WrittenRow>(
+      manager,
       `WITH started AS (
          INSERT INTO saga_instances (id, saga_type, definition_version, status, direction,
            current_step, data, attempt, awaiting_message_id, deadline, last_error, version,
@@ -161,8 +186,9 @@ export class SagaStore {
   }
 
   async find(manager: EntityManager, id: string, lock = false): Promise<SagaRecord | undefined> {
-    const rows: InstanceRow[] = await manager.query(
-      `SELECT * FROM saga_instances WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    const rows = await queryPrepared<InstanceRow>(
+      manager,
+      `SELECT ${INSTANCE_COLUMNS} FROM saga_instances WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
       [id],
     );
     return rows[0] && recordOf(rows[0]);
@@ -230,7 +256,8 @@ export class SagaStore {
       snapshot.stepStartedAt,
     ];
     const effects = effectsOf('moved', entries, messages, params, '$3', '$11');
-    const rows: WrittenRow[] = await manager.query(
+    const rows = await queryPrepared<WrittenRow>(
+      manager,
       `WITH moved AS (
          UPDATE saga_instances SET status = $3, direction = $4, current_step = $5, data = $6,
            attempt = $7, awaiting_message_id = $8, deadline = $9, last_error = $10,
@@ -342,14 +369,13 @@ export class SagaStore {
     afterId: number,
     limit: number,
   ): Promise<SagaProgress> {
-    const rows: (Omit<StepRow, 'id'> & {
-      id: string | null;
-      saga_status: SagaStatus;
-      saga_version: number;
-    })[] = await manager.query(
-      `SELECT s.status AS saga_status, s.version AS saga_version, st.*
+    const rows = await queryPrepared<
+      Omit<StepRow, 'id'> & { id: string | null; saga_status: SagaStatus; saga_version: number }
+    >(
+      manager,
+      `SELECT s.status AS saga_status, s.version AS saga_version, ${stepColumnsOf('st')}
        FROM saga_instances s
-       LEFT JOIN LATERAL (SELECT * FROM saga_steps
+       LEFT JOIN LATERAL (SELECT ${STEP_COLUMNS} FROM saga_steps
          WHERE saga_id = s.id AND id > $2 ORDER BY id LIMIT $3) st ON true
        WHERE s.id = $1
        ORDER BY st.id`,
