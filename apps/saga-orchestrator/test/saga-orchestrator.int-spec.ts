@@ -772,6 +772,13 @@ describe('who may call the orchestrator', () => {
     expect((await http(baseUrl, 'GET', `/sagas/${sagaId}/events`, undefined, bob)).status).toBe(
       404,
     );
+    // A live saga too (its owner then comes from the copy this instance keeps, not a read).
+    const waiting = aPlaceOrder({ [order.ApproveOrder.type]: () => 'ignore' });
+    const live = await http(baseUrl, 'POST', '/sagas/place-order', waiting, {
+      token: await customerToken(waiting.customerId),
+    });
+    const liveEvents = `/sagas/${String(live.body.sagaId)}/events`;
+    expect((await http(baseUrl, 'GET', liveEvents, undefined, bob)).status).toBe(404);
     expect((await http(baseUrl, 'GET', '/sagas', undefined, alice)).status).toBe(403);
     expect((await http(baseUrl, 'POST', `/sagas/${sagaId}/retry`, undefined, alice)).status).toBe(
       403,

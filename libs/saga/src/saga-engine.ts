@@ -60,7 +60,6 @@ const POSTPONE_MS = 30_000;
 export class SagaEngine {
   private readonly logger = new Logger(SagaEngine.name);
   private readonly clock: SagaClock = { now: () => new Date(), newId: () => randomUUID() };
-  private readonly records = new SagaRecordCache();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -71,6 +70,7 @@ export class SagaEngine {
     private readonly probe: QueueProbe,
     private readonly changes: SagaChanges,
     private readonly afterCommit: AfterCommit,
+    private readonly records: SagaRecordCache,
   ) {}
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { SagaRecord, SagaStepRecord } from './saga-record.js';
+import { SagaRecordCache } from './saga-record-cache.js';
 import { SagaStore, type SagaListFilter, type SagaProgress } from './saga-store.js';
 
 /** Reads for the admin API and the event stream; they never change a saga. */
@@ -9,10 +10,20 @@ export class SagaQueries {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: SagaStore,
+    private readonly records: SagaRecordCache,
   ) {}
 
   find(id: string): Promise<SagaRecord | undefined> {
     return this.store.find(this.dataSource.manager, id);
+  }
+
+  /**
+   * Whose saga it is, from the copy this process keeps of a live saga if it has one (a saga's
+   * customer never changes), else read: for a check that needs nothing else.
+   */
+  async ownerOf(id: string): Promise<{ customerId: string | null } | undefined> {
+    const record = this.records.get(id) ?? (await this.find(id));
+    return record && { customerId: record.customerId };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { SagaRecord } from './saga-record.js';
 import { isTerminal } from './saga-status.js';
 
@@ -11,6 +12,7 @@ const DEFAULT_CAPACITY = 10_000;
  * terminal status is forgotten. Its state is kept as JSON, as stored: what a copy hands out is
  * what a read would have returned, and the caller's to change.
  */
+@Injectable()
 export class SagaRecordCache {
   private readonly records = new Map<string, { record: SagaRecord; data: string }>();
 

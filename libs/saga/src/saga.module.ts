@@ -11,6 +11,7 @@ import { sagaRepliesController } from './saga-replies.controller.js';
 import { SagaStore } from './saga-store.js';
 import { SAGA_OPTIONS, type SagaModuleOptions } from './saga.options.js';
 import { SagaChanges } from './saga-changes.js';
+import { SagaRecordCache } from './saga-record-cache.js';
 import { SagaVersionsCheck } from './saga-versions.check.js';
 
 /**
@@ -34,6 +35,7 @@ export class SagaModule {
         SagaStore,
         AfterCommit,
         SagaChanges,
+        { provide: SagaRecordCache, useValue: new SagaRecordCache() },
         SagaEngine,
         SagaQueries,
         SagaMetrics,

@@ -87,7 +87,7 @@ export class SagasController {
   ): Promise<Observable<MessageEvent>> {
     // The caps first: a flood of streams beyond them costs no query.
     return this.streams.open$(caller, id, async () => {
-      visibleTo(caller, await this.queries.find(id), () => new SagaNotFoundError(id));
+      visibleTo(caller, await this.queries.ownerOf(id), () => new SagaNotFoundError(id));
     });
   }
 
