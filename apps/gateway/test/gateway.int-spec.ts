@@ -4,7 +4,7 @@ import type { ReadableStream as WebStream } from 'node:stream/web';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER } from '@app/identity';
 import { loadGatewayConfig } from '../src/gateway.config.js';
 import { prepareGatewayHttp } from '../src/gateway-http.js';
@@ -163,6 +163,11 @@ beforeEach(() => {
       });
     }
     if (request.url === `/sagas/${aliceSaga}/events`) {
+      // As the orchestrator does: the caller's own token (passed on) decides who sees the saga.
+      const caller = decodeJwt(String(request.headers.authorization).replace(/^Bearer /, ''));
+      if (caller.role === 'customer' && caller.customerId !== alice) {
+        return answer(response, 404, { statusCode: 404, error: 'Not Found', message: 'Not found' });
+      }
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.write('event: transition\ndata: {"n":1}\n\n');
       sseClients.push(response);
@@ -459,10 +464,14 @@ describe('saga events', () => {
     );
   });
 
-  it("answers 404 for another customer's saga events without opening the stream", async () => {
+  it("answers 404 for another customer's saga events, as the orchestrator judged with its token", async () => {
     const bobToken = await devToken({ role: 'customer', customerId: bob });
     await expectError(await call(`/api/sagas/${aliceSaga}/events`, { token: bobToken }), 404);
-    expect(orchestrator.requests.map((request) => request.url)).toEqual([`/sagas/${aliceSaga}`]);
+    // One request, the stream itself, under bob's own token: no read of the saga before it.
+    expect(orchestrator.requests.map((request) => request.url)).toEqual([
+      `/sagas/${aliceSaga}/events`,
+    ]);
+    expect(orchestrator.requests[0].headers.authorization).toBe(`Bearer ${bobToken}`);
   });
 });
 
