@@ -46,8 +46,8 @@ describe(PaymentSettlement.name, () => {
 
   it('waits for a busy database without counting an attempt against the provider', async () => {
     const pending = aDuePayment();
-    const lock = bed.payments.lockByOrderId.bind(bed.payments);
-    bed.payments.lockByOrderId = () =>
+    const transition = bed.payments.transition.bind(bed.payments);
+    bed.payments.transition = () =>
       Promise.reject(new Error('timeout exceeded when trying to connect'));
 
     await sweep();
@@ -56,7 +56,7 @@ describe(PaymentSettlement.name, () => {
       settleAttempts: 0,
     });
 
-    bed.payments.lockByOrderId = lock;
+    bed.payments.transition = transition;
     const row = bed.payments.rows.get(pending.orderId);
     if (row) row.settleAt = new Date(0);
     await sweep();

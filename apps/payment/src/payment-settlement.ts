@@ -217,28 +217,29 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
         idempotencyKey: `charge-${orderId}`,
       }),
     );
-    const voidNext = await this.dataSource.transaction(async (manager) => {
-      const current = await this.payments.lockByOrderId(orderId, manager);
-      // Settled meanwhile by an instance whose lease ran out before it answered.
-      if (current.status !== 'PENDING') return false;
-      return this.record(current, result, manager);
-    });
+    const voidNext = await this.dataSource.transaction((manager) =>
+      this.record(orderId, result, manager),
+    );
     if (voidNext) await this.settleOrder(orderId);
   }
 
-  /** Records a charge's outcome and answers whoever waits for it; true when a void comes next. */
+  /**
+   * Records a charge's outcome and answers whoever waits for it; true when a void comes next.
+   * Each outcome is written only while the payment is still PENDING: one settled meanwhile (by
+   * an instance whose lease ran out before it answered) is left as it is.
+   */
   private async record(
-    current: Payment,
+    orderId: string,
     result: ChargeResult,
     manager: EntityManager,
   ): Promise<boolean> {
-    const { id, orderId } = current;
     const settled: PaymentChanges = { paymentToken: null, chargeReplies: [], settleAt: null };
     if (result.outcome !== 'charged') {
       const failureCode: DeclineCode =
         result.outcome === 'failed' ? 'payment.provider-error' : `payment.${result.code}`;
-      await this.payments.update(
-        id,
+      const declined = await this.payments.transition(
+        orderId,
+        'PENDING',
         {
           ...settled,
           status: 'DECLINED',
@@ -248,38 +249,47 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
         },
         manager,
       );
+      if (!declined) return false;
+      const { id } = declined;
       this.events.publishAfterCommit(
         manager,
         new PaymentDeclinedEvent(id, orderId, failureCode, result.reason),
       );
-      await this.answerCharge(current, refusalOf(failureCode, result.reason), manager);
-      await this.answerCancel(current, { orderId, paymentId: id, outcome: 'fenced' }, manager);
+      await this.answerCharge(declined, refusalOf(failureCode, result.reason), manager);
+      await this.answerCancel(declined, { orderId, paymentId: id, outcome: 'fenced' }, manager);
       return false;
     }
-    if (current.cancelReplies.length > 0) {
-      // Cancelled while the provider was charging: the charge is voided, never kept.
-      await this.payments.update(
-        id,
-        {
-          ...settled,
-          status: 'VOIDING',
-          providerReference: result.reference,
-          settleAt: this.leaseFrom(new Date()),
-        },
-        manager,
-      );
-      await this.answerCharge(current, new PaymentFencedError(orderId), manager);
-      return true;
-    }
-    await this.payments.update(
-      id,
+    const charged = await this.payments.transition(
+      orderId,
+      'PENDING',
       { ...settled, status: 'CHARGED', providerReference: result.reference },
       manager,
+      { unlessCancelled: true },
     );
-    const charged = { paymentId: id, orderId, amount: moneyOf(current) };
-    this.events.publishAfterCommit(manager, new PaymentChargedEvent(id, orderId, charged.amount));
-    await this.answerCharge(current, charged, manager);
-    return false;
+    if (charged) {
+      const { id } = charged;
+      const reply = { paymentId: id, orderId, amount: moneyOf(charged) };
+      this.events.publishAfterCommit(manager, new PaymentChargedEvent(id, orderId, reply.amount));
+      await this.answerCharge(charged, reply, manager);
+      return false;
+    }
+
+    // Not kept (the rare path): read why.
+    const current = await this.payments.lockByOrderId(orderId, manager);
+    if (current.status !== 'PENDING') return false;
+    // Cancelled while the provider was charging: the charge is voided, never kept.
+    await this.payments.update(
+      current.id,
+      {
+        ...settled,
+        status: 'VOIDING',
+        providerReference: result.reference,
+        settleAt: this.leaseFrom(new Date()),
+      },
+      manager,
+    );
+    await this.answerCharge(current, new PaymentFencedError(orderId), manager);
+    return true;
   }
 
   private async void(voiding: Payment): Promise<void> {
@@ -287,15 +297,15 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
     if (providerReference === null) throw new Error(`VOIDING payment ${id} has no reference`);
     await this.withinTimeout(this.provider.void(providerReference));
     await this.dataSource.transaction(async (manager) => {
-      const current = await this.payments.lockByOrderId(orderId, manager);
-      if (current.status !== 'VOIDING') return;
-      await this.payments.update(
-        id,
+      const voided = await this.payments.transition(
+        orderId,
+        'VOIDING',
         { status: 'VOIDED', cancelReplies: [], settleAt: null },
         manager,
       );
+      if (!voided) return;
       this.events.publishAfterCommit(manager, new PaymentVoidedEvent(id, orderId));
-      await this.answerCancel(current, { orderId, paymentId: id, outcome: 'voided' }, manager);
+      await this.answerCancel(voided, { orderId, paymentId: id, outcome: 'voided' }, manager);
     });
   }
 
@@ -315,28 +325,26 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
         idempotencyKey: `refund-${orderId}`,
       }),
     );
+    const settled: PaymentChanges = { refundReplies: [], settleAt: null };
+    const changes: PaymentChanges =
+      result.outcome === 'refunded'
+        ? { ...settled, status: 'REFUNDED' }
+        : { ...settled, status: 'CHARGED', refundFailure: result.reason };
     await this.dataSource.transaction(async (manager) => {
-      const current = await this.payments.lockByOrderId(orderId, manager);
-      if (current.status !== 'REFUNDING') return;
-      const settled: PaymentChanges = { refundReplies: [], settleAt: null };
+      const refunded = await this.payments.transition(orderId, 'REFUNDING', changes, manager);
+      if (!refunded) return;
       let outcome: CommandOutcome<typeof payment.RefundPayment>;
       if (result.outcome === 'refunded') {
-        await this.payments.update(id, { ...settled, status: 'REFUNDED' }, manager);
         this.events.publishAfterCommit(manager, new PaymentRefundedEvent(id, orderId, amount));
         outcome = { orderId, paymentId: id, amount };
       } else {
-        await this.payments.update(
-          id,
-          { ...settled, status: 'CHARGED', refundFailure: result.reason },
-          manager,
-        );
         this.events.publishAfterCommit(
           manager,
           new PaymentRefundRefusedEvent(id, orderId, result.reason),
         );
         outcome = new RefundRefusedError(orderId, result.reason);
       }
-      for (const to of current.refundReplies) {
+      for (const to of refunded.refundReplies) {
         await this.replies.answer(payment.RefundPayment, to, outcome, manager);
       }
     });
