@@ -18,6 +18,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CardDeclinedError } from './card-declined.error.js';
 import {
   PaymentChargedEvent,
+  PaymentChargeRequestedEvent,
   PaymentDeclinedEvent,
   PaymentRefundedEvent,
   PaymentRefundRefusedEvent,
@@ -44,6 +45,22 @@ export interface PaymentSettlementOptions {
 }
 
 export const PAYMENT_SETTLEMENT_OPTIONS = Symbol('PAYMENT_SETTLEMENT_OPTIONS');
+
+/**
+ * What settling a payment starts from; the replies it owes are read when its outcome is
+ * recorded, as they may have grown meanwhile.
+ */
+type PaymentToSettle = Pick<
+  Payment,
+  | 'id'
+  | 'orderId'
+  | 'status'
+  | 'amount'
+  | 'currency'
+  | 'paymentToken'
+  | 'providerReference'
+  | 'settleAttempts'
+>;
 
 /** Provider calls one instance keeps in flight at most; more wait for the next round. */
 const MAX_IN_FLIGHT = 64;
@@ -103,6 +120,31 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
   /** Settles a payment this instance just recorded under its lease (after the commit). */
   settleNow(orderId: string): Promise<void> {
     return this.track(this.settleOrder(orderId));
+  }
+
+  /**
+   * Charges a payment this instance just recorded PENDING under its lease (after the commit), as
+   * recorded: only its settlement changes what a charge needs, so it is not read back. What came
+   * meanwhile (another charge's or a cancel's reply) is read when the outcome is recorded.
+   */
+  chargeNow({
+    paymentId,
+    orderId,
+    amount,
+    paymentToken,
+  }: PaymentChargeRequestedEvent): Promise<void> {
+    return this.track(
+      this.settle({
+        id: paymentId,
+        orderId,
+        status: 'PENDING',
+        amount: amount.amount,
+        currency: amount.currency,
+        paymentToken,
+        providerReference: null,
+        settleAttempts: 0,
+      }),
+    );
   }
 
   /** Takes the payments whose settlement is due and settles them. */
@@ -183,7 +225,7 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
     if (found) await this.settle(found);
   }
 
-  private async settle(found: Payment): Promise<void> {
+  private async settle(found: PaymentToSettle): Promise<void> {
     try {
       if (found.status === 'PENDING') await this.charge(found);
       else if (found.status === 'VOIDING') await this.void(found);
@@ -204,7 +246,7 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  private async charge(pending: Payment): Promise<void> {
+  private async charge(pending: PaymentToSettle): Promise<void> {
     const { id, orderId, paymentToken } = pending;
     if (paymentToken === null) throw new Error(`PENDING payment ${id} has no token`);
     const { amount, currency } = moneyOf(pending);
@@ -292,7 +334,7 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
     return true;
   }
 
-  private async void(voiding: Payment): Promise<void> {
+  private async void(voiding: PaymentToSettle): Promise<void> {
     const { id, orderId, providerReference } = voiding;
     if (providerReference === null) throw new Error(`VOIDING payment ${id} has no reference`);
     await this.withinTimeout(this.provider.void(providerReference));
@@ -313,7 +355,7 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
    * Refunds a REFUNDING payment, then records the outcome and answers its RefundPayment commands
    * in one transaction. A refusal puts the payment back to CHARGED, with why.
    */
-  private async refund(refunding: Payment): Promise<void> {
+  private async refund(refunding: PaymentToSettle): Promise<void> {
     const { id, orderId, providerReference } = refunding;
     if (providerReference === null) throw new Error(`REFUNDING payment ${id} has no reference`);
     const amount = moneyOf(refunding);
@@ -410,7 +452,11 @@ export function refusalOf(code: DeclineCode, reason: string): DomainError {
 }
 
 /** Only a FENCED row has no amount (the table's check says so). */
-export function moneyOf({ id, amount, currency }: Payment): Money {
+export function moneyOf({
+  id,
+  amount,
+  currency,
+}: Pick<Payment, 'id' | 'amount' | 'currency'>): Money {
   if (amount === null || currency === null) throw new Error(`Payment ${id} has no amount`);
   return { amount, currency };
 }
