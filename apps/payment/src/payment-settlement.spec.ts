@@ -67,6 +67,28 @@ describe(PaymentSettlement.name, () => {
     });
   });
 
+  it('keeps the outcome another instance recorded while the provider answered this one', async () => {
+    const pending = aDuePayment();
+    bed.provider.charge = () => {
+      // The other instance, whose lease ran out first, records its charge meanwhile.
+      Object.assign(bed.payments.rows.get(pending.orderId) ?? {}, {
+        status: 'CHARGED',
+        providerReference: 'ref-other',
+        paymentToken: null,
+        settleAt: null,
+      });
+      return Promise.resolve({ outcome: 'declined', code: 'card-declined', reason: 'late' });
+    };
+
+    await sweep();
+    expect(bed.payments.rows.get(pending.orderId)).toMatchObject({
+      status: 'CHARGED',
+      providerReference: 'ref-other',
+      failureCode: null,
+    });
+    expect(bed.replies.answers).toEqual([]);
+  });
+
   it('leaves a payment alone while another instance holds its lease', async () => {
     const leased = aPayment({
       status: 'PENDING',
