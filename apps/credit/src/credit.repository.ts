@@ -8,6 +8,24 @@ export type NewReservation = Pick<
   'id' | 'orderId' | 'customerId' | 'amount' | 'currency' | 'status'
 >;
 
+/** The credit to hold for an order: its total, from its customer. */
+export interface ReservationRequest {
+  id: string;
+  orderId: string;
+  customerId: string;
+  total: Money;
+}
+
+/**
+ * What came of a reservation: `reserved` took the credit; `held` found the order's reservation
+ * from before (which may be released or fenced) and took nothing; `refused` took nothing, as the
+ * customer is unknown or has too little credit in that currency (read it to say which).
+ */
+export type ReserveOutcome =
+  | { outcome: 'reserved' }
+  | { outcome: 'held'; reservation: CreditReservation }
+  | { outcome: 'refused' };
+
 /** A customer with the credit its RESERVED reservations hold, as of one moment. */
 export interface CreditSnapshot {
   customer: Customer;
@@ -20,11 +38,14 @@ export interface CreditSnapshot {
  * the caller's transaction: a message's, which also holds its inbox row and its reply.
  */
 export abstract class CreditRepository {
-  /** The order's reservation (at most one), unlocked. */
-  abstract findReservation(
-    orderId: string,
-    manager: EntityManager,
-  ): Promise<CreditReservation | null>;
+  /**
+   * Reserves the order's credit in one step, unless the order has a reservation already: takes
+   * the total from the customer's available credit if it has that much in that currency, and
+   * holds it as the order's reservation. Available credit never goes below zero, even under
+   * concurrent reservations. Throws when another command for the order committed its
+   * reservation meanwhile: an infrastructure error, so the retry sees the winner.
+   */
+  abstract reserve(request: ReservationRequest, manager: EntityManager): Promise<ReserveOutcome>;
 
   /** The order's reservation, locked until the transaction ends. */
   abstract findReservationForUpdate(
@@ -38,17 +59,11 @@ export abstract class CreditRepository {
    */
   abstract insertReservation(reservation: NewReservation, manager: EntityManager): Promise<void>;
 
-  abstract markReleased(reservationId: string, manager: EntityManager): Promise<void>;
-
   /**
-   * Takes `total` from the customer's available credit if it has that much in that currency;
-   * false when it has not (or is unknown). Available credit never goes below zero, even under
-   * concurrent debits.
+   * Marks a RESERVED reservation RELEASED and gives what it holds back to its customer's
+   * available credit, together. The caller holds it locked (`findReservationForUpdate`).
    */
-  abstract debit(customerId: string, total: Money, manager: EntityManager): Promise<boolean>;
-
-  /** Gives what the reservation holds back to its customer's available credit. */
-  abstract refund(reservation: CreditReservation, manager: EntityManager): Promise<void>;
+  abstract release(reservation: CreditReservation, manager: EntityManager): Promise<void>;
 
   abstract findCustomer(id: string, manager: EntityManager): Promise<Customer | null>;
 

@@ -1,6 +1,11 @@
-import type { Money } from '@app/contracts';
 import { CreditReservation } from './credit-reservation.entity.js';
-import type { CreditRepository, CreditSnapshot, NewReservation } from './credit.repository.js';
+import type {
+  CreditRepository,
+  CreditSnapshot,
+  NewReservation,
+  ReservationRequest,
+  ReserveOutcome,
+} from './credit.repository.js';
 import { Customer } from './customer.entity.js';
 
 /**
@@ -12,13 +17,38 @@ export class InMemoryCreditRepository implements CreditRepository {
   /** By order id: an order has at most one. */
   readonly reservations = new Map<string, CreditReservation>();
 
-  findReservation(orderId: string): Promise<CreditReservation | null> {
-    const row = this.reservations.get(orderId);
-    return Promise.resolve(row ? reservationOf(row) : null);
+  reserve({ id, orderId, customerId, total }: ReservationRequest): Promise<ReserveOutcome> {
+    const held = this.reservations.get(orderId);
+    if (held) return Promise.resolve({ outcome: 'held', reservation: reservationOf(held) });
+    const customer = this.customers.get(customerId);
+    if (
+      !customer ||
+      customer.currency !== total.currency ||
+      customer.availableCredit < total.amount
+    ) {
+      return Promise.resolve({ outcome: 'refused' });
+    }
+    customer.availableCredit -= total.amount;
+    const now = new Date();
+    this.reservations.set(
+      orderId,
+      reservationOf({
+        id,
+        orderId,
+        customerId,
+        amount: total.amount,
+        currency: total.currency,
+        status: 'RESERVED',
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    return Promise.resolve({ outcome: 'reserved' });
   }
 
   findReservationForUpdate(orderId: string): Promise<CreditReservation | null> {
-    return this.findReservation(orderId);
+    const row = this.reservations.get(orderId);
+    return Promise.resolve(row ? reservationOf(row) : null);
   }
 
   insertReservation(row: NewReservation): Promise<void> {
@@ -32,29 +62,12 @@ export class InMemoryCreditRepository implements CreditRepository {
     return Promise.resolve();
   }
 
-  markReleased(reservationId: string): Promise<void> {
-    for (const row of this.reservations.values()) {
-      if (row.id === reservationId) row.status = 'RELEASED';
-    }
-    return Promise.resolve();
-  }
-
-  debit(customerId: string, total: Money): Promise<boolean> {
-    const customer = this.customers.get(customerId);
-    if (
-      !customer ||
-      customer.currency !== total.currency ||
-      customer.availableCredit < total.amount
-    ) {
-      return Promise.resolve(false);
-    }
-    customer.availableCredit -= total.amount;
-    return Promise.resolve(true);
-  }
-
-  refund(reservation: CreditReservation): Promise<void> {
-    const customer = reservation.customerId && this.customers.get(reservation.customerId);
-    if (customer) customer.availableCredit += reservation.amount;
+  release(reservation: CreditReservation): Promise<void> {
+    const row = this.reservations.get(reservation.orderId);
+    if (row?.id !== reservation.id || row.status !== 'RESERVED') return Promise.resolve();
+    row.status = 'RELEASED';
+    const customer = row.customerId && this.customers.get(row.customerId);
+    if (customer) customer.availableCredit += row.amount;
     return Promise.resolve();
   }
 

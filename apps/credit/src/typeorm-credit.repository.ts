@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { Money } from '@app/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CreditReservation } from './credit-reservation.entity.js';
-import { CreditRepository, type CreditSnapshot, type NewReservation } from './credit.repository.js';
+import { CreditReservation, type CreditReservationStatus } from './credit-reservation.entity.js';
+import {
+  CreditRepository,
+  type CreditSnapshot,
+  type NewReservation,
+  type ReservationRequest,
+  type ReserveOutcome,
+} from './credit.repository.js';
 import { Customer } from './customer.entity.js';
 
 /** Credit in PostgreSQL. */
@@ -12,8 +17,42 @@ export class TypeOrmCreditRepository extends CreditRepository {
     super();
   }
 
-  findReservation(orderId: string, manager: EntityManager): Promise<CreditReservation | null> {
-    return manager.findOneBy(CreditReservation, { orderId });
+  /**
+   * One statement: the order's reservation if it has one; otherwise one conditional UPDATE of the
+   * customer (which PostgreSQL re-checks after waiting for the row lock) and, if it took the
+   * credit, the insert of the reservation. Each part reports, so the outcome is known without
+   * reading again. A reservation another command inserted after this statement's snapshot makes
+   * the insert do nothing: that outcome throws, and the transaction's rollback undoes the debit.
+   */
+  async reserve(request: ReservationRequest, manager: EntityManager): Promise<ReserveOutcome> {
+    const { id, orderId, customerId, total } = request;
+    const [row] = await manager.query<ReserveRow[]>(
+      `WITH held AS (
+         SELECT id, order_id, customer_id, amount, currency, status, created_at, updated_at
+         FROM credit_reservations WHERE order_id = $2::uuid
+       ), debited AS (
+         UPDATE customers SET available_credit = available_credit - $4::bigint, updated_at = now()
+         WHERE id = $3::uuid AND currency = $5::text AND available_credit >= $4::bigint
+           AND NOT EXISTS (SELECT FROM held)
+         RETURNING id
+       ), reserved AS (
+         INSERT INTO credit_reservations (id, order_id, customer_id, amount, currency, status)
+         SELECT $1::uuid, $2::uuid, $3::uuid, $4::bigint, $5::text, 'RESERVED' FROM debited
+         ON CONFLICT (order_id) DO NOTHING
+         RETURNING id
+       )
+       SELECT (SELECT count(*) FROM debited)::int AS debited,
+              (SELECT count(*) FROM reserved)::int AS reserved,
+              held.*
+       FROM (VALUES (1)) AS one LEFT JOIN held ON true`,
+      [id, orderId, customerId, total.amount, total.currency],
+    );
+    if (row.id !== null) return { outcome: 'held', reservation: reservationOf(row.id, row) };
+    if (row.reserved === 1) return { outcome: 'reserved' };
+    if (row.debited === 1) {
+      throw new Error(`another command for order ${orderId} committed first; retrying`);
+    }
+    return { outcome: 'refused' };
   }
 
   findReservationForUpdate(
@@ -38,25 +77,18 @@ export class TypeOrmCreditRepository extends CreditRepository {
     }
   }
 
-  async markReleased(reservationId: string, manager: EntityManager): Promise<void> {
-    await manager.update(CreditReservation, { id: reservationId }, { status: 'RELEASED' });
-  }
-
-  /** One conditional UPDATE, which PostgreSQL re-checks after waiting for the row lock. */
-  async debit(customerId: string, total: Money, manager: EntityManager): Promise<boolean> {
-    const [, debited] = await manager.query<[unknown[], number]>(
-      `UPDATE customers SET available_credit = available_credit - $1, updated_at = now()
-       WHERE id = $2 AND currency = $3 AND available_credit >= $1`,
-      [total.amount, customerId, total.currency],
-    );
-    return debited > 0;
-  }
-
-  async refund(reservation: CreditReservation, manager: EntityManager): Promise<void> {
+  /** One statement: the reservation's UPDATE feeds the customer's. */
+  async release(reservation: CreditReservation, manager: EntityManager): Promise<void> {
     await manager.query(
-      `UPDATE customers SET available_credit = available_credit + $1, updated_at = now()
-       WHERE id = $2`,
-      [reservation.amount, reservation.customerId],
+      `WITH released AS (
+         UPDATE credit_reservations SET status = 'RELEASED', updated_at = now()
+         WHERE id = $1 AND status = 'RESERVED'
+         RETURNING customer_id, amount
+       )
+       UPDATE customers SET available_credit = available_credit + released.amount,
+         updated_at = now()
+       FROM released WHERE customers.id = released.customer_id`,
+      [reservation.id],
     );
   }
 
@@ -80,4 +112,31 @@ export class TypeOrmCreditRepository extends CreditRepository {
       return { customer, reserved: Number(reserved) };
     });
   }
+}
+
+/** What `reserve` reads: how many rows each part touched, and the order's reservation if held. */
+interface ReserveRow {
+  debited: number;
+  reserved: number;
+  id: string | null;
+  order_id: string;
+  customer_id: string | null;
+  amount: string;
+  currency: string | null;
+  status: CreditReservationStatus;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function reservationOf(id: string, row: ReserveRow): CreditReservation {
+  return Object.assign(new CreditReservation(), {
+    id,
+    orderId: row.order_id,
+    customerId: row.customer_id,
+    amount: Number(row.amount),
+    currency: row.currency,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  } satisfies Partial<CreditReservation>);
 }

@@ -110,6 +110,49 @@ describe('credit against PostgreSQL and RabbitMQ', () => {
       expect(await creditOf(customerId)).toMatchObject({ availableCredit: eur(700) });
     });
 
+    it('reserves an order once when new commands for it arrive at once, answering all alike', async () => {
+      const customerId = await aCustomer(eur(1000));
+      const command = aReserveCredit(customerId, 300);
+      // Distinct message ids: the inbox lets each through; only the order's row decides.
+      const replies = await orchestrator.repliesTo(
+        Array.from({ length: 10 }, () => orchestrator.publish(credit.ReserveCredit, command)),
+      );
+
+      expect(new Set(replies.map((reply) => reply.type))).toEqual(
+        new Set([credit.CreditReserved.type]),
+      );
+      expect(new Set(replies.map((reply) => reply.body.reservationId)).size).toBe(1);
+      expect(await creditOf(customerId)).toMatchObject({
+        availableCredit: eur(700),
+        reserved: eur(300),
+      });
+    });
+
+    it('leaves the credit whole when an order is reserved and released at once', async () => {
+      const customerId = await aCustomer(eur(1000));
+      const commands = Array.from({ length: 10 }, () => aReserveCredit(customerId, 100));
+      const races = commands.map((command) => ({
+        reserve: orchestrator.publish(credit.ReserveCredit, command),
+        release: orchestrator.publish(credit.ReleaseCredit, { orderId: command.orderId }),
+      }));
+
+      for (const race of races) {
+        const [reserved, released] = await orchestrator.repliesTo([race.reserve, race.release]);
+        expect(released.type).toBe(credit.CreditReleased.type);
+        // Either the reservation came first and was released, or the release fenced it out.
+        if (reserved.type === credit.CreditReserved.type) {
+          expect(released.body.outcome).toBe('released');
+        } else {
+          expect(reserved.body.code).toBe('credit.reservation-fenced');
+          expect(released.body.outcome).toBe('fenced');
+        }
+      }
+      expect(await creditOf(customerId)).toMatchObject({
+        availableCredit: eur(1000),
+        reserved: eur(0),
+      });
+    });
+
     it('refuses an unknown customer and another currency', async () => {
       const customerId = await aCustomer(eur(1000));
       const [unknown, otherCurrency] = await orchestrator.repliesTo([

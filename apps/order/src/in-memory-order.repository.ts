@@ -1,5 +1,5 @@
-import type { Order } from './order.entity.js';
-import type { OrderPageQuery, OrderRepository } from './order.repository.js';
+import type { Order, OrderStatus } from './order.entity.js';
+import type { OrderChanges, OrderPageQuery, OrderRepository } from './order.repository.js';
 
 /**
  * The order repository in memory, for unit tests: the same answers as PostgreSQL's, none of its
@@ -21,10 +21,24 @@ export class InMemoryOrderRepository implements OrderRepository {
     return this.findById(id);
   }
 
-  save(changed: Order): Promise<Order> {
-    const saved = { ...changed, updatedAt: this.tick() };
-    this.rows.set(changed.id, saved);
-    return Promise.resolve({ ...saved });
+  transition(id: string, from: OrderStatus, changes: OrderChanges): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (row?.status !== from) return Promise.resolve(false);
+    this.rows.set(id, { ...row, ...changes, updatedAt: this.tick() });
+    return Promise.resolve(true);
+  }
+
+  save(changed: Order): Promise<void> {
+    const row = this.rows.get(changed.id);
+    if (!row) return Promise.resolve();
+    const { status, rejectionReason, cancellableUntil, cancellationId, cancellationFailure } =
+      changed;
+    this.rows.set(changed.id, {
+      ...row,
+      ...{ status, rejectionReason, cancellableUntil, cancellationId, cancellationFailure },
+      updatedAt: this.tick(),
+    });
+    return Promise.resolve();
   }
 
   findById(id: string): Promise<Order | null> {

@@ -1,5 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import type { Order } from './order.entity.js';
+import type { Order, OrderStatus } from './order.entity.js';
+
+/** What a command may change on an order that exists. */
+export type OrderChanges = Partial<
+  Pick<
+    Order,
+    'status' | 'rejectionReason' | 'cancellableUntil' | 'cancellationId' | 'cancellationFailure'
+  >
+>;
 
 export interface OrderPageQuery {
   customerId?: string;
@@ -20,7 +28,20 @@ export abstract class OrderRepository {
   /** The order, locked until the transaction ends, so two commands never decide it at once. */
   abstract findForUpdate(id: string, manager: EntityManager): Promise<Order | null>;
 
-  abstract save(order: Order, manager: EntityManager): Promise<Order>;
+  /**
+   * Applies `changes` to the order only while it is `from`, in one step that a concurrent command
+   * on the order waits for (and then finds the order no longer `from`); false when the order is
+   * not `from`, or does not exist. Read it only then, to tell why.
+   */
+  abstract transition(
+    id: string,
+    from: OrderStatus,
+    changes: OrderChanges,
+    manager: EntityManager,
+  ): Promise<boolean>;
+
+  /** Writes back an order read with `findForUpdate` and changed. */
+  abstract save(order: Order, manager: EntityManager): Promise<void>;
 
   abstract findById(id: string): Promise<Order | null>;
 

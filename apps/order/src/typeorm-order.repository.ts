@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Order } from './order.entity.js';
-import { OrderRepository, type OrderPageQuery } from './order.repository.js';
+import { Order, type OrderStatus } from './order.entity.js';
+import { OrderRepository, type OrderChanges, type OrderPageQuery } from './order.repository.js';
 
 /** Orders in PostgreSQL. */
 @Injectable()
@@ -27,8 +27,29 @@ export class TypeOrmOrderRepository extends OrderRepository {
     return manager.findOne(Order, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  save(order: Order, manager: EntityManager): Promise<Order> {
-    return manager.save(order);
+  /** One guarded UPDATE: PostgreSQL re-checks the status after waiting for the row's lock. */
+  async transition(
+    id: string,
+    from: OrderStatus,
+    changes: OrderChanges,
+    manager: EntityManager,
+  ): Promise<boolean> {
+    const { affected } = await manager.update(Order, { id, status: from }, changes);
+    return affected === 1;
+  }
+
+  /**
+   * One UPDATE of what a command may change; not TypeORM's `save`, which reads the row again
+   * first (the caller holds it locked, as read).
+   */
+  async save(order: Order, manager: EntityManager): Promise<void> {
+    const { status, rejectionReason, cancellableUntil, cancellationId, cancellationFailure } =
+      order;
+    await manager.update(
+      Order,
+      { id: order.id },
+      { status, rejectionReason, cancellableUntil, cancellationId, cancellationFailure },
+    );
   }
 
   findById(id: string): Promise<Order | null> {

@@ -208,6 +208,31 @@ describe('order against PostgreSQL and RabbitMQ', () => {
         );
       }
     });
+
+    it('decides a pending order once when its approval and its rejection race', async () => {
+      const pending = await Promise.all(Array.from({ length: 20 }, () => aPendingOrder()));
+      const races = pending.map(({ orderId }) => ({
+        approve: orchestrator.publish(order.ApproveOrder, { orderId }),
+        reject: orchestrator.publish(order.RejectOrder, { orderId, reason: 'timed out' }),
+      }));
+
+      for (const [i, race] of races.entries()) {
+        const approval = await orchestrator.replyTo(race.approve);
+        const rejection = await orchestrator.replyTo(race.reject);
+        const approved = approval.type === order.OrderApproved.type;
+        // Exactly one wins; the loser finds the order decided.
+        expect([approval.type, rejection.type]).toEqual(
+          approved
+            ? [order.OrderApproved.type, order.OrderRejectionFailed.type]
+            : [order.OrderApprovalFailed.type, order.OrderRejected.type],
+        );
+        expect((approved ? rejection : approval).body).toMatchObject({
+          code: 'order.not-pending',
+        });
+        const { body } = await get(`/orders/${pending[i].orderId}`);
+        expect(body.status).toBe(approved ? 'APPROVED' : 'REJECTED');
+      }
+    });
   });
 
   describe('GET /orders/:id', () => {

@@ -1,4 +1,4 @@
-import type { Payment } from './payment.entity.js';
+import type { Payment, PaymentStatus } from './payment.entity.js';
 import type { NewPayment, PaymentChanges, PaymentRepository } from './payment.repository.js';
 
 /**
@@ -38,6 +38,21 @@ export class InMemoryPaymentRepository implements PaymentRepository {
     const row = this.byId(id);
     if (row) Object.assign(row, changes, { updatedAt: new Date() });
     return Promise.resolve();
+  }
+
+  transition(
+    orderId: string,
+    from: PaymentStatus,
+    changes: PaymentChanges,
+    _manager?: unknown,
+    guard?: { unlessCancelled: boolean },
+  ): Promise<Payment | null> {
+    const row = this.rows.get(orderId);
+    if (row?.status !== from) return Promise.resolve(null);
+    if (guard?.unlessCancelled && row.cancelReplies.length > 0) return Promise.resolve(null);
+    const before = { ...row };
+    Object.assign(row, changes, { updatedAt: new Date() });
+    return Promise.resolve(before);
   }
 
   findByOrderId(orderId: string): Promise<Payment | null> {

@@ -46,8 +46,8 @@ describe(PaymentSettlement.name, () => {
 
   it('waits for a busy database without counting an attempt against the provider', async () => {
     const pending = aDuePayment();
-    const lock = bed.payments.lockByOrderId.bind(bed.payments);
-    bed.payments.lockByOrderId = () =>
+    const transition = bed.payments.transition.bind(bed.payments);
+    bed.payments.transition = () =>
       Promise.reject(new Error('timeout exceeded when trying to connect'));
 
     await sweep();
@@ -56,7 +56,7 @@ describe(PaymentSettlement.name, () => {
       settleAttempts: 0,
     });
 
-    bed.payments.lockByOrderId = lock;
+    bed.payments.transition = transition;
     const row = bed.payments.rows.get(pending.orderId);
     if (row) row.settleAt = new Date(0);
     await sweep();
@@ -65,6 +65,28 @@ describe(PaymentSettlement.name, () => {
       paymentToken: null,
       settleAt: null,
     });
+  });
+
+  it('keeps the outcome another instance recorded while the provider answered this one', async () => {
+    const pending = aDuePayment();
+    bed.provider.charge = () => {
+      // The other instance, whose lease ran out first, records its charge meanwhile.
+      Object.assign(bed.payments.rows.get(pending.orderId) ?? {}, {
+        status: 'CHARGED',
+        providerReference: 'ref-other',
+        paymentToken: null,
+        settleAt: null,
+      });
+      return Promise.resolve({ outcome: 'declined', code: 'card-declined', reason: 'late' });
+    };
+
+    await sweep();
+    expect(bed.payments.rows.get(pending.orderId)).toMatchObject({
+      status: 'CHARGED',
+      providerReference: 'ref-other',
+      failureCode: null,
+    });
+    expect(bed.replies.answers).toEqual([]);
   });
 
   it('leaves a payment alone while another instance holds its lease', async () => {

@@ -18,6 +18,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CardDeclinedError } from './card-declined.error.js';
 import {
   PaymentChargedEvent,
+  PaymentChargeRequestedEvent,
   PaymentDeclinedEvent,
   PaymentRefundedEvent,
   PaymentRefundRefusedEvent,
@@ -44,6 +45,22 @@ export interface PaymentSettlementOptions {
 }
 
 export const PAYMENT_SETTLEMENT_OPTIONS = Symbol('PAYMENT_SETTLEMENT_OPTIONS');
+
+/**
+ * What settling a payment starts from; the replies it owes are read when its outcome is
+ * recorded, as they may have grown meanwhile.
+ */
+type PaymentToSettle = Pick<
+  Payment,
+  | 'id'
+  | 'orderId'
+  | 'status'
+  | 'amount'
+  | 'currency'
+  | 'paymentToken'
+  | 'providerReference'
+  | 'settleAttempts'
+>;
 
 /** Provider calls one instance keeps in flight at most; more wait for the next round. */
 const MAX_IN_FLIGHT = 64;
@@ -103,6 +120,31 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
   /** Settles a payment this instance just recorded under its lease (after the commit). */
   settleNow(orderId: string): Promise<void> {
     return this.track(this.settleOrder(orderId));
+  }
+
+  /**
+   * Charges a payment this instance just recorded PENDING under its lease (after the commit), as
+   * recorded: only its settlement changes what a charge needs, so it is not read back. What came
+   * meanwhile (another charge's or a cancel's reply) is read when the outcome is recorded.
+   */
+  chargeNow({
+    paymentId,
+    orderId,
+    amount,
+    paymentToken,
+  }: PaymentChargeRequestedEvent): Promise<void> {
+    return this.track(
+      this.settle({
+        id: paymentId,
+        orderId,
+        status: 'PENDING',
+        amount: amount.amount,
+        currency: amount.currency,
+        paymentToken,
+        providerReference: null,
+        settleAttempts: 0,
+      }),
+    );
   }
 
   /** Takes the payments whose settlement is due and settles them. */
@@ -183,7 +225,7 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
     if (found) await this.settle(found);
   }
 
-  private async settle(found: Payment): Promise<void> {
+  private async settle(found: PaymentToSettle): Promise<void> {
     try {
       if (found.status === 'PENDING') await this.charge(found);
       else if (found.status === 'VOIDING') await this.void(found);
@@ -204,7 +246,7 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  private async charge(pending: Payment): Promise<void> {
+  private async charge(pending: PaymentToSettle): Promise<void> {
     const { id, orderId, paymentToken } = pending;
     if (paymentToken === null) throw new Error(`PENDING payment ${id} has no token`);
     const { amount, currency } = moneyOf(pending);
@@ -217,28 +259,29 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
         idempotencyKey: `charge-${orderId}`,
       }),
     );
-    const voidNext = await this.dataSource.transaction(async (manager) => {
-      const current = await this.payments.lockByOrderId(orderId, manager);
-      // Settled meanwhile by an instance whose lease ran out before it answered.
-      if (current.status !== 'PENDING') return false;
-      return this.record(current, result, manager);
-    });
+    const voidNext = await this.dataSource.transaction((manager) =>
+      this.record(orderId, result, manager),
+    );
     if (voidNext) await this.settleOrder(orderId);
   }
 
-  /** Records a charge's outcome and answers whoever waits for it; true when a void comes next. */
+  /**
+   * Records a charge's outcome and answers whoever waits for it; true when a void comes next.
+   * Each outcome is written only while the payment is still PENDING: one settled meanwhile (by
+   * an instance whose lease ran out before it answered) is left as it is.
+   */
   private async record(
-    current: Payment,
+    orderId: string,
     result: ChargeResult,
     manager: EntityManager,
   ): Promise<boolean> {
-    const { id, orderId } = current;
     const settled: PaymentChanges = { paymentToken: null, chargeReplies: [], settleAt: null };
     if (result.outcome !== 'charged') {
       const failureCode: DeclineCode =
         result.outcome === 'failed' ? 'payment.provider-error' : `payment.${result.code}`;
-      await this.payments.update(
-        id,
+      const declined = await this.payments.transition(
+        orderId,
+        'PENDING',
         {
           ...settled,
           status: 'DECLINED',
@@ -248,54 +291,63 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
         },
         manager,
       );
+      if (!declined) return false;
+      const { id } = declined;
       this.events.publishAfterCommit(
         manager,
         new PaymentDeclinedEvent(id, orderId, failureCode, result.reason),
       );
-      await this.answerCharge(current, refusalOf(failureCode, result.reason), manager);
-      await this.answerCancel(current, { orderId, paymentId: id, outcome: 'fenced' }, manager);
+      await this.answerCharge(declined, refusalOf(failureCode, result.reason), manager);
+      await this.answerCancel(declined, { orderId, paymentId: id, outcome: 'fenced' }, manager);
       return false;
     }
-    if (current.cancelReplies.length > 0) {
-      // Cancelled while the provider was charging: the charge is voided, never kept.
-      await this.payments.update(
-        id,
-        {
-          ...settled,
-          status: 'VOIDING',
-          providerReference: result.reference,
-          settleAt: this.leaseFrom(new Date()),
-        },
-        manager,
-      );
-      await this.answerCharge(current, new PaymentFencedError(orderId), manager);
-      return true;
-    }
-    await this.payments.update(
-      id,
+    const charged = await this.payments.transition(
+      orderId,
+      'PENDING',
       { ...settled, status: 'CHARGED', providerReference: result.reference },
       manager,
+      { unlessCancelled: true },
     );
-    const charged = { paymentId: id, orderId, amount: moneyOf(current) };
-    this.events.publishAfterCommit(manager, new PaymentChargedEvent(id, orderId, charged.amount));
-    await this.answerCharge(current, charged, manager);
-    return false;
+    if (charged) {
+      const { id } = charged;
+      const reply = { paymentId: id, orderId, amount: moneyOf(charged) };
+      this.events.publishAfterCommit(manager, new PaymentChargedEvent(id, orderId, reply.amount));
+      await this.answerCharge(charged, reply, manager);
+      return false;
+    }
+
+    // Not kept (the rare path): read why.
+    const current = await this.payments.lockByOrderId(orderId, manager);
+    if (current.status !== 'PENDING') return false;
+    // Cancelled while the provider was charging: the charge is voided, never kept.
+    await this.payments.update(
+      current.id,
+      {
+        ...settled,
+        status: 'VOIDING',
+        providerReference: result.reference,
+        settleAt: this.leaseFrom(new Date()),
+      },
+      manager,
+    );
+    await this.answerCharge(current, new PaymentFencedError(orderId), manager);
+    return true;
   }
 
-  private async void(voiding: Payment): Promise<void> {
+  private async void(voiding: PaymentToSettle): Promise<void> {
     const { id, orderId, providerReference } = voiding;
     if (providerReference === null) throw new Error(`VOIDING payment ${id} has no reference`);
     await this.withinTimeout(this.provider.void(providerReference));
     await this.dataSource.transaction(async (manager) => {
-      const current = await this.payments.lockByOrderId(orderId, manager);
-      if (current.status !== 'VOIDING') return;
-      await this.payments.update(
-        id,
+      const voided = await this.payments.transition(
+        orderId,
+        'VOIDING',
         { status: 'VOIDED', cancelReplies: [], settleAt: null },
         manager,
       );
+      if (!voided) return;
       this.events.publishAfterCommit(manager, new PaymentVoidedEvent(id, orderId));
-      await this.answerCancel(current, { orderId, paymentId: id, outcome: 'voided' }, manager);
+      await this.answerCancel(voided, { orderId, paymentId: id, outcome: 'voided' }, manager);
     });
   }
 
@@ -303,7 +355,7 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
    * Refunds a REFUNDING payment, then records the outcome and answers its RefundPayment commands
    * in one transaction. A refusal puts the payment back to CHARGED, with why.
    */
-  private async refund(refunding: Payment): Promise<void> {
+  private async refund(refunding: PaymentToSettle): Promise<void> {
     const { id, orderId, providerReference } = refunding;
     if (providerReference === null) throw new Error(`REFUNDING payment ${id} has no reference`);
     const amount = moneyOf(refunding);
@@ -315,28 +367,26 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
         idempotencyKey: `refund-${orderId}`,
       }),
     );
+    const settled: PaymentChanges = { refundReplies: [], settleAt: null };
+    const changes: PaymentChanges =
+      result.outcome === 'refunded'
+        ? { ...settled, status: 'REFUNDED' }
+        : { ...settled, status: 'CHARGED', refundFailure: result.reason };
     await this.dataSource.transaction(async (manager) => {
-      const current = await this.payments.lockByOrderId(orderId, manager);
-      if (current.status !== 'REFUNDING') return;
-      const settled: PaymentChanges = { refundReplies: [], settleAt: null };
+      const refunded = await this.payments.transition(orderId, 'REFUNDING', changes, manager);
+      if (!refunded) return;
       let outcome: CommandOutcome<typeof payment.RefundPayment>;
       if (result.outcome === 'refunded') {
-        await this.payments.update(id, { ...settled, status: 'REFUNDED' }, manager);
         this.events.publishAfterCommit(manager, new PaymentRefundedEvent(id, orderId, amount));
         outcome = { orderId, paymentId: id, amount };
       } else {
-        await this.payments.update(
-          id,
-          { ...settled, status: 'CHARGED', refundFailure: result.reason },
-          manager,
-        );
         this.events.publishAfterCommit(
           manager,
           new PaymentRefundRefusedEvent(id, orderId, result.reason),
         );
         outcome = new RefundRefusedError(orderId, result.reason);
       }
-      for (const to of current.refundReplies) {
+      for (const to of refunded.refundReplies) {
         await this.replies.answer(payment.RefundPayment, to, outcome, manager);
       }
     });
@@ -402,7 +452,11 @@ export function refusalOf(code: DeclineCode, reason: string): DomainError {
 }
 
 /** Only a FENCED row has no amount (the table's check says so). */
-export function moneyOf({ id, amount, currency }: Payment): Money {
+export function moneyOf({
+  id,
+  amount,
+  currency,
+}: Pick<Payment, 'id' | 'amount' | 'currency'>): Money {
   if (amount === null || currency === null) throw new Error(`Payment ${id} has no amount`);
   return { amount, currency };
 }

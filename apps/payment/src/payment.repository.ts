@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Payment } from './payment.entity.js';
+import type { Payment, PaymentStatus } from './payment.entity.js';
 
 export type NewPayment = Pick<
   Payment,
@@ -45,6 +45,20 @@ export abstract class PaymentRepository {
   abstract lockByOrderId(orderId: string, manager: EntityManager): Promise<Payment>;
 
   abstract update(id: string, changes: PaymentChanges, manager: EntityManager): Promise<void>;
+
+  /**
+   * Applies `changes` to the order's payment only while it is `from` (and, with
+   * `unlessCancelled`, no cancel waits on it), locking it as it does; the payment as it was just
+   * before, with the replies it owed, or null when it was not `from` (or is missing). Read it
+   * only then, to tell why. A concurrent command on the payment waits, then sees the change.
+   */
+  abstract transition(
+    orderId: string,
+    from: PaymentStatus,
+    changes: PaymentChanges,
+    manager: EntityManager,
+    guard?: { unlessCancelled: boolean },
+  ): Promise<Payment | null>;
 
   abstract findByOrderId(orderId: string): Promise<Payment | null>;
 

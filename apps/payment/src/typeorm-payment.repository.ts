@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { Payment } from './payment.entity.js';
+import { Payment, type PaymentStatus } from './payment.entity.js';
 import { PaymentRepository, type NewPayment, type PaymentChanges } from './payment.repository.js';
 
 /** Payments in PostgreSQL. */
@@ -41,6 +41,42 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
     await manager.update(Payment, { id }, changes);
   }
 
+  /**
+   * One statement: the row is locked (FOR UPDATE, which re-checks the guard on the newest version
+   * after waiting) and read as it was, then updated. An UPDATE's RETURNING would give the row as
+   * changed, without the replies it owed.
+   */
+  async transition(
+    orderId: string,
+    from: PaymentStatus,
+    changes: PaymentChanges,
+    manager: EntityManager,
+    guard?: { unlessCancelled: boolean },
+  ): Promise<Payment | null> {
+    const metadata = manager.connection.getMetadata(Payment);
+    const parameters: unknown[] = [orderId, from];
+    const assignments = Object.entries(changes).map(([property, value]) => {
+      const column = metadata.findColumnWithPropertyName(property);
+      if (!column) throw new Error(`Payment has no column for ${property}`);
+      // node-postgres would send an array as a PostgreSQL array, not as JSON.
+      parameters.push(column.type === 'jsonb' ? JSON.stringify(value) : value);
+      return `"${column.databaseName}" = $${parameters.length}`;
+    });
+    const uncancelled = guard?.unlessCancelled ? `AND cancel_replies = '[]'::jsonb` : '';
+    const rows = await manager.query<PaymentRow[]>(
+      `WITH before AS (
+         SELECT * FROM payments WHERE order_id = $1 AND status = $2 ${uncancelled} FOR UPDATE
+       ), changed AS (
+         UPDATE payments SET ${assignments.join(', ')}, updated_at = now()
+         FROM before WHERE payments.id = before.id
+         RETURNING payments.id
+       )
+       SELECT before.* FROM before JOIN changed ON changed.id = before.id`,
+      parameters,
+    );
+    return rows.length === 0 ? null : paymentOf(rows[0]);
+  }
+
   findByOrderId(orderId: string): Promise<Payment | null> {
     return this.dataSource.getRepository(Payment).findOneBy({ orderId });
   }
@@ -65,4 +101,47 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
       [id, settleAt, counted ? 1 : 0],
     );
   }
+}
+
+/** A payments row as node-postgres reads it: bigint as a string, jsonb parsed. */
+interface PaymentRow {
+  id: string;
+  order_id: string;
+  amount: string | null;
+  currency: string | null;
+  status: PaymentStatus;
+  provider_reference: string | null;
+  failure_code: Payment['failureCode'];
+  failure_reason: string | null;
+  payment_token: string | null;
+  charge_replies: Payment['chargeReplies'];
+  cancel_replies: Payment['cancelReplies'];
+  refund_replies: Payment['refundReplies'];
+  refund_failure: string | null;
+  settle_attempts: number;
+  settle_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function paymentOf(row: PaymentRow): Payment {
+  return Object.assign(new Payment(), {
+    id: row.id,
+    orderId: row.order_id,
+    amount: row.amount === null ? null : Number(row.amount),
+    currency: row.currency,
+    status: row.status,
+    providerReference: row.provider_reference,
+    failureCode: row.failure_code,
+    failureReason: row.failure_reason,
+    paymentToken: row.payment_token,
+    chargeReplies: row.charge_replies,
+    cancelReplies: row.cancel_replies,
+    refundReplies: row.refund_replies,
+    refundFailure: row.refund_failure,
+    settleAttempts: row.settle_attempts,
+    settleAt: row.settle_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  } satisfies Payment);
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { EventBus, type IEvent } from '@nestjs/cqrs';
 import { payment, type CommandDefinition, type PayloadOf } from '@app/contracts';
+import type { DeferredReply } from '@app/messaging';
 import type { Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { customerToken } from '../../../test/support/dev-tokens.js';
@@ -25,6 +26,7 @@ import {
 import { PaymentSimulatorProvider } from '../src/payment-simulator.provider.js';
 import { loadPaymentConfig } from '../src/payment.config.js';
 import { PaymentModule } from '../src/payment.module.js';
+import { PaymentRepository } from '../src/payment.repository.js';
 
 const SLOW_MS = 400;
 
@@ -283,6 +285,89 @@ describe('payment against RabbitMQ and PostgreSQL', () => {
     expect((await paymentOf(command.orderId)).status).toBe(200);
     expect((await participant.request('GET', path, undefined, null)).status).toBe(401);
     expect((await participant.request('GET', path, undefined, customer)).status).toBe(403);
+  });
+});
+
+describe('PaymentRepository.transition', () => {
+  /** A late answer's address, as a command handler keeps it. */
+  const aDeferredReply = (): DeferredReply => ({
+    messageId: randomUUID(),
+    type: payment.ChargePayment.type,
+    replyTo: 'replies',
+    sagaId: randomUUID(),
+    correlationId: randomUUID(),
+    traceparent: '00-00000000000000000000000000000001-0000000000000001-01',
+  });
+
+  it('answers the replies a command added while the change waited for the row', async () => {
+    const dataSource = participant.app.get(DataSource);
+    const payments = participant.app.get(PaymentRepository);
+    const orderId = randomUUID();
+    const first = aDeferredReply();
+    await dataSource.transaction((manager) =>
+      payments.insertIfAbsent(
+        {
+          id: randomUUID(),
+          orderId,
+          amount: 4200,
+          currency: 'EUR',
+          status: 'PENDING',
+          paymentToken: 'tok_approve',
+          chargeReplies: [first],
+          // Not due during the test: no settlement takes it meanwhile.
+          settleAt: new Date(Date.now() + 3_600_000),
+        },
+        manager,
+      ),
+    );
+
+    // A second charge holds the row and adds its reply; the change starts meanwhile, and waits.
+    const second = aDeferredReply();
+    let letSecondCommit: () => void = () => undefined;
+    const secondHolds = new Promise<void>((resolve) => (letSecondCommit = resolve));
+    let secondLocked: () => void = () => undefined;
+    const locked = new Promise<void>((resolve) => (secondLocked = resolve));
+    const secondCharge = dataSource.transaction(async (manager) => {
+      const pending = await payments.lockByOrderId(orderId, manager);
+      await payments.update(
+        pending.id,
+        { chargeReplies: [...pending.chargeReplies, second] },
+        manager,
+      );
+      secondLocked();
+      await secondHolds;
+    });
+    await locked;
+    const change = dataSource.transaction((manager) =>
+      payments.transition(
+        orderId,
+        'PENDING',
+        {
+          status: 'CHARGED',
+          providerReference: 'ref',
+          paymentToken: null,
+          chargeReplies: [],
+          settleAt: null,
+        },
+        manager,
+      ),
+    );
+    await eventually(
+      async () => {
+        const [{ waiting }] = await dataSource.query<{ waiting: number }[]>(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND query LIKE '%WITH before AS%'`,
+        );
+        return waiting > 0;
+      },
+      { what: 'the change waiting for the row lock' },
+    );
+    letSecondCommit();
+    await secondCharge;
+
+    const before = await change;
+    expect(before?.chargeReplies).toEqual([first, second]);
+    expect((await paymentOf(orderId)).body).toMatchObject({ status: 'CHARGED' });
   });
 });
 

@@ -49,8 +49,7 @@ export class ReleaseCreditHandler implements ICommandHandler<ReleaseCreditComman
 
     reservation.assertReleasedAs(reservationId);
     if (reservation.status === 'RESERVED') {
-      await this.credit.refund(reservation, manager);
-      await this.credit.markReleased(reservation.id, manager);
+      await this.credit.release(reservation, manager);
       reservation.status = 'RELEASED';
       this.events.publishAfterCommit(manager, new CreditReleasedEvent(reservation.id, orderId));
     }

@@ -107,21 +107,14 @@ describe(ReserveCreditHandler.name, () => {
 
   it('lets losing the race for the order through as an infrastructure error, to be retried', async () => {
     const command = aReserveCredit(250);
-    // Another command for the order commits between this one's read and its insert.
-    await bed.credit.insertReservation({
-      id: randomUUID(),
-      orderId: command.orderId,
-      customerId,
-      amount: 250,
-      currency: 'EUR',
-      status: 'RESERVED',
-    });
-    bed.credit.findReservation = () => Promise.resolve(null);
-
-    const failure = reserve(command);
-    await expect(failure).rejects.toThrow(
+    // Another command for the order committed its reservation while this one took the credit.
+    const lost = new Error(
       `another command for order ${command.orderId} committed first; retrying`,
     );
+    bed.credit.reserve = () => Promise.reject(lost);
+
+    const failure = reserve(command);
+    await expect(failure).rejects.toBe(lost);
     await expect(failure).rejects.not.toBeInstanceOf(DomainError);
     expect(bed.published).toEqual([]);
   });

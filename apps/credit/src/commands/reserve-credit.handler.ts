@@ -31,25 +31,17 @@ export class ReserveCreditHandler implements ICommandHandler<ReserveCreditComman
 
   async execute({ payload, manager }: ReserveCreditCommand): Promise<credit.CreditReserved> {
     const { orderId, customerId, total } = payload;
-    const existing = await this.credit.findReservation(orderId, manager);
-    if (existing) return existing.answerRepeatedReserve();
-
-    if (!(await this.credit.debit(customerId, total, manager))) {
+    const reservationId = randomUUID();
+    const attempt = await this.credit.reserve(
+      { id: reservationId, orderId, customerId, total },
+      manager,
+    );
+    if (attempt.outcome === 'held') return attempt.reservation.answerRepeatedReserve();
+    if (attempt.outcome === 'refused') {
+      // Refusals are rare: only now is the customer read, to say why.
       const customer = await this.credit.findCustomer(customerId, manager);
       throw customer ? customer.refusalOf(total) : new UnknownCustomerError(customerId);
     }
-    const reservationId = randomUUID();
-    await this.credit.insertReservation(
-      {
-        id: reservationId,
-        orderId,
-        customerId,
-        amount: total.amount,
-        currency: total.currency,
-        status: 'RESERVED',
-      },
-      manager,
-    );
     this.events.publishAfterCommit(
       manager,
       new CreditReservedEvent(reservationId, orderId, customerId, total),

@@ -6,7 +6,7 @@ import { OrderApprovedEvent } from '../events/order.events.js';
 import { OrderCancelWindow } from '../order-cancel-window.js';
 import { OrderNotFoundError } from '../order-not-found.error.js';
 import { OrderNotPendingError } from '../order-not-pending.error.js';
-import { OrderRepository } from '../order.repository.js';
+import { OrderRepository, type OrderChanges } from '../order.repository.js';
 
 /** Approves the order, in the transaction `manager` belongs to. */
 export class ApproveOrderCommand extends Command<order.OrderApproved> {
@@ -29,15 +29,20 @@ export class ApproveOrderHandler implements ICommandHandler<ApproveOrderCommand>
 
   async execute({ payload, manager }: ApproveOrderCommand): Promise<order.OrderApproved> {
     const { orderId } = payload;
+    // The customer's window to cancel opens now.
+    const approval: OrderChanges = {
+      status: 'APPROVED',
+      cancellableUntil: this.cancelWindow.endOf(new Date()),
+    };
+    if (await this.orders.transition(orderId, 'PENDING', approval, manager)) {
+      this.events.publishAfterCommit(manager, new OrderApprovedEvent(orderId));
+      return { orderId, status: 'APPROVED' };
+    }
+
+    // Not pending (the rare path): read why.
     const existing = await this.orders.findForUpdate(orderId, manager);
     if (!existing) throw new OrderNotFoundError(orderId);
     if (existing.status === 'APPROVED') return { orderId, status: 'APPROVED' };
-    if (existing.status !== 'PENDING') throw new OrderNotPendingError(orderId, existing.status);
-    existing.status = 'APPROVED';
-    // The customer's window to cancel opens now.
-    existing.cancellableUntil = this.cancelWindow.endOf(new Date());
-    await this.orders.save(existing, manager);
-    this.events.publishAfterCommit(manager, new OrderApprovedEvent(orderId));
-    return { orderId, status: 'APPROVED' };
+    throw new OrderNotPendingError(orderId, existing.status);
   }
 }

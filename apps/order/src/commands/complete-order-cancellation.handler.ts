@@ -30,15 +30,15 @@ export class CompleteOrderCancellationHandler implements ICommandHandler<Complet
     manager,
   }: CompleteOrderCancellationCommand): Promise<order.OrderCancelled> {
     const { orderId } = payload;
+    if (await this.orders.transition(orderId, 'CANCELLING', { status: 'CANCELLED' }, manager)) {
+      this.events.publishAfterCommit(manager, new OrderCancelledEvent(orderId));
+      return { orderId, status: 'CANCELLED' };
+    }
+
+    // Not cancelling (the rare path): read why.
     const existing = await this.orders.findForUpdate(orderId, manager);
     if (!existing) throw new OrderNotFoundError(orderId);
     if (existing.status === 'CANCELLED') return { orderId, status: 'CANCELLED' };
-    if (existing.status !== 'CANCELLING') {
-      throw new OrderNotCancellingError(orderId, existing.status);
-    }
-    existing.status = 'CANCELLED';
-    await this.orders.save(existing, manager);
-    this.events.publishAfterCommit(manager, new OrderCancelledEvent(orderId));
-    return { orderId, status: 'CANCELLED' };
+    throw new OrderNotCancellingError(orderId, existing.status);
   }
 }

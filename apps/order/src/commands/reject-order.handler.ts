@@ -47,15 +47,16 @@ export class RejectOrderHandler implements ICommandHandler<RejectOrderCommand> {
       return { orderId, status: 'REJECTED' };
     }
 
-    // Orders are never deleted: the one that took the id is there.
+    const rejection = { status: 'REJECTED', rejectionReason: reason } as const;
+    if (await this.orders.transition(orderId, 'PENDING', rejection, manager)) {
+      this.events.publishAfterCommit(manager, new OrderRejectedEvent(orderId, reason, false));
+      return { orderId, status: 'REJECTED' };
+    }
+
+    // Orders are never deleted: the one that took the id is there, decided.
     const existing = await this.orders.findForUpdate(orderId, manager);
     if (!existing) throw new Error(`order ${orderId} conflicted on insert but cannot be read`);
     if (existing.status === 'REJECTED') return { orderId, status: 'REJECTED' };
-    if (existing.status !== 'PENDING') throw new OrderNotPendingError(orderId, existing.status);
-    existing.status = 'REJECTED';
-    existing.rejectionReason = reason;
-    await this.orders.save(existing, manager);
-    this.events.publishAfterCommit(manager, new OrderRejectedEvent(orderId, reason, false));
-    return { orderId, status: 'REJECTED' };
+    throw new OrderNotPendingError(orderId, existing.status);
   }
 }

@@ -70,7 +70,12 @@ describe(ChargePaymentHandler.name, () => {
       settleAt: null,
     });
     expect(bed.published).toEqual([
-      new PaymentChargeRequestedEvent(row?.id ?? '', command.orderId),
+      new PaymentChargeRequestedEvent(
+        row?.id ?? '',
+        command.orderId,
+        command.total,
+        command.paymentToken,
+      ),
       new PaymentChargedEvent(row?.id ?? '', command.orderId, command.total),
     ]);
   });

@@ -66,7 +66,10 @@ export class ChargePaymentHandler implements ICommandHandler<ChargePaymentComman
     );
     if (requested) {
       context.deferReply();
-      this.events.publishAfterCommit(manager, new PaymentChargeRequestedEvent(paymentId, orderId));
+      this.events.publishAfterCommit(
+        manager,
+        new PaymentChargeRequestedEvent(paymentId, orderId, total, paymentToken),
+      );
       return undefined;
     }
 

@@ -6,11 +6,16 @@ import type { DeclineCode } from '../payment.entity.js';
  * changes are events: a repeated command that changes nothing publishes none.
  */
 
-/** Recorded PENDING: the provider is asked once the transaction commits. */
+/**
+ * Recorded PENDING: the provider is asked once the transaction commits, for what is recorded
+ * here (so it needs not be read back). Never logged whole: it carries the card token.
+ */
 export class PaymentChargeRequestedEvent {
   constructor(
     readonly paymentId: string,
     readonly orderId: string,
+    readonly amount: Money,
+    readonly paymentToken: string,
   ) {}
 }
 

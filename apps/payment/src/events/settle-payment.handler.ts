@@ -14,8 +14,9 @@ type SettlementRequest =
 export class SettlePaymentHandler implements IEventHandler<SettlementRequest> {
   constructor(private readonly settlement: PaymentSettlement) {}
 
-  handle({ orderId }: SettlementRequest): void {
+  handle(request: SettlementRequest): void {
     // Settling never throws: a failure postpones the payment for the timer.
-    void this.settlement.settleNow(orderId);
+    if (request instanceof PaymentChargeRequestedEvent) void this.settlement.chargeNow(request);
+    else void this.settlement.settleNow(request.orderId);
   }
 }
