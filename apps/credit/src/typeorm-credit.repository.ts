@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { queryPrepared } from '@app/persistence';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CreditReservation, type CreditReservationStatus } from './credit-reservation.entity.js';
 import {
@@ -26,7 +27,9 @@ export class TypeOrmCreditRepository extends CreditRepository {
    */
   async reserve(request: ReservationRequest, manager: EntityManager): Promise<ReserveOutcome> {
     const { id, orderId, customerId, total } = request;
-    const [row] = await manager.query<ReserveRow[]>(
+    // Prepared: the command path's one statement; its columns are listed (see queryPrepared).
+    const [row] = await queryPrepared<ReserveRow>(
+      manager,
       `WITH held AS (
          SELECT id, order_id, customer_id, amount, currency, status, created_at, updated_at
          FROM credit_reservations WHERE order_id = $2::uuid

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { queryPrepared } from '@app/persistence';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { Payment, type PaymentStatus } from './payment.entity.js';
 import { PaymentRepository, type NewPayment, type PaymentChanges } from './payment.repository.js';
@@ -12,7 +13,8 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
 
   /** Insert-first on the unique order id. */
   async insertIfAbsent(payment: NewPayment, manager: EntityManager): Promise<boolean> {
-    const inserted = await manager.query<unknown[]>(
+    const inserted = await queryPrepared(
+      manager,
       `INSERT INTO payments
          (id, order_id, amount, currency, status, payment_token, charge_replies, settle_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING RETURNING id`,
