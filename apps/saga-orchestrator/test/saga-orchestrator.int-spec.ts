@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import pg from 'pg';
 import { credit, order, payment, type CommandDefinition } from '@app/contracts';
-import { HEADERS } from '@app/messaging';
-import { IdempotencyKeyPurge } from '@app/saga';
+import { HEADERS, type Envelope } from '@app/messaging';
+import { IdempotencyKeyPurge, SagaEngine } from '@app/saga';
+import { DataSource } from 'typeorm';
 import { AppUnderTest, http } from '../../../test/support/app-under-test.js';
 import { adminToken, customerToken } from '../../../test/support/dev-tokens.js';
 import { eventually, eventuallyValue } from '../../../test/support/eventually.js';
@@ -33,6 +34,8 @@ const orchestrator = new AppUnderTest({
 const { topology } = orchestrator.namespace;
 let amqp: ChannelModel;
 let purge: IdempotencyKeyPurge;
+let engine: SagaEngine;
+let dataSource: DataSource;
 let channel: Channel;
 
 interface ReceivedCommand {
@@ -188,6 +191,8 @@ beforeAll(async () => {
   const instance = await orchestrator.start();
   baseUrl = instance.url;
   purge = instance.app.get(IdempotencyKeyPurge);
+  engine = instance.app.get(SagaEngine);
+  dataSource = instance.app.get(DataSource);
   amqp = await connect(AMQP_URL, { noDelay: true });
   channel = await amqp.createChannel();
   for (const service of PARTICIPANTS) await consumeAs(service);
@@ -719,6 +724,57 @@ describe('saga-orchestrator against PostgreSQL and RabbitMQ', () => {
     expect(metrics).toContain(
       'sagaflow_dead_letter_queue_depth{queue="it-saga.saga-orchestrator.replies.dead-letter"} 0',
     );
+  });
+
+  it('applies a reply to a command another instance sent, though this one last wrote the saga', async () => {
+    const silent = () => 'ignore' as const;
+    const request = aPlaceOrder({
+      [order.CreatePendingOrder.type]: silent,
+      [credit.ReserveCredit.type]: silent,
+    });
+    const other = await orchestrator.start();
+    try {
+      const { sagaId, orderId } = await start(baseUrl, request);
+      const commandOf = (type: string) =>
+        eventuallyValue(
+          () => Promise.resolve(received.find((c) => c.sagaId === sagaId && c.type === type)),
+          (command) => command !== undefined,
+          { what: `${type} sent` },
+        ) as Promise<ReceivedCommand>;
+      const replyTo = (command: ReceivedCommand, type: string, payload: object): Envelope => ({
+        messageId: randomUUID(),
+        type,
+        schemaVersion: 1,
+        sagaId,
+        correlationId: sagaId,
+        causationId: command.messageId,
+        traceparent: command.traceparent,
+        occurredAt: new Date().toISOString(),
+        payload,
+      });
+      // The other instance applies the first reply: this one's copy of the saga is now stale.
+      const created = await commandOf(order.CreatePendingOrder.type);
+      await other.app
+        .get(SagaEngine)
+        .handleReply(
+          replyTo(created, order.CreatePendingOrder.reply.type, { orderId, status: 'PENDING' }),
+          other.app.get(DataSource).manager,
+        );
+      // The reply to the command the other instance sent comes here.
+      const reserve = await commandOf(credit.ReserveCredit.type);
+      const reserved = { reservationId: randomUUID(), orderId, customerId: request.customerId };
+      await engine.handleReply(
+        replyTo(reserve, credit.ReserveCredit.reply.type, { ...reserved, amount: request.total }),
+        dataSource.manager,
+      );
+      const saga = await settled(baseUrl, sagaId, 'COMPLETED');
+      expect(saga.steps.filter((step) => step.event === 'ignored')).toEqual([]);
+      expect(commandsOf(sagaId).filter((type) => type === credit.ReserveCredit.type)).toHaveLength(
+        1,
+      );
+    } finally {
+      await orchestrator.stop(other);
+    }
   });
 
   it('moves each saga once when two orchestrators share replies and deadlines', async () => {

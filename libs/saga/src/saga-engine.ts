@@ -170,9 +170,8 @@ export class SagaEngine {
     }
     for (let attempt = 1; attempt <= CONFLICT_RETRIES; attempt += 1) {
       // The copy this process wrote last, if any, is tried first; its write is fenced all the same.
-      const record =
-        (attempt === 1 && this.records.get(envelope.sagaId)) ||
-        (await this.store.find(manager, envelope.sagaId));
+      const kept = attempt === 1 ? this.records.get(envelope.sagaId) : undefined;
+      const record = kept ?? (await this.store.find(manager, envelope.sagaId));
       if (!record) {
         this.logger.warn(`${envelope.type} answers unknown saga ${envelope.sagaId}; ignored`);
         return;
@@ -183,6 +182,12 @@ export class SagaEngine {
         type: envelope.type,
         payload: envelope.payload,
       });
+      if (kept && !transition.changed) {
+        // Ignoring writes nothing to fence: the copy may predate the command this reply answers
+        // (another instance moved the saga since), so only a read may decide to ignore it.
+        this.records.forget(record.id);
+        continue;
+      }
       if (await this.apply(manager, record, transition)) return;
       this.logger.debug(`Saga ${record.id} moved meanwhile; re-reading it`);
     }
