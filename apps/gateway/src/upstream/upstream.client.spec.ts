@@ -190,6 +190,29 @@ describe(UpstreamClient.name, () => {
     expect(down?.hits()).toBe(0);
   });
 
+  it('answers 503 when the last instance turned unhealthy between the check and the pick', async () => {
+    /** The race: a candidate when the call starts, none left when an attempt picks one. */
+    class DirectoryLosingItsLastInstance extends ServiceDirectory {
+      override hasCandidate(): boolean {
+        return true;
+      }
+      override instanceFor(): undefined {
+        return undefined;
+      }
+    }
+    const racing = new UpstreamClient(
+      new DirectoryLosingItsLastInstance(registry, new LeastPendingBalancer(registry)),
+      loadGatewayConfig({ LOG_LEVEL: 'silent' }),
+    );
+    await expect(
+      racing.json('credit', { method: 'GET', path: '/x' }, context),
+    ).rejects.toMatchObject({
+      constructor: UpstreamUnavailableError,
+      reason: 'no-healthy-instance',
+      retryAfterSeconds: 5,
+    });
+  });
+
   it('does not open the circuit for requests that found no instance to call', async () => {
     const [instance] = await credit(200);
     const id = registry.instancesOf('credit')[0].id;

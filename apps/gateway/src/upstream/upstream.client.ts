@@ -139,11 +139,8 @@ export class UpstreamClient {
   ): Promise<R> {
     const idempotent = request.method === 'GET' || hasIdempotencyKey(request);
     const tried = new Set<string>();
-    let failure: Error = new UpstreamUnavailableError(
-      service,
-      'no-healthy-instance',
-      this.retryAfter.noHealthyInstance,
-    );
+    // Built only when an attempt fails: an error (and its stack) per call would be wasted work.
+    let failure: Error | undefined;
     for (let attempt = 0; attempt <= this.retries; attempt += 1) {
       const instance = this.directory.instanceFor(service, tried);
       if (!instance) {
@@ -168,7 +165,15 @@ export class UpstreamClient {
         clearTimeout(timer);
       }
     }
-    throw failure;
+    // No attempt was made: the last instance turned unhealthy since `hasCandidate`.
+    throw (
+      failure ??
+      new UpstreamUnavailableError(
+        service,
+        'no-healthy-instance',
+        this.retryAfter.noHealthyInstance,
+      )
+    );
   }
 
   private send(
