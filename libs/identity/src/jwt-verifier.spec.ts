@@ -1,14 +1,27 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { UnauthorizedException } from '@nestjs/common';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER, signDevToken } from './dev-token.js';
-import { JwtVerifier } from './jwt-verifier.js';
+import { CLOCK_TOLERANCE_SECONDS, JwtVerifier } from './jwt-verifier.js';
 
 const SECRET = 'unit-test-secret-of-at-least-32-characters';
 const customerId = randomUUID();
+/** Every fake but the clock. */
+const NOT_DATE = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+] as const;
 
 async function rejectionOf(verifier: JwtVerifier, token: string): Promise<string> {
   const error = await verifier.verify(token).then(
@@ -87,6 +100,83 @@ describe(JwtVerifier.name, () => {
     expect(await rejectionOf(locked, await signDevToken(SECRET, { role: 'admin' }))).toBe(
       'Invalid token',
     );
+  });
+
+  describe('remembering verified tokens', () => {
+    const adminTokenExpiringIn = (seconds: number) =>
+      new SignJWT({ role: 'admin' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('ops')
+        .setIssuer(DEV_TOKEN_ISSUER)
+        .setAudience(DEV_TOKEN_AUDIENCE)
+        .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
+        .sign(new TextEncoder().encode(SECRET));
+
+    afterEach(() => {
+      jest.useRealTimers();
+      jest.restoreAllMocks();
+    });
+
+    it('checks the signature of a repeated token once', async () => {
+      const fresh = new JwtVerifier({ devTokenSecret: SECRET });
+      const token = await signDevToken(SECRET, { role: 'customer', customerId });
+      const signatureChecks = jest.spyOn(globalThis.crypto.subtle, 'verify');
+      for (let i = 0; i < 3; i += 1) {
+        await expect(fresh.verify(token)).resolves.toEqual({
+          subject: customerId,
+          role: 'customer',
+          customerId,
+        });
+      }
+      expect(signatureChecks).toHaveBeenCalledTimes(1);
+    });
+
+    it('still verifies a token altered from one it remembers', async () => {
+      const fresh = new JwtVerifier({ devTokenSecret: SECRET });
+      const token = await signDevToken(SECRET, { role: 'customer', customerId });
+      await fresh.verify(token);
+      const [header, payload, signature] = token.split('.');
+      const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as object;
+      const altered = Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString(
+        'base64url',
+      );
+      expect(await rejectionOf(fresh, `${header}.${altered}.${signature}`)).toBe('Invalid token');
+      const otherSignature = await signDevToken('another-secret-of-at-least-32-characters', {
+        role: 'customer',
+        customerId,
+      });
+      expect(await rejectionOf(fresh, `${header}.${payload}.${otherSignature.split('.')[2]}`)).toBe(
+        'Invalid token',
+      );
+    });
+
+    it('refuses a remembered token once it has expired', async () => {
+      const fresh = new JwtVerifier({ devTokenSecret: SECRET });
+      const token = await adminTokenExpiringIn(20);
+      await expect(fresh.verify(token)).resolves.toMatchObject({ role: 'admin' });
+      // Only the clock is faked: webcrypto answers through promises, not timers.
+      jest.useFakeTimers({ doNotFake: [...NOT_DATE] });
+      jest.setSystemTime(Date.now() + 10_000);
+      await expect(fresh.verify(token)).resolves.toMatchObject({ role: 'admin' });
+      // Past `exp` and the clock tolerance.
+      jest.setSystemTime(Date.now() + 10_000 + (CLOCK_TOLERANCE_SECONDS + 1) * 1000);
+      expect(await rejectionOf(fresh, token)).toBe('Token expired');
+    });
+
+    it('remembers nothing of a token it refused', async () => {
+      const fresh = new JwtVerifier({ devTokenSecret: SECRET });
+      const noCustomerId = await new SignJWT({ role: 'customer' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('c')
+        .setIssuer(DEV_TOKEN_ISSUER)
+        .setAudience(DEV_TOKEN_AUDIENCE)
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(SECRET));
+      const signatureChecks = jest.spyOn(globalThis.crypto.subtle, 'verify');
+      expect(await rejectionOf(fresh, noCustomerId)).toBe('Invalid token claims');
+      expect(await rejectionOf(fresh, noCustomerId)).toBe('Invalid token claims');
+      expect(signatureChecks).toHaveBeenCalledTimes(2);
+    });
   });
 
   describe('with an OIDC issuer', () => {

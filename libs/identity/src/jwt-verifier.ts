@@ -13,6 +13,7 @@ import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER } from './dev-token.js';
 import { IDENTITY_SETTINGS } from './identity.options.js';
 import type { Principal } from './principal.js';
 import { TokenClaims } from './token-claims.js';
+import { VerifiedTokenCache } from './verified-token.cache.js';
 
 const REQUIRED_CLAIMS = ['sub', 'exp'];
 /** Clocks of the issuer and of this pod may differ a little; a token is not good for longer. */
@@ -30,6 +31,8 @@ export class JwtVerifier {
    */
   private readonly devSecret?: Promise<webcrypto.CryptoKey>;
   private readonly oidc?: { jwks: JWTVerifyGetKey; issuer: string; audience: string };
+  /** A client sends the same token with every request: its signature is checked once. */
+  private readonly verified = new VerifiedTokenCache();
 
   constructor(@Inject(IDENTITY_SETTINGS) settings: IdentitySettings) {
     if (settings.devTokenSecret) {
@@ -48,6 +51,8 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.principalOf(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
       payload = await this.verifySignature(token);
@@ -58,9 +63,13 @@ export class JwtVerifier {
     const claims = TokenClaims.safeParse(payload);
     if (!claims.success) throw new UnauthorizedException('Invalid token claims');
     const { sub, role, customerId } = claims.data;
-    return role === 'customer' && customerId
-      ? { subject: sub, role, customerId }
-      : { subject: sub, role: 'admin' };
+    const principal: Principal =
+      role === 'customer' && customerId
+        ? { subject: sub, role, customerId }
+        : { subject: sub, role: 'admin' };
+    // `exp` is a required claim, checked by jose: always a number here.
+    if (typeof payload.exp === 'number') this.verified.remember(token, principal, payload.exp);
+    return principal;
   }
 
   private async verifySignature(token: string): Promise<JWTPayload> {

@@ -14,8 +14,9 @@ const ROUTINE = /^\/(health\/|metrics(\?|$))/;
 /**
  * The SDK with the instrumentations that fit our stack, loaded only when tracing is on:
  * - http: a SERVER span per request, named by its route pattern (`POST /api/orders`);
- * - undici: a CLIENT span per `fetch` (the gateway's calls to the apps), which also writes the
- *   outgoing `traceparent`; only under a parent, so health checks and lease renewals stay quiet;
+ * - undici: a CLIENT span per undici request (the gateway's calls to the apps) or `fetch`, which
+ *   also writes the outgoing `traceparent`; only under a parent, so health checks and lease
+ *   renewals stay quiet;
  * - pg: a span per query, only under a parent, so the outbox relay's and the deadline scanner's
  *   polls start no trace of their own.
  * AMQP spans are our own (relay publish, transport consume): amqplib's instrumentation would

@@ -1,8 +1,19 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { InstanceRegistry, LeastPendingBalancer } from '@app/discovery';
-import { UpstreamUnavailableError } from '../errors/gateway.error.js';
+import {
+  UpstreamResponseError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+} from '../errors/gateway.error.js';
 import { loadGatewayConfig } from '../gateway.config.js';
 import { ServiceDirectory } from './service-directory.js';
 import { UpstreamClient } from './upstream.client.js';
@@ -30,6 +41,16 @@ async function anInstance(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, hits: () => hits, server };
+}
+
+/** A stand-in instance answering with `listener`. */
+async function anInstanceAnswering(
+  listener: RequestListener,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, server };
 }
 
 /** A stand-in instance that holds the requests it gets until `release`, then answers at once. */
@@ -87,6 +108,115 @@ describe(UpstreamClient.name, () => {
     for (const instance of registry.list()) registry.recordCheck(instance.id, true);
     return instances;
   }
+
+  /** The only instance of credit, answering with `listener`. */
+  async function creditAnswering(listener: RequestListener): Promise<Server> {
+    const { url, server } = await anInstanceAnswering(listener);
+    servers.push(server);
+    registry.sync('static', 'credit', [url]);
+    for (const instance of registry.list()) registry.recordCheck(instance.id, true);
+    return server;
+  }
+
+  it('keeps a 4xx with its message and details, and turns a 5xx into 502 without its words', async () => {
+    let status = 409;
+    await creditAnswering((_request, response) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ message: `said with ${status}`, details: { field: 'x' } }));
+    });
+    const post = { method: 'POST' as const, path: '/x', body: {} };
+    await expect(client.json('credit', post, context)).rejects.toMatchObject({
+      constructor: UpstreamResponseError,
+      status: 409,
+      message: 'said with 409',
+      details: { field: 'x' },
+    });
+    status = 500;
+    await expect(client.json('credit', post, context)).rejects.toMatchObject({
+      constructor: UpstreamResponseError,
+      status: 502,
+      message: 'credit failed to answer the request',
+      details: undefined,
+    });
+  });
+
+  it('sends the JSON body, query and forwarded headers, and parses the JSON answer', async () => {
+    const seen: { url?: string; headers?: IncomingMessage['headers']; body?: string } = {};
+    await creditAnswering((request, response) => {
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        Object.assign(seen, { url: request.url, headers: request.headers, body });
+        response.writeHead(201, { 'content-type': 'application/json' });
+        response.end('{"id":"o-1"}');
+      });
+    });
+    const answer = await client.json(
+      'credit',
+      { method: 'POST', path: '/x', query: { limit: 2, skip: undefined }, body: { total: 5 } },
+      { ...context, authorization: 'Bearer t' },
+    );
+    expect(answer).toEqual({ status: 201, body: { id: 'o-1' } });
+    expect(seen.url).toBe('/x?limit=2');
+    expect(seen.body).toBe('{"total":5}');
+    expect(seen.headers).toMatchObject({
+      'content-type': 'application/json',
+      'x-request-id': 'r-1',
+      traceparent: context.traceparent,
+      authorization: 'Bearer t',
+    });
+  });
+
+  it('keeps the path prefix of an instance URL', async () => {
+    let seenUrl: string | undefined;
+    const { url, server } = await anInstanceAnswering((request, response) => {
+      seenUrl = request.url;
+      response.end('{}');
+    });
+    servers.push(server);
+    registry.sync('static', 'credit', [`${url}/credit-api`]);
+    for (const instance of registry.list()) registry.recordCheck(instance.id, true);
+    await client.json('credit', { method: 'GET', path: '/x' }, context);
+    expect(seenUrl).toBe('/credit-api/x');
+  });
+
+  it('answers 504 when the instance does not answer within the route timeout, without a retry', async () => {
+    const busy = await aBusyInstance();
+    servers.push(busy.server);
+    registry.sync('static', 'credit', [busy.url]);
+    for (const instance of registry.list()) registry.recordCheck(instance.id, true);
+    const slow = client.json('credit', { method: 'GET', path: '/x', timeoutMs: 50 }, context);
+    await expect(slow).rejects.toBeInstanceOf(UpstreamTimeoutError);
+    busy.release();
+    expect(busy.hits()).toBe(1);
+  });
+
+  it('keeps connections to an instance open for the next requests', async () => {
+    const server = await creditAnswering((_request, response) => response.end('{}'));
+    let connections = 0;
+    server.on('connection', () => (connections += 1));
+    for (let i = 0; i < 20; i += 1) {
+      await client.json('credit', { method: 'GET', path: '/x' }, context);
+    }
+    // The pool may open a second one while the first is still finishing its answer; never more.
+    expect(connections).toBeLessThanOrEqual(2);
+  });
+
+  it('relays a stream as it arrives and hangs up on the service when closed', async () => {
+    let hungUp: Promise<unknown> | undefined;
+    await creditAnswering((_request, response) => {
+      hungUp = once(response, 'close');
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: first\n\n');
+    });
+    const stream = await client.stream('credit', { method: 'GET', path: '/events' }, context);
+    // The first event arrives while the service keeps the stream open: nothing waits for its end.
+    const [first] = (await once(stream.body, 'data')) as [Buffer];
+    expect(first.toString()).toBe('data: first\n\n');
+    stream.close();
+    await hungUp;
+  });
 
   it('fails over from an instance that refuses connections and counts its failure', async () => {
     const [, healthy] = await credit('dead', 200);
@@ -188,6 +318,29 @@ describe(UpstreamClient.name, () => {
       message: 'The credit service is unavailable: it has no healthy instance; try again later',
     });
     expect(down?.hits()).toBe(0);
+  });
+
+  it('answers 503 when the last instance turned unhealthy between the check and the pick', async () => {
+    /** The race: a candidate when the call starts, none left when an attempt picks one. */
+    class DirectoryLosingItsLastInstance extends ServiceDirectory {
+      override hasCandidate(): boolean {
+        return true;
+      }
+      override instanceFor(): undefined {
+        return undefined;
+      }
+    }
+    const racing = new UpstreamClient(
+      new DirectoryLosingItsLastInstance(registry, new LeastPendingBalancer(registry)),
+      loadGatewayConfig({ LOG_LEVEL: 'silent' }),
+    );
+    await expect(
+      racing.json('credit', { method: 'GET', path: '/x' }, context),
+    ).rejects.toMatchObject({
+      constructor: UpstreamUnavailableError,
+      reason: 'no-healthy-instance',
+      retryAfterSeconds: 5,
+    });
   });
 
   it('does not open the circuit for requests that found no instance to call', async () => {
