@@ -32,6 +32,17 @@ async function rejectionOf(verifier: JwtVerifier, token: string): Promise<string
   return error.message;
 }
 
+/** Well signed, but a customer's claims without its customer id. */
+function aCustomerTokenWithoutCustomerId(): Promise<string> {
+  return new SignJWT({ role: 'customer' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('c')
+    .setIssuer(DEV_TOKEN_ISSUER)
+    .setAudience(DEV_TOKEN_AUDIENCE)
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(SECRET));
+}
+
 describe(JwtVerifier.name, () => {
   const verifier = new JwtVerifier({ devTokenSecret: SECRET });
 
@@ -85,13 +96,7 @@ describe(JwtVerifier.name, () => {
   });
 
   it('refuses a customer token without its customer id', async () => {
-    const token = await new SignJWT({ role: 'customer' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('c')
-      .setIssuer(DEV_TOKEN_ISSUER)
-      .setAudience(DEV_TOKEN_AUDIENCE)
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(SECRET));
+    const token = await aCustomerTokenWithoutCustomerId();
     expect(await rejectionOf(verifier, token)).toBe('Invalid token claims');
   });
 
@@ -165,13 +170,7 @@ describe(JwtVerifier.name, () => {
 
     it('remembers nothing of a token it refused', async () => {
       const fresh = new JwtVerifier({ devTokenSecret: SECRET });
-      const noCustomerId = await new SignJWT({ role: 'customer' })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject('c')
-        .setIssuer(DEV_TOKEN_ISSUER)
-        .setAudience(DEV_TOKEN_AUDIENCE)
-        .setExpirationTime('1h')
-        .sign(new TextEncoder().encode(SECRET));
+      const noCustomerId = await aCustomerTokenWithoutCustomerId();
       const signatureChecks = jest.spyOn(globalThis.crypto.subtle, 'verify');
       expect(await rejectionOf(fresh, noCustomerId)).toBe('Invalid token claims');
       expect(await rejectionOf(fresh, noCustomerId)).toBe('Invalid token claims');

@@ -9,7 +9,7 @@ import { IdempotencyConflictError } from './idempotency-conflict.error.js';
 import { SagaAlreadyRunningError } from './saga-already-running.error.js';
 import { SagaMetrics } from './saga-metrics.js';
 import { SagaNotFoundError } from './saga-not-found.error.js';
-import { snapshotOf, type SagaRecord, type SagaStepRecord } from './saga-record.js';
+import { fieldsOf, snapshotOf, type SagaRecord, type SagaStepRecord } from './saga-record.js';
 import { SagaRecordCache } from './saga-record-cache.js';
 import { SagaRegistry } from './saga-registry.js';
 import {
@@ -102,15 +102,7 @@ export class SagaEngine {
       definitionVersion: definition.version,
       definitionFingerprint: definition.fingerprint,
       subject: options.subject ?? null,
-      status: snapshot.status,
-      direction: snapshot.direction,
-      currentStep: snapshot.currentStep,
-      data: snapshot.state,
-      attempt: snapshot.attempt,
-      awaitingMessageId: snapshot.awaitingMessageId,
-      deadline: snapshot.deadline,
-      stepStartedAt: snapshot.stepStartedAt,
-      lastError: snapshot.lastError,
+      ...fieldsOf(snapshot),
       version: 1,
       customerId: options.customerId ?? null,
       idempotencyKey: idempotency?.key ?? null,
@@ -413,15 +405,7 @@ function recordAfter(
 ): SagaRecord {
   return {
     ...record,
-    status: snapshot.status,
-    direction: snapshot.direction,
-    currentStep: snapshot.currentStep,
-    data: snapshot.state,
-    attempt: snapshot.attempt,
-    awaitingMessageId: snapshot.awaitingMessageId,
-    deadline: snapshot.deadline,
-    stepStartedAt: snapshot.stepStartedAt,
-    lastError: snapshot.lastError,
+    ...fieldsOf(snapshot),
     awaitingSince,
     version: record.version + 1,
     updatedAt: now,

@@ -46,6 +46,34 @@ export interface SagaStepRecord {
   at: Date;
 }
 
+/** The fields of a record a snapshot decides: `snapshotOf`'s way back. */
+export function fieldsOf(
+  snapshot: SagaSnapshot<object>,
+): Pick<
+  SagaRecord,
+  | 'status'
+  | 'direction'
+  | 'currentStep'
+  | 'data'
+  | 'attempt'
+  | 'awaitingMessageId'
+  | 'deadline'
+  | 'stepStartedAt'
+  | 'lastError'
+> {
+  return {
+    status: snapshot.status,
+    direction: snapshot.direction,
+    currentStep: snapshot.currentStep,
+    data: snapshot.state,
+    attempt: snapshot.attempt,
+    awaitingMessageId: snapshot.awaitingMessageId,
+    deadline: snapshot.deadline,
+    stepStartedAt: snapshot.stepStartedAt,
+    lastError: snapshot.lastError,
+  };
+}
+
 export function snapshotOf(record: SagaRecord): SagaSnapshot<object> {
   return {
     status: record.status,
