@@ -6,7 +6,7 @@ import type {
   PayloadOf,
   ReplyDefinition,
 } from '@app/contracts';
-import { queryPrepared } from '@app/persistence';
+import { holdPrepared, queryPrepared } from '@app/persistence';
 import type { EntityManager } from 'typeorm';
 import { describeIssues, newMessageId, type Envelope, type MessageMeta } from './envelope.js';
 import { InvalidMessageError } from './invalid-message.error.js';
@@ -118,8 +118,8 @@ export class MessageBus {
     const envelope = this.validEnvelopeOf(definition, payload, meta);
     const row = [envelope.messageId, destination, routingKey, JSON.stringify(envelope)];
     if (keepFor) {
-      // One round trip for the reply and the inbox row's copy of it.
-      await queryPrepared(
+      // One statement for the reply and the inbox row's copy of it, sent with the COMMIT.
+      await holdPrepared(
         manager,
         `WITH sent AS (
            INSERT INTO outbox (message_id, destination, routing_key, envelope)

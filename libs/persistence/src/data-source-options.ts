@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { PipelinedTransactionClient } from './pipelined-transaction.client.js';
 import type { PersistenceOptions } from './persistence.options.js';
 
 const DEFAULT_CONNECTION_TIMEOUT_MS = 3000;
@@ -19,6 +20,8 @@ export function dataSourceOptions(options: PersistenceOptions): DataSourceOption
     synchronize: false,
     poolSize: options.poolSize,
     extra: {
+      // A transaction's BEGIN goes out with its first statement, held writes with the next.
+      Client: PipelinedTransactionClient,
       connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
       // Unqualified names resolve in the app's own schema, whatever the role's defaults say.
       // The lock timeout rides in the startup packet too: no statement per transaction.

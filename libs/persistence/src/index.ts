@@ -12,7 +12,7 @@ export { bootstrapDatabase, type DatabaseBootstrapOptions } from './database-boo
 export { DatabaseHealthIndicator } from './database-health.indicator.js';
 export { dataSourceOptions } from './data-source-options.js';
 export { migrateSchema } from './migrate-schema.js';
-export { queryPrepared } from './prepared-query.js';
+export { holdPrepared, queryPrepared } from './prepared-query.js';
 export { PersistenceModule } from './persistence.module.js';
 export type { PersistenceOptions } from './persistence.options.js';
 export { runMigrations } from './run-migrations.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { PipelinedTransactionClient } from './pipelined-transaction.client.js';
 
 /** Statement texts named at most: the hot path has a few shapes; anything past runs unnamed. */
 const MAX_NAMED = 500;
@@ -33,6 +34,27 @@ export async function queryPrepared<T extends QueryResultRow>(
     // As TypeORM reports it: callers and the transient-failure rules read `driverError`.
     throw new QueryFailedError(text, values as unknown[], error as Error);
   }
+}
+
+/**
+ * `queryPrepared` for a statement whose result nobody reads (a reply's outbox row, say): in a
+ * transaction it is held and sent with the transaction's next statement or its COMMIT, one round
+ * trip less (see `PipelinedTransactionClient`). Its failure fails that statement, and so the
+ * transaction. Outside a transaction it runs now.
+ */
+export async function holdPrepared(
+  manager: EntityManager,
+  text: string,
+  values: readonly unknown[],
+): Promise<void> {
+  const runner = manager.queryRunner;
+  if (runner?.isTransactionActive && !runner.isReleased) {
+    const client: unknown = await runner.connect();
+    if (client instanceof PipelinedTransactionClient) {
+      return client.hold({ name: nameOf(text), text, values: values as unknown[] });
+    }
+  }
+  await queryPrepared(manager, text, values);
 }
 
 function nameOf(text: string): string | undefined {
