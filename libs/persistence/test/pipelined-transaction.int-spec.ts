@@ -87,6 +87,7 @@ describe('a transaction in fewer round trips', () => {
         _write: (...args: unknown[]) => void;
         _writev: (...args: unknown[]) => void;
       };
+      // A socket hands its bytes to the kernel through _write or _writev: count those calls.
       let writes = 0;
       const write = socket._write.bind(socket);
       const writev = socket._writev.bind(socket);
