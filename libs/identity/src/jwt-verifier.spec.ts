@@ -43,6 +43,17 @@ function aCustomerTokenWithoutCustomerId(): Promise<string> {
     .sign(new TextEncoder().encode(SECRET));
 }
 
+/** A well-signed admin token that expires `seconds` from now (in the past when negative). */
+function anAdminTokenExpiringIn(seconds: number): Promise<string> {
+  return new SignJWT({ role: 'admin' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('ops')
+    .setIssuer(DEV_TOKEN_ISSUER)
+    .setAudience(DEV_TOKEN_AUDIENCE)
+    .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
+    .sign(new TextEncoder().encode(SECRET));
+}
+
 describe(JwtVerifier.name, () => {
   const verifier = new JwtVerifier({ devTokenSecret: SECRET });
 
@@ -67,27 +78,15 @@ describe(JwtVerifier.name, () => {
   });
 
   it('says when a token has expired', async () => {
-    const expired = await new SignJWT({ role: 'admin' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('ops')
-      .setIssuer(DEV_TOKEN_ISSUER)
-      .setAudience(DEV_TOKEN_AUDIENCE)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
-      .sign(new TextEncoder().encode(SECRET));
+    const expired = await anAdminTokenExpiringIn(-60);
     expect(await rejectionOf(verifier, expired)).toBe('Token expired');
   });
 
   it('accepts a token just past its expiry (clock skew) but not one further past', async () => {
-    const expiredAgo = (seconds: number) =>
-      new SignJWT({ role: 'admin' })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject('ops')
-        .setIssuer(DEV_TOKEN_ISSUER)
-        .setAudience(DEV_TOKEN_AUDIENCE)
-        .setExpirationTime(Math.floor(Date.now() / 1000) - seconds)
-        .sign(new TextEncoder().encode(SECRET));
-    await expect(verifier.verify(await expiredAgo(2))).resolves.toMatchObject({ role: 'admin' });
-    expect(await rejectionOf(verifier, await expiredAgo(10))).toBe('Token expired');
+    await expect(verifier.verify(await anAdminTokenExpiringIn(-2))).resolves.toMatchObject({
+      role: 'admin',
+    });
+    expect(await rejectionOf(verifier, await anAdminTokenExpiringIn(-10))).toBe('Token expired');
   });
 
   it('refuses an unsigned token', async () => {
@@ -108,15 +107,6 @@ describe(JwtVerifier.name, () => {
   });
 
   describe('remembering verified tokens', () => {
-    const adminTokenExpiringIn = (seconds: number) =>
-      new SignJWT({ role: 'admin' })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject('ops')
-        .setIssuer(DEV_TOKEN_ISSUER)
-        .setAudience(DEV_TOKEN_AUDIENCE)
-        .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
-        .sign(new TextEncoder().encode(SECRET));
-
     afterEach(() => {
       jest.useRealTimers();
       jest.restoreAllMocks();
@@ -157,7 +147,7 @@ describe(JwtVerifier.name, () => {
 
     it('refuses a remembered token once it has expired', async () => {
       const fresh = new JwtVerifier({ devTokenSecret: SECRET });
-      const token = await adminTokenExpiringIn(20);
+      const token = await anAdminTokenExpiringIn(20);
       await expect(fresh.verify(token)).resolves.toMatchObject({ role: 'admin' });
       // Only the clock is faked: webcrypto answers through promises, not timers.
       jest.useFakeTimers({ doNotFake: [...NOT_DATE] });

@@ -1,34 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Writable } from 'node:stream';
 import pg from 'pg';
-import { DataSource, type QueryRunner } from 'typeorm';
-import { bootstrapDatabase, dataSourceOptions, holdPrepared, queryPrepared } from '../src/index.js';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { holdPrepared, queryPrepared } from '../src/index.js';
+import { ADMIN_URL, notesDatabase } from './notes-database.js';
 
-const DATABASE = 'sagaflow_persistence_it';
-const ADMIN_URL = `postgres://postgres@127.0.0.1:5432/${DATABASE}`;
-const APP_URL = `postgres://sagaflow_it_pipelined@127.0.0.1:5432/${DATABASE}`;
 const INSERT = 'INSERT INTO notes (id, body) VALUES ($1, $2)';
 
 let dataSource: DataSource;
 let observer: pg.Client;
 
 beforeAll(async () => {
-  await bootstrapDatabase({ adminUrl: ADMIN_URL, appUrl: APP_URL, schema: 'pipelined' });
-  dataSource = new DataSource(
-    dataSourceOptions({
-      url: APP_URL,
-      schema: 'pipelined',
-      poolSize: 2,
-      migrationsRun: false,
-      entities: [],
-      migrations: [],
-      healthCheckTimeoutMs: 1000,
-      applicationName: 'pipelined-it',
-    }),
-  );
-  await dataSource.initialize();
-  await dataSource.query('DROP TABLE IF EXISTS notes');
-  await dataSource.query('CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL)');
+  dataSource = await notesDatabase('pipelined', 2);
   observer = new pg.Client({ connectionString: ADMIN_URL });
   await observer.connect();
 });

@@ -1,30 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource, QueryFailedError } from 'typeorm';
-import { bootstrapDatabase, dataSourceOptions, queryPrepared } from '../src/index.js';
-
-const DATABASE = 'sagaflow_persistence_it';
-const ADMIN_URL = `postgres://postgres@127.0.0.1:5432/${DATABASE}`;
-const APP_URL = `postgres://sagaflow_it_prepared@127.0.0.1:5432/${DATABASE}`;
+import { QueryFailedError, type DataSource } from 'typeorm';
+import { queryPrepared } from '../src/index.js';
+import { notesDatabase } from './notes-database.js';
 
 let dataSource: DataSource;
 
 beforeAll(async () => {
-  await bootstrapDatabase({ adminUrl: ADMIN_URL, appUrl: APP_URL, schema: 'prepared' });
-  dataSource = new DataSource(
-    dataSourceOptions({
-      url: APP_URL,
-      schema: 'prepared',
-      poolSize: 1,
-      migrationsRun: false,
-      entities: [],
-      migrations: [],
-      healthCheckTimeoutMs: 1000,
-      applicationName: 'prepared-it',
-    }),
-  );
-  await dataSource.initialize();
-  await dataSource.query('DROP TABLE IF EXISTS notes');
-  await dataSource.query('CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL)');
+  dataSource = await notesDatabase('prepared', 1);
 });
 
 afterAll(async () => {
