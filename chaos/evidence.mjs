@@ -29,7 +29,11 @@ export async function withDatabase(work) {
 
 const rows = async (client, sql) => (await client.query(sql)).rows;
 
-/** What is still going on in the databases; settled when no saga is live and every outbox sent. */
+/**
+ * What is still going on in the databases; settled when no saga is live, no payment waits for
+ * the provider (PENDING or VOIDING: payment settles each one, and answers its commands, later
+ * however long it retries) and every outbox sent.
+ */
 export async function unfinishedWork() {
   return withDatabase(async (client) => {
     const [counts] = await rows(
@@ -39,6 +43,8 @@ export async function unfinishedWork() {
            WHERE status IN ('RUNNING', 'COMPENSATING'))::int AS "liveSagas",
          (SELECT count(*) FROM orders.orders WHERE status = 'PENDING')::int AS "pendingOrders",
          (SELECT count(*) FROM payments.payments WHERE status = 'PENDING')::int AS "pendingPayments",
+         (SELECT count(*) FROM payments.payments
+           WHERE status IN ('PENDING', 'VOIDING'))::int AS "settlingPayments",
          ${SCHEMAS.map((s) => `(SELECT count(*) FROM ${s}.outbox WHERE sent_at IS NULL)::int`).join(' + ')}
            AS "unsentOutbox"`,
     );
