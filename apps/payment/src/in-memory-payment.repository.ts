@@ -17,6 +17,7 @@ export class InMemoryPaymentRepository implements PaymentRepository {
       providerReference: null,
       failureCode: null,
       failureReason: null,
+      cancelledAt: null,
       cancelReplies: [],
       refundReplies: [],
       refundFailure: null,
@@ -49,7 +50,8 @@ export class InMemoryPaymentRepository implements PaymentRepository {
   ): Promise<Payment | null> {
     const row = this.rows.get(orderId);
     if (row?.status !== from) return Promise.resolve(null);
-    if (guard?.unlessCancelled && row.cancelReplies.length > 0) return Promise.resolve(null);
+    if (guard?.unlessCancelled && (row.cancelledAt !== null || row.cancelReplies.length > 0))
+      return Promise.resolve(null);
     const before = { ...row };
     Object.assign(row, changes, { updatedAt: new Date() });
     return Promise.resolve(before);

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { beforeEach, describe, expect, it } from '@jest/globals';
+import type { DeferredReply } from '@app/messaging';
 import { PaymentSettlement } from './payment-settlement.js';
 import {
   aPayment,
@@ -100,5 +101,32 @@ describe(PaymentSettlement.name, () => {
     await sweep();
     expect(bed.provider.charges).toEqual([]);
     expect(bed.payments.rows.get(leased.orderId)?.status).toBe('PENDING');
+  });
+
+  it('answers the cancels a payment recorded waiting before they were answered at once', async () => {
+    const pending = aDuePayment();
+    const waiting: DeferredReply = {
+      messageId: 'cancel-1',
+      type: 'payment.cancel-payment',
+      replyTo: 'saga-orchestrator.replies',
+      correlationId: 'saga-1',
+      traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`,
+    };
+    // Such a row has no `cancelledAt`: the waiting cancel alone says it was cancelled.
+    Object.assign(bed.payments.rows.get(pending.orderId) ?? {}, { cancelReplies: [waiting] });
+
+    await sweep();
+    expect(bed.provider.voids).toEqual(['ref-1']);
+    expect(bed.payments.rows.get(pending.orderId)).toMatchObject({
+      status: 'VOIDED',
+      cancelReplies: [],
+    });
+    expect(bed.replies.answers).toEqual([
+      {
+        command: 'payment.cancel-payment',
+        to: 'cancel-1',
+        outcome: { orderId: pending.orderId, paymentId: pending.id, outcome: 'voided' },
+      },
+    ]);
   });
 });

@@ -73,9 +73,10 @@ const LAST_RETRY_MS = 30_000;
  * transaction and row lock open across the call).
  *
  * A PENDING payment is charged with the order's idempotency key, then its outcome is recorded
- * and its ChargePayment answered in one transaction; a VOIDING one is voided, then recorded and
- * its CancelPayment answered. A cancel that came while the charge was PENDING is honoured once
- * the outcome is known: a charge is voided, a refusal is simply fenced.
+ * and its ChargePayment answered in one transaction; a VOIDING one is voided, then recorded. A
+ * cancel that came while the charge was PENDING (`cancelledAt`) is honoured once the outcome is
+ * known: a charge is voided, a refusal is simply fenced. Cancels are answered when they come;
+ * only those recorded waiting before that (`cancelReplies`) are answered here.
  *
  * Each payment to settle carries `settleAt`: the committing instance settles it at once under a
  * lease; a provider that is unavailable postpones it with a growing delay; a crash leaves it to
@@ -165,15 +166,15 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
-   * Records, in the cancel's transaction, that a CHARGED payment is to be voided (VOIDING); its
-   * CancelPayment is answered once the void is done.
+   * Records, in the cancel's transaction, that a CHARGED payment is to be voided (VOIDING); the
+   * cancel is answered at once, the void retried until the provider does it.
    */
-  requestVoid(charged: Payment, context: MessageContext): Promise<undefined> {
+  requestVoid(charged: Payment, manager: EntityManager): Promise<undefined> {
     return this.handOver(
       charged,
-      { status: 'VOIDING', cancelReplies: [context.deferReply()] },
+      { status: 'VOIDING' },
       new PaymentVoidRequestedEvent(charged.id, charged.orderId),
-      context.manager,
+      manager,
     );
   }
 
@@ -402,6 +403,7 @@ export class PaymentSettlement implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /** Answers cancels still waiting from before cancels were answered at once. */
   private async answerCancel(
     current: Payment,
     outcome: payment.PaymentCancelled,

@@ -6,7 +6,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
  * PENDING: the charge is asked of the provider, its outcome not yet recorded;
  * CHARGED: the provider charged it;
  * DECLINED: refused by the provider for good, with its failure;
- * VOIDING: cancelled after the charge: the provider is asked to void it;
+ * VOIDING: cancelled after the charge: the provider is asked to void it (until it does);
  * VOIDED: the charge was voided;
  * FENCED: cancelled before any charge, so a late charge is refused;
  * REFUNDING: the order was cancelled after it was charged: the provider is asked to refund it
@@ -59,7 +59,17 @@ export class Payment {
   @Column('jsonb', { name: 'charge_replies', default: () => `'[]'` })
   chargeReplies!: DeferredReply[];
 
-  /** The CancelPayment commands waiting while a charge is PENDING or its void is VOIDING. */
+  /**
+   * When a cancel came while the charge was PENDING: whatever the provider charges is voided,
+   * never kept. The cancel itself was answered then.
+   */
+  @Column('timestamptz', { name: 'cancelled_at', nullable: true })
+  cancelledAt!: Date | null;
+
+  /**
+   * CancelPayment commands still waiting for a charge's outcome or a void: only those recorded
+   * before cancels were answered at once (an upgrade answers them as it settles).
+   */
   @Column('jsonb', { name: 'cancel_replies', default: () => `'[]'` })
   cancelReplies!: DeferredReply[];
 

@@ -22,6 +22,7 @@ export type PaymentChanges = Partial<
     | 'failureReason'
     | 'paymentToken'
     | 'chargeReplies'
+    | 'cancelledAt'
     | 'cancelReplies'
     | 'refundReplies'
     | 'refundFailure'
@@ -48,7 +49,7 @@ export abstract class PaymentRepository {
 
   /**
    * Applies `changes` to the order's payment only while it is `from` (and, with
-   * `unlessCancelled`, no cancel waits on it), locking it as it does; the payment as it was just
+   * `unlessCancelled`, it was not cancelled meanwhile), locking it as it does; the payment as it was just
    * before, with the replies it owed, or null when it was not `from` (or is missing). Read it
    * only then, to tell why. A concurrent command on the payment waits, then sees the change.
    */

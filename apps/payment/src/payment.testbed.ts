@@ -156,6 +156,7 @@ export function aPayment(overrides: Partial<Payment> = {}): Payment {
     failureReason: null,
     paymentToken: null,
     chargeReplies: [],
+    cancelledAt: null,
     cancelReplies: [],
     refundReplies: [],
     refundFailure: null,

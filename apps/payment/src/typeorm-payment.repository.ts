@@ -64,7 +64,9 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
       parameters.push(column.type === 'jsonb' ? JSON.stringify(value) : value);
       return `"${column.databaseName}" = $${parameters.length}`;
     });
-    const uncancelled = guard?.unlessCancelled ? `AND cancel_replies = '[]'::jsonb` : '';
+    const uncancelled = guard?.unlessCancelled
+      ? `AND cancelled_at IS NULL AND cancel_replies = '[]'::jsonb`
+      : '';
     const rows = await manager.query<PaymentRow[]>(
       `WITH before AS (
          SELECT * FROM payments WHERE order_id = $1 AND status = $2 ${uncancelled} FOR UPDATE
@@ -117,6 +119,7 @@ interface PaymentRow {
   failure_reason: string | null;
   payment_token: string | null;
   charge_replies: Payment['chargeReplies'];
+  cancelled_at: Date | null;
   cancel_replies: Payment['cancelReplies'];
   refund_replies: Payment['refundReplies'];
   refund_failure: string | null;
@@ -138,6 +141,7 @@ function paymentOf(row: PaymentRow): Payment {
     failureReason: row.failure_reason,
     paymentToken: row.payment_token,
     chargeReplies: row.charge_replies,
+    cancelledAt: row.cancelled_at,
     cancelReplies: row.cancel_replies,
     refundReplies: row.refund_replies,
     refundFailure: row.refund_failure,

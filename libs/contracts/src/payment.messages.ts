@@ -36,8 +36,12 @@ export const PaymentCancelled = defineReply(
   z.object({
     orderId: z.uuid(),
     paymentId: z.uuid().optional(),
-    /** `voided`: a charge happened and was undone; `fenced`: none happened and none will. */
-    outcome: z.enum(['voided', 'fenced']),
+    /**
+     * `voided`: a charge happened and was undone; `fenced`: none happened and none will;
+     * `voiding`: payment owes the undo of a charge made or still possible, and settles it with
+     * the provider however long that takes: nothing will be kept.
+     */
+    outcome: z.enum(['voided', 'fenced', 'voiding']),
   }),
 );
 export type PaymentCancelled = PayloadOf<typeof PaymentCancelled>;

@@ -51,23 +51,42 @@ describe(CancelPaymentHandler.name, () => {
     expect(bed.provider.voids).toEqual([]);
   });
 
-  it('voids a charged order after the commit, once, however often it is cancelled', async () => {
+  it('answers a charged order at once and voids it after the commit, once', async () => {
     const charged = aStored({ status: 'CHARGED', providerReference: 'ref-1' });
-    const voided = { orderId: charged.orderId, paymentId: charged.id, outcome: 'voided' };
+    const { orderId, id: paymentId } = charged;
 
-    const first = await cancel(charged.orderId);
-    expect(first).toEqual({ now: undefined, later: [voided] });
-    expect((await cancel(charged.orderId)).now).toEqual(voided);
+    expect(await cancel(orderId)).toEqual({
+      now: { orderId, paymentId, outcome: 'voiding' },
+      later: [],
+    });
+    expect((await cancel(orderId)).now).toEqual({ orderId, paymentId, outcome: 'voided' });
     expect(bed.provider.voids).toEqual(['ref-1']);
-    expect(bed.payments.rows.get(charged.orderId)).toMatchObject({
+    expect(bed.payments.rows.get(orderId)).toMatchObject({
       status: 'VOIDED',
       cancelReplies: [],
       settleAt: null,
     });
     expect(bed.published).toEqual([
-      new PaymentVoidRequestedEvent(charged.id, charged.orderId),
-      new PaymentVoidedEvent(charged.id, charged.orderId),
+      new PaymentVoidRequestedEvent(paymentId, orderId),
+      new PaymentVoidedEvent(paymentId, orderId),
     ]);
+  });
+
+  it('answers at once while the provider cannot void: the void is retried, not the saga', async () => {
+    const charged = aStored({ status: 'CHARGED', providerReference: 'ref-1' });
+    const { orderId, id: paymentId } = charged;
+    bed.provider.void = (reference) => {
+      bed.provider.voids.push(reference);
+      return Promise.reject(new Error('provider down'));
+    };
+
+    const voiding = { orderId, paymentId, outcome: 'voiding' };
+    expect(await cancel(orderId)).toEqual({ now: voiding, later: [] });
+    expect((await cancel(orderId)).now).toEqual(voiding);
+    expect(bed.provider.voids).toEqual(['ref-1']);
+    const row = bed.payments.rows.get(orderId);
+    expect(row).toMatchObject({ status: 'VOIDING', settleAttempts: 1 });
+    expect(row?.settleAt?.getTime()).toBeGreaterThan(Date.now());
   });
 
   it('answers fenced for a declined order: nothing was charged, nothing to void', async () => {
@@ -88,7 +107,7 @@ describe(CancelPaymentHandler.name, () => {
     expect(bed.published).toEqual([]);
   });
 
-  it('waits for a PENDING charge: voids it once it charged, and answers both', async () => {
+  it('answers a PENDING charge at once, then voids it once it charged', async () => {
     const orderId = randomUUID();
     let charge: (result: { outcome: 'charged'; reference: string }) => void = () => undefined;
     bed.provider.charge = (request) => {
@@ -110,8 +129,9 @@ describe(CancelPaymentHandler.name, () => {
     const cancelContext = bed.context('payment.cancel-payment');
     await expect(
       bed.commandBus.execute(new CancelPaymentCommand({ orderId }, cancelContext)),
-    ).resolves.toBeUndefined();
-    expect(cancelContext.replyDeferred).toBe(true);
+    ).resolves.toEqual({ orderId, paymentId: expect.any(String), outcome: 'voiding' });
+    expect(cancelContext.replyDeferred).toBe(false);
+    expect(bed.payments.rows.get(orderId)?.cancelledAt).toBeInstanceOf(Date);
 
     while (bed.provider.charges.length === 0) await new Promise(setImmediate);
     charge({ outcome: 'charged', reference: 'ref-late' });
@@ -119,9 +139,7 @@ describe(CancelPaymentHandler.name, () => {
     const [refused] = bed.replies.to(chargeContext);
     expect(refused).toBeInstanceOf(DomainError);
     expect(refused).toMatchObject({ code: 'payment.fenced' });
-    expect(bed.replies.to(cancelContext)).toEqual([
-      { orderId, paymentId: expect.any(String), outcome: 'voided' },
-    ]);
+    expect(bed.replies.to(cancelContext)).toEqual([]);
     expect(bed.provider.voids).toEqual(['ref-late']);
     expect(bed.payments.rows.get(orderId)?.status).toBe('VOIDED');
   });

@@ -8,10 +8,10 @@ import { PaymentSettlement } from '../payment-settlement.js';
 import { PaymentRepository } from '../payment.repository.js';
 
 /**
- * Cancels an order's payment, in the transaction of the message `context` belongs to. Answers
- * now when nothing is left to undo; otherwise undefined: the reply follows the provider's void.
+ * Cancels an order's payment, in the transaction of the message `context` belongs to, and
+ * answers at once: what is left to undo with the provider is payment's to finish.
  */
-export class CancelPaymentCommand extends Command<payment.PaymentCancelled | undefined> {
+export class CancelPaymentCommand extends Command<payment.PaymentCancelled> {
   constructor(
     readonly payload: payment.CancelPayment,
     readonly context: MessageContext,
@@ -23,8 +23,12 @@ export class CancelPaymentCommand extends Command<payment.PaymentCancelled | und
 /**
  * Cancels safely whatever happened before: fences an order never charged, so a late charge is
  * refused; records a charged one VOIDING, for PaymentSettlement to void after the commit; and
- * waits for the outcome of a charge still PENDING (voided if it charged). Claims the order's
- * row first, like a charge, so the two never overlap.
+ * marks a charge still PENDING cancelled, so its outcome is voided if it charged. Claims the
+ * order's row first, like a charge, so the two never overlap.
+ *
+ * The answer never waits for the provider: a void is owed durably from this commit and retried
+ * until the provider does it, while a saga's compensation has only so many attempts (a slow
+ * provider used to outlast them and leave the saga FAILED).
  */
 @CommandHandler(CancelPaymentCommand)
 export class CancelPaymentHandler implements ICommandHandler<CancelPaymentCommand> {
@@ -34,10 +38,7 @@ export class CancelPaymentHandler implements ICommandHandler<CancelPaymentComman
     private readonly settlement: PaymentSettlement,
   ) {}
 
-  async execute({
-    payload,
-    context,
-  }: CancelPaymentCommand): Promise<payment.PaymentCancelled | undefined> {
+  async execute({ payload, context }: CancelPaymentCommand): Promise<payment.PaymentCancelled> {
     const { orderId } = payload;
     const { manager } = context;
     const fenced = await this.payments.insertIfAbsent(
@@ -69,16 +70,15 @@ export class CancelPaymentHandler implements ICommandHandler<CancelPaymentComman
       case 'REFUNDED':
         return { orderId, paymentId: existing.id, outcome: 'voided' };
       case 'PENDING':
+        if (existing.cancelledAt === null) {
+          await this.payments.update(existing.id, { cancelledAt: new Date() }, manager);
+        }
+        return { orderId, paymentId: existing.id, outcome: 'voiding' };
       case 'VOIDING':
-        // Answered when the charge's outcome is known, or once the void is done.
-        await this.payments.update(
-          existing.id,
-          { cancelReplies: [...existing.cancelReplies, context.deferReply()] },
-          manager,
-        );
-        return undefined;
+        return { orderId, paymentId: existing.id, outcome: 'voiding' };
       case 'CHARGED':
-        return this.settlement.requestVoid(existing, context);
+        await this.settlement.requestVoid(existing, manager);
+        return { orderId, paymentId: existing.id, outcome: 'voiding' };
     }
   }
 }
