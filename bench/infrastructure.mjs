@@ -70,3 +70,15 @@ export async function versions() {
     await broker.close();
   }
 }
+
+/**
+ * Bytes of write-ahead log PostgreSQL has written so far (the whole cluster's: the bench is
+ * meant to be the only work on it). Its growth per saga is what the system's writes cost the
+ * database, and unlike CPU time it hardly moves from one run to the next.
+ */
+export async function walBytes(client) {
+  const { rows } = await client.query(
+    `SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::float8 AS bytes`,
+  );
+  return Number(rows[0].bytes);
+}

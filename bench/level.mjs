@@ -14,6 +14,8 @@ import { countBy, percentiles, round } from './stats.mjs';
  * @param cpuGroups name → `() => pids` (see CpuMeter).
  * @param rssPids name → pid, for peak resident memory.
  * @param ended `(from, to) => [{ status, latencyMs }]`: the server's view of the window.
+ * @param walBytes `() => bytes`: PostgreSQL's write-ahead log written so far, read at both ends
+ *   of the window.
  */
 export async function measureLevel({
   level,
@@ -23,6 +25,7 @@ export async function measureLevel({
   cpuGroups,
   rssPids = {},
   ended,
+  walBytes,
 }) {
   const from = epochNow() + warmupMs;
   const to = from + durationMs;
@@ -30,11 +33,13 @@ export async function measureLevel({
     await sleep(from - epochNow());
     const meter = await new CpuMeter(cpuGroups).start();
     const rss = new RssSampler(rssPids);
+    const walFrom = await walBytes?.();
     await sleep(to - epochNow());
-    return { cpu: await meter.stop(), peakRssMb: rss.stop(), loadAverage1m: loadavg()[0] };
+    const wal = walFrom === undefined ? undefined : (await walBytes()) - walFrom;
+    return { cpu: await meter.stop(), peakRssMb: rss.stop(), loadAverage1m: loadavg()[0], wal };
   })();
   const samples = await drive({ concurrency: level, stopAt: to });
-  const { cpu, peakRssMb, loadAverage1m } = await watching;
+  const { cpu, peakRssMb, loadAverage1m, wal } = await watching;
   const rows = ended ? await ended(from, to) : undefined;
   return summarise({
     level,
@@ -47,6 +52,7 @@ export async function measureLevel({
     cpu,
     peakRssMb,
     loadAverage1m,
+    wal,
   });
 }
 
@@ -61,6 +67,7 @@ function summarise({
   cpu,
   peakRssMb,
   loadAverage1m,
+  wal,
 }) {
   const inWindow = (at) => at !== undefined && at >= from && at < to;
   const done = samples.filter((s) => !s.error && inWindow(s.endedAt));
@@ -100,6 +107,8 @@ function summarise({
       return value === null ? null : round(value, 5);
     }),
     cpuCores: mapValues(cpu.groups, (used) => round(used / cpu.seconds, 3)),
+    walKbPerSaga:
+      wal === undefined || completed === 0 ? undefined : round(wal / 1024 / completed, 1),
     machine: {
       busyCores: round(cpu.machine.busyCores, 2),
       stealCores: round(cpu.machine.stealCores, 2),

@@ -11,6 +11,7 @@ export function logLevel(name, result) {
       (server ? `, server p50 ${server.p50} p99 ${server.p99} ms` : '') +
       `, client p50 ${client.p50} p99 ${client.p99} ms, errors ${result.errors}` +
       (result.firstError ? ` (${result.firstError})` : '') +
+      (result.walKbPerSaga === undefined ? '' : `, WAL ${result.walKbPerSaga} KB/saga`) +
       `, machine ${result.machine.busyCores} cores busy, load ${result.machine.loadAverage1m}`,
   );
 }

@@ -45,6 +45,7 @@ const ms = (value) => (value === null || value === undefined ? '–' : String(Ma
 const triple = (p) => (p ? `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.p99)}` : '–');
 const cpuMs = (seconds) =>
   seconds === null || seconds === undefined ? '–' : (seconds * 1000).toFixed(1);
+const walKb = ({ walKbPerSaga }) => walKbPerSaga?.toFixed(1) ?? '–';
 const times = (ratio) => (ratio ? `${(1 / ratio).toFixed(1)}×` : '–');
 const percent = (ratio) => (ratio ? `${(ratio * 100).toFixed(1)} %` : '–');
 
@@ -131,17 +132,18 @@ function cpuSection(sagaflow) {
   return [
     '## CPU ms per completed saga, by process',
     table(
-      ['driver', 'in flight', ...CPU_COLUMNS, 'total'],
+      ['driver', 'in flight', ...CPU_COLUMNS, 'total', 'WAL KB'],
       sagaflow.map(({ driver, result }) => [
         driver,
         result.level,
         ...CPU_COLUMNS.map((name) => cpuMs(result.cpuSecondsPerSaga[name])),
         cpuMs(sum(Object.values(result.cpuSecondsPerSaga))),
+        walKb(result),
       ]),
     ),
     'postgres: the backends of the bench database plus the server’s background processes ' +
       '(shared with anything else running); rabbitmq: the whole broker (beam.smp); driver: the ' +
-      'bench process.',
+      'bench process. WAL KB: PostgreSQL’s write-ahead log per saga (the whole cluster’s).',
   ];
 }
 
@@ -175,6 +177,7 @@ function referenceSection(reference) {
         'client p50 / p95 / p99 ms',
         'errors',
         ...REFERENCE_CPU_COLUMNS.map((name) => `${name} CPU ms`),
+        'WAL KB',
         'machine busy cores',
         'load 1m',
       ],
@@ -185,6 +188,7 @@ function referenceSection(reference) {
         triple(result.latencyMs.client),
         result.errors,
         ...REFERENCE_CPU_COLUMNS.map((name) => cpuMs(result.cpuSecondsPerSaga[name])),
+        walKb(result),
         result.machine.busyCores.toFixed(2),
         result.machine.loadAverage1m.toFixed(2),
       ]),

@@ -7,6 +7,7 @@ import {
   dropDatabase,
   postgresPidsFor,
   recreateDatabase,
+  walBytes,
 } from '../infrastructure.mjs';
 import { measureLevel } from '../level.mjs';
 import { memoryOf, pidsNamed } from '../process-stats.mjs';
@@ -70,6 +71,7 @@ export async function benchSagaflow({ options, namespace, runDir }) {
         },
         rssPids: Object.fromEntries(apps.map((app) => [app.name, app.pid])),
         ended: (from, to) => endedBetween(admin, SAGA_ROWS, from, to),
+        walBytes: () => walBytes(admin),
       });
 
     if (options.prewarm > 0) {
