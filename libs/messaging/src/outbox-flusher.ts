@@ -19,16 +19,16 @@ interface Staged {
 }
 
 /**
- * Marks of sent rows wait this long to be written together, one UPDATE for many messages (under
- * load, one a window instead of one a commit). Well inside the relay's grace period, so the relay
- * does not take a published row for a lost one.
+ * Sent rows wait this long to be deleted together, one DELETE for many messages (under load, one
+ * a window instead of one a commit). Well inside the relay's grace period, so the relay does not
+ * take a published row for a lost one.
  */
-const MARK_DELAY_MS = 100;
+const DELETE_DELAY_MS = 100;
 
 /**
  * Publishes the outbox rows a transaction wrote as soon as it commits, from the same process,
- * then marks them sent in batches: a message costs no second transaction and no NOTIFY wake-up
- * (issue #11). The outbox keeps the guarantee: a row whose publish or mark did not happen (a
+ * then deletes them in batches: a message costs no second transaction and no NOTIFY wake-up
+ * (issue #11). The outbox keeps the guarantee: a row whose publish or delete did not happen (a
  * crash, the broker away) is published by the relay, which takes only rows older than its grace
  * period, so the two rarely meet; when they do, the message goes out twice with one id, which
  * every inbox absorbs.
@@ -42,8 +42,8 @@ export class OutboxFlusher implements EntitySubscriberInterface {
   private readonly logger = new Logger(OutboxFlusher.name);
   private readonly staged = new WeakMap<QueryRunner, Staged>();
   private readonly inFlight = new Set<Promise<void>>();
-  private marks: string[] = [];
-  private marking?: Promise<void>;
+  private sent: string[] = [];
+  private deleting?: Promise<void>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -80,13 +80,13 @@ export class OutboxFlusher implements EntitySubscriberInterface {
   }
 
   /**
-   * Resolves once every publish and mark under way is done (before the relay's last flush).
+   * Resolves once every publish and delete under way is done (before the relay's last flush).
    * Messages held back by MESSAGING_CHAOS stop waiting and stay unsent for that flush.
    */
   async drain(): Promise<void> {
     this.chaos.stop();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-    await this.marking;
+    await this.deleting;
   }
 
   private flush(messages: OutboxMessage[]): void {
@@ -115,7 +115,7 @@ export class OutboxFlusher implements EntitySubscriberInterface {
       this.logger.debug(`Publishing after commit failed, the relay takes over: ${String(error)}`);
       return;
     }
-    this.markSent(messages.map((message) => message.envelope.messageId));
+    this.deleteSent(messages.map((message) => message.envelope.messageId));
   }
 
   private async publishHeld(message: OutboxMessage, { holdMs }: ChaosInjection): Promise<void> {
@@ -128,27 +128,29 @@ export class OutboxFlusher implements EntitySubscriberInterface {
     this.chaos.later(duplicateAfterMs, () => this.outbox.publish([message]));
   }
 
-  private markSent(messageIds: string[]): void {
-    this.marks.push(...messageIds);
-    this.marking ??= this.writeMarks();
+  private deleteSent(messageIds: string[]): void {
+    this.sent.push(...messageIds);
+    this.deleting ??= this.deleteBatches();
   }
 
-  private async writeMarks(): Promise<void> {
-    while (this.marks.length > 0) {
-      await new Promise((resolve) => setTimeout(resolve, MARK_DELAY_MS));
-      const batch = this.marks;
-      this.marks = [];
+  private async deleteBatches(): Promise<void> {
+    while (this.sent.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, DELETE_DELAY_MS));
+      const batch = this.sent;
+      this.sent = [];
       try {
+        // A sent row is deleted, not marked: a mark is a new row version with three index
+        // entries, a delete only ends the row's version.
         await queryPrepared(
           this.dataSource.manager,
-          `UPDATE outbox SET sent_at = now() WHERE message_id = ANY($1::uuid[]) AND sent_at IS NULL`,
+          `DELETE FROM outbox WHERE message_id = ANY($1::uuid[]) AND sent_at IS NULL`,
           [batch],
         );
       } catch (error) {
         // Left unsent: the relay publishes them again after its grace period.
-        this.logger.debug(`Marking ${batch.length} message(s) sent failed: ${String(error)}`);
+        this.logger.debug(`Deleting ${batch.length} sent message(s) failed: ${String(error)}`);
       }
     }
-    this.marking = undefined;
+    this.deleting = undefined;
   }
 }

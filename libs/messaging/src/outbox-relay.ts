@@ -23,7 +23,7 @@ interface OutboxRow {
 
 /**
  * The outbox's safety net: publishes with confirms the rows the OutboxFlusher did not (a crash
- * between commit and publish, the broker away, a nested rollback) and marks them sent. It polls
+ * between commit and publish, the broker away, a nested rollback) and deletes them. It polls
  * for unsent rows older than its grace period, so it does not race the flusher over fresh ones;
  * `FOR UPDATE SKIP LOCKED` lets several instances share the work.
  */
@@ -104,7 +104,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           envelope: row.envelope,
         })),
       );
-      await manager.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
+      await manager.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [
         rows.map((row) => row.id),
       ]);
       return rows.length;
@@ -124,7 +124,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
-  /** Deletes sent rows (and inbox rows) past their retention, a bounded batch at a time. */
+  /**
+   * Deletes inbox rows past their retention, and outbox rows marked sent (by versions that kept
+   * sent rows instead of deleting them), a bounded batch at a time.
+   */
   private async purge(): Promise<void> {
     try {
       await this.dataSource.query(

@@ -215,7 +215,7 @@ describe('MESSAGING_CHAOS in the outbox relay', () => {
     await eventually(() => metrics.handled >= COMMANDS, { what: 'every command handled' });
     await eventually(
       async () => (await count(`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL`)) === 0,
-      { what: 'every outbox row marked sent' },
+      { what: 'every outbox row sent' },
     );
 
     expect(idsOf(tapped)).not.toEqual(sent);
@@ -233,7 +233,8 @@ describe('MESSAGING_CHAOS in the outbox relay', () => {
     // Shut down while (most of) the holds last: at least 50 ms each, up to a second.
     await instances.splice(0)[0].close();
 
-    expect(await count(`SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL`)).toBe(0);
+    // Sent, and so deleted, whether the flusher or the relay's last flush sent it.
+    expect(await count(`SELECT count(*) AS n FROM outbox`)).toBe(0);
     // The broker took every one (confirms came before close): the tap shows them once each.
     await eventually(() => tapped.length >= COMMANDS, { what: 'every held command published' });
     expect([...idsOf(tapped)].sort()).toEqual([...sent].sort());
