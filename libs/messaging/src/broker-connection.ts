@@ -8,6 +8,7 @@ import {
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { connect, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
 import type { ReadinessIndicator } from '@app/health';
+import { coalesceSocketWrites } from './coalesced-socket-writes.js';
 import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.options.js';
 import { Topology } from './topology.js';
 
@@ -51,10 +52,12 @@ export class BrokerConnection
         maxRetries: Infinity,
         waitForConnect: false,
         // A failed setup counts as a failed connection: unready, and retried with the backoff.
-        setup: (model: ChannelModel) =>
-          this.options.declareTopology === false
+        setup: (model: ChannelModel) => {
+          coalesceSocketWrites(model);
+          return this.options.declareTopology === false
             ? this.topology.check(model, this.options.consume ?? [])
-            : this.topology.declare(model),
+            : this.topology.declare(model);
+        },
       },
     });
     connection.on('connect', () => {

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { holdWritesForTurn } from '@app/runtime';
 import type { UpstreamStream } from './upstream.client.js';
 
 /**
@@ -16,5 +17,8 @@ export function relayEventStream(stream: UpstreamStream, response: ServerRespons
   response.on('close', () => stream.close());
   // The service went away mid-stream: end ours so the client reconnects.
   stream.body.on('error', () => response.end());
+  // Events that come together leave together: one write, not one per event (before the pipe's
+  // own listener, so the first of them is held too).
+  stream.body.on('data', () => holdWritesForTurn(response));
   stream.body.pipe(response);
 }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   Body,
   Controller,
@@ -7,6 +7,7 @@ import {
   Param,
   Post,
   Query,
+  Req,
   Res,
   Sse,
   UseFilters,
@@ -14,8 +15,9 @@ import {
 } from '@nestjs/common';
 import { CurrentPrincipal, Roles, visibleTo, type Principal } from '@app/identity';
 import { SagaEngine, SagaNotFoundError, SagaQueries, type SagaStatus } from '@app/saga';
-import type { Observable } from 'rxjs';
+import { tap, type Observable } from 'rxjs';
 import { z } from 'zod';
+import { holdWritesForTurn } from '@app/runtime';
 import { Uuid, ZodValidationPipe } from '@app/validation';
 import { SagaErrorsFilter } from '../errors/saga-errors.filter.js';
 import { BulkActionRequest } from './bulk-action.request.js';
@@ -84,11 +86,14 @@ export class SagasController {
   async events(
     @CurrentPrincipal() caller: Principal,
     @Param('id', SagaId) id: string,
+    @Req() request: IncomingMessage,
   ): Promise<Observable<MessageEvent>> {
     // The caps first: a flood of streams beyond them costs no query.
-    return this.streams.open$(caller, id, async () => {
+    const events$ = await this.streams.open$(caller, id, async () => {
       visibleTo(caller, await this.queries.ownerOf(id), () => new SagaNotFoundError(id));
     });
+    // The entries of one move (a reply taken, the next command sent) leave in one write.
+    return events$.pipe(tap(() => holdWritesForTurn(request.socket)));
   }
 
   @Post(':id/retry')
