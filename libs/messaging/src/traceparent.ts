@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { newSpanId, newTraceId } from '@app/tracing';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
@@ -36,8 +36,8 @@ export function outgoingTraceparent(
   const parent =
     parseTraceparent(handled) ?? (active && trace.isSpanContextValid(active) ? active : undefined);
   return formatTraceparent({
-    traceId: parent?.traceId ?? randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
+    traceId: parent?.traceId ?? newTraceId(),
+    spanId: newSpanId(),
     traceFlags: parent?.traceFlags ?? TraceFlags.SAMPLED,
   });
 }
