@@ -1,21 +1,11 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import type { ChannelModel } from 'amqplib';
+import { aRecordingWritable } from '../../../test/support/recording-writable.js';
 import { coalesceSocketWrites } from './coalesced-socket-writes.js';
 
 /** A model whose connection's socket records each write it is asked to do at once (a syscall). */
 function aModel() {
-  const writes: string[][] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      writes.push([chunk.toString()]);
-      done();
-    },
-    writev(chunks, done) {
-      writes.push(chunks.map(({ chunk }) => (chunk as Buffer).toString()));
-      done();
-    },
-  });
+  const { stream, writes } = aRecordingWritable();
   const model = { connection: { stream } } as unknown as ChannelModel;
   return { model, stream, writes };
 }

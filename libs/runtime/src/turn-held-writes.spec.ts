@@ -1,23 +1,8 @@
-import { Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
+import { aRecordingWritable } from '../../../test/support/recording-writable.js';
 import { holdWritesForTurn } from './turn-held-writes.js';
-
-/** A stream that records each write it is asked to do at once: what a socket makes a syscall. */
-function aRecordingStream() {
-  const writes: string[][] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      writes.push([chunk.toString()]);
-      done();
-    },
-    writev(chunks, done) {
-      writes.push(chunks.map(({ chunk }) => (chunk as Buffer).toString()));
-      done();
-    },
-  });
-  return { stream, writes };
-}
 
 /** Writes `events` a tick apart, as Nest writes server-sent events (each after the one before). */
 async function writeInTurn(stream: Writable, events: string[], hold: boolean): Promise<void> {
@@ -30,7 +15,7 @@ async function writeInTurn(stream: Writable, events: string[], hold: boolean): P
 
 describe(holdWritesForTurn.name, () => {
   it('sends what a turn writes in one write, the writes a tick apart', async () => {
-    const { stream, writes } = aRecordingStream();
+    const { stream, writes } = aRecordingWritable();
 
     await writeInTurn(stream, ['a', 'b', 'c'], true);
     expect(writes).toEqual([]);
@@ -39,7 +24,7 @@ describe(holdWritesForTurn.name, () => {
   });
 
   it('holds each turn apart: what the next turn writes is its own write', async () => {
-    const { stream, writes } = aRecordingStream();
+    const { stream, writes } = aRecordingWritable();
 
     await writeInTurn(stream, ['a', 'b'], true);
     await nextTurn();
@@ -49,14 +34,14 @@ describe(holdWritesForTurn.name, () => {
   });
 
   it('writes one by one without it', async () => {
-    const { stream, writes } = aRecordingStream();
+    const { stream, writes } = aRecordingWritable();
 
     await writeInTurn(stream, ['a', 'b', 'c'], false);
     expect(writes).toEqual([['a'], ['b'], ['c']]);
   });
 
   it('leaves a destroyed stream alone', () => {
-    const { stream } = aRecordingStream();
+    const { stream } = aRecordingWritable();
     stream.destroy();
 
     holdWritesForTurn(stream);
