@@ -118,8 +118,12 @@ export class InstanceRegistry {
       .sort((a, b) => a.service.localeCompare(b.service) || a.id.localeCompare(b.id));
   }
 
+  /** On every proxied request (through `healthy`): only this service's entries are viewed. */
   instancesOf(service: string): ServiceInstance[] {
-    return this.list().filter((instance) => instance.service === service);
+    return [...this.entries.values()]
+      .filter((entry) => entry.service === service)
+      .map((entry) => this.view(entry))
+      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** The instances of a service that may take traffic. */

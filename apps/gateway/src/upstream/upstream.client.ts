@@ -42,6 +42,12 @@ export interface UpstreamStream {
 /** An answer whose headers have arrived; its body is still to be read (or relayed). */
 type UpstreamResponse = Dispatcher.ResponseData;
 
+/**
+ * Why a relayed stream is hung up on: its client left. One reason for every stream, since
+ * `abort()` without one builds a DOMException, and its stack trace, on each stream's close.
+ */
+const CLIENT_CLOSED = new Error('the client closed the stream');
+
 /** Errors of a connection that never opened: the request did not reach the service. */
 const NOT_CONNECTED = new Set([
   'ECONNREFUSED',
@@ -110,7 +116,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       if (!isOk(response)) {
         throw this.errorAnswerOf(service, response.statusCode, await response.body.text());
       }
-      return { body: response.body, close: () => abort.abort() };
+      return { body: response.body, close: () => abort.abort(CLIENT_CLOSED) };
     });
   }
 
