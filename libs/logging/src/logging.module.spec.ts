@@ -1,9 +1,13 @@
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Controller, Get, HttpException, Logger as NestLogger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
-import { LoggingModule } from './logging.module.js';
+import { pino } from 'pino';
+import { LoggingModule, stdoutLogDestination } from './logging.module.js';
 
 @Controller('things')
 class ThingsController {
@@ -103,5 +107,21 @@ describe(LoggingModule.name, () => {
     expect(accessLines(started.lines)).toEqual([
       expect.objectContaining({ res: { statusCode: 418 } }),
     ]);
+  });
+});
+
+describe(stdoutLogDestination.name, () => {
+  it('has a line written before the log call returns, with no thread-pool hop', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sagaflow-log-')), 'out.log');
+    const fd = openSync(file, 'w');
+    const destination = stdoutLogDestination(fd);
+    try {
+      pino({ base: undefined }, destination).info({ orderId: 'o-1' }, 'written at once');
+      // Read in the same turn: an asynchronous destination would still hold the line.
+      expect(readFileSync(file, 'utf8')).toContain('"msg":"written at once"');
+      expect(destination).toMatchObject({ sync: true });
+    } finally {
+      closeSync(fd);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { stdSerializers, type DestinationStream, type Level } from 'pino';
+import { destination, stdSerializers, type DestinationStream, type Level } from 'pino';
 import pretty from 'pino-pretty';
 
 export interface LoggingOptions {
@@ -28,7 +28,7 @@ export class LoggingModule {
             translateTime: 'SYS:HH:MM:ss.l',
             ignore: 'pid,hostname',
           })
-        : undefined);
+        : stdoutLogDestination());
     const http = {
       level: options.level,
       base: { service: options.service },
@@ -51,6 +51,16 @@ export class LoggingModule {
       exports: [LoggerModule],
     };
   }
+}
+
+/**
+ * Standard output, written synchronously: a line is out before the log call returns, so the lines
+ * that explain a crash are never lost in a buffer. pino's default destination writes through
+ * libuv's thread pool instead (which DNS and crypto share): a wake-up of a pool thread and one of
+ * the event loop for each line, about six system calls where a synchronous write is one.
+ */
+export function stdoutLogDestination(fd = 1): DestinationStream {
+  return destination({ dest: fd, sync: true });
 }
 
 /** What an access log line says of a request. */
