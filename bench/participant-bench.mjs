@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'amqplib';
 import { Buffer } from 'node:buffer';
+import { cpuSecondsOf } from './process-stats.mjs';
 
 const windows = [1, 16, 128];
 const namespace = `bench-${randomUUID().slice(0, 6)}.`;
@@ -30,8 +31,9 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function run(channel, pending, inFlight, count) {
+async function run(channel, pending, inFlight, count, appPid) {
   const latencies = [];
+  const cpuBefore = cpuSecondsOf(appPid);
   let next = 0;
   const started = performance.now();
   await new Promise((resolve, reject) => {
@@ -76,6 +78,7 @@ async function run(channel, pending, inFlight, count) {
     for (let i = 0; i < Math.min(inFlight, count); i += 1) sendOne();
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsOf(appPid) - cpuBefore;
   latencies.sort((a, b) => a - b);
   return {
     inFlight,
@@ -83,6 +86,8 @@ async function run(channel, pending, inFlight, count) {
     perSecond: Math.round(count / seconds),
     p50ms: percentile(latencies, 50).toFixed(1),
     p99ms: percentile(latencies, 99).toFixed(1),
+    // The app's own CPU (utime + stime from /proc): what a command costs it, whatever the load.
+    appCpuMsPerCommand: ((1000 * cpuSeconds) / count).toFixed(2),
   };
 }
 
@@ -121,11 +126,17 @@ export async function runParticipantBench({ messages }) {
       entry(performance.now() - entry.sentAt);
     });
 
-    await run(channel, pending, 16, 300); // warm-up: JIT, pools, queues
+    await run(channel, pending, 16, 300, app.pid); // warm-up: JIT, pools, queues
     const results = [];
     for (const inFlight of windows) {
       results.push(
-        await run(channel, pending, inFlight, inFlight === 1 ? Math.min(500, messages) : messages),
+        await run(
+          channel,
+          pending,
+          inFlight,
+          inFlight === 1 ? Math.min(500, messages) : messages,
+          app.pid,
+        ),
       );
     }
     console.log(
