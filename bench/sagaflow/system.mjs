@@ -1,7 +1,8 @@
 // Starts the five Sagaflow apps as production runs them (the built bundles, JSON logs at info,
-// one process each), on ports, a broker namespace and a database of the bench's own.
+// the image's heap cap, one process each), on ports, a broker namespace and a database of the
+// bench's own.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +13,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const bundleOf = (app) => join(ROOT, 'dist', 'apps', app.name, 'main.js');
 
 export const DATABASE = 'sagaflow_bench_system';
+const NODE_OPTIONS = imageNodeOptions();
 const local = (port) => `http://127.0.0.1:${port}`;
 
 /** Away from `npm start` (30xx) and the system tests (41xx). */
@@ -33,12 +35,21 @@ const QUEUES = [
 ];
 const EXCHANGES = ['sagaflow.commands', 'sagaflow.replies', 'sagaflow.dead-letter'];
 
+/** The image's `NODE_OPTIONS` (its V8 heap cap): memory measured here is what a pod would use. */
+function imageNodeOptions() {
+  const dockerfile = readFileSync(join(ROOT, 'docker', 'Dockerfile'), 'utf8');
+  const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1];
+  if (options === undefined) throw new Error('docker/Dockerfile sets no NODE_OPTIONS line');
+  return options;
+}
+
 function envOf(app, namespace) {
   return {
     PATH: process.env.PATH ?? '',
     PORT: String(app.port),
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'info',
+    NODE_OPTIONS,
     AMQP_URL,
     AMQP_NAMESPACE: namespace,
     ...(app.role ? { DATABASE_URL: postgresUrl(DATABASE, app.role) } : {}),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
@@ -50,6 +51,25 @@ const DEV_TOKEN_SECRET = 'AUTH_JWT_SECRET';
 const IDENTITY_SETTINGS = Object.keys(identityEnv()).filter(
   (name) => !IDENTITY_SECRET_NAMES.includes(name) && name !== DEV_TOKEN_SECRET,
 );
+
+/** The image's NODE_OPTIONS (docker/Dockerfile), which a container inherits unless it sets its own. */
+const IMAGE_NODE_OPTIONS =
+  /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(
+    readFileSync(path.join(K8S, '../docker/Dockerfile'), 'utf8'),
+  )?.[1] ?? '';
+
+/** V8's old-space cap in MiB from NODE_OPTIONS; undefined when it is not capped. */
+function heapCapOf(nodeOptions: string): number | undefined {
+  const size = /--max-old-space-size=(\d+)/.exec(nodeOptions)?.[1];
+  return size === undefined ? undefined : Number(size);
+}
+
+/** A Kubernetes memory quantity in MiB (the manifests use Mi and Gi). */
+function mebibytes(quantity: string | number | undefined): number {
+  const [, amount, unit] = /^(\d+)(Mi|Gi)$/.exec(String(quantity)) ?? [];
+  if (!amount) throw new Error(`unexpected memory quantity ${String(quantity)}`);
+  return Number(amount) * (unit === 'Gi' ? 1024 : 1);
+}
 
 function all<T>(objects: KubeObject[], kind: string): T[] {
   return objects.filter((object) => object.kind === kind) as unknown as T[];
@@ -334,6 +354,19 @@ describe.each(overlays)('the %s overlay', (variant) => {
     it('selects its own pods', () => {
       expect(matchesSelector(deployment.spec?.selector, podLabels)).toBe(true);
       expect(podLabels['app.kubernetes.io/name']).toBe(app.name);
+    });
+
+    it('caps its V8 heap well inside its memory limit', () => {
+      const container = appContainer(objects, app);
+      const heap = heapCapOf(
+        environmentOf(objects, container).values.NODE_OPTIONS ?? IMAGE_NODE_OPTIONS,
+      );
+      expect(heap).toBeDefined();
+      // Under load an app's RSS is about 1.3 times its heap cap (`npm run bench`): the young
+      // generation, code and buffers live outside it. Past the limit the pod would be killed.
+      expect(mebibytes(container.resources?.limits?.memory)).toBeGreaterThanOrEqual(
+        1.5 * (heap ?? Infinity),
+      );
     });
 
     it('listens on its port and probes /health/live and /health/ready there', () => {
