@@ -19,6 +19,7 @@ import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import { PinoLogger } from 'nestjs-pino';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
+import { transientFailureOf } from '@app/persistence';
 import { BrokerConnection } from './broker-connection.js';
 import { deliveryConcurrency, DeliverySlots } from './delivery-slots.js';
 import { describeIssues, fromAmqp, HEADERS, type Envelope } from './envelope.js';
@@ -39,7 +40,6 @@ import { failureOf } from './pipeline-errors.js';
 import { backoffDelay } from './retry-policy.js';
 import { Topology } from './topology.js';
 import { parseTraceparent } from './traceparent.js';
-import { transientFailureOf } from './transient-failure.js';
 
 const REATTACH_DELAY_MS = 500;
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, register } from 'prom-client';
-import type { TransientFailure } from './transient-failure.js';
+import type { TransientFailure } from '@app/persistence';
 
 /** What one app instance counted since it started: read by tests and the orchestrator's gauges. */
 export interface MessagingCounts {

@@ -9,6 +9,7 @@ export {
 } from './app-database.js';
 export { bigintAsNumber } from './bigint-number.transformer.js';
 export { bootstrapDatabase, type DatabaseBootstrapOptions } from './database-bootstrap.js';
+export { DATABASE_BUSY_RETRY_AFTER_SECONDS, DatabaseBusyFilter } from './database-busy.filter.js';
 export { DatabaseHealthIndicator } from './database-health.indicator.js';
 export { dataSourceOptions } from './data-source-options.js';
 export { migrateSchema } from './migrate-schema.js';
@@ -16,3 +17,4 @@ export { holdPrepared, queryPrepared } from './prepared-query.js';
 export { PersistenceModule } from './persistence.module.js';
 export type { PersistenceOptions } from './persistence.options.js';
 export { runMigrations } from './run-migrations.js';
+export { transientFailureOf, type TransientFailure } from './transient-failure.js';

@@ -1,0 +1,42 @@
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { Catch, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import { BaseRpcExceptionFilter } from '@nestjs/microservices';
+import type { Observable } from 'rxjs';
+import { transientFailureOf } from './transient-failure.js';
+
+/** A busy pool frees up, and a restarting database is back, in about this many seconds. */
+export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * A request that met a busy, contended or restarting database answers 503 with `Retry-After`,
+ * not 500: the same request succeeds a moment later, and a 500 would tell the caller (and the
+ * gateway's circuit breaker) that the service is broken. Every other error, and every error of
+ * a message handler (the transport retries transient failures itself), goes on to Nest's own
+ * handling, as it would without this filter.
+ */
+@Catch()
+export class DatabaseBusyFilter extends BaseExceptionFilter {
+  private readonly logger = new Logger(DatabaseBusyFilter.name);
+  private readonly messageErrors = new BaseRpcExceptionFilter();
+
+  override catch(error: unknown, host: ArgumentsHost): void | Observable<unknown> {
+    if (host.getType() !== 'http') return this.messageErrors.catch(error, host);
+    const failure = transientFailureOf(error);
+    const response = host.switchToHttp().getResponse<ServerResponse>();
+    if (!failure || response.headersSent) return super.catch(error, host);
+    this.logger.warn(`Answered 503, the database met ${failure}: ${String(error)}`);
+    const status = HttpStatus.SERVICE_UNAVAILABLE;
+    response.statusCode = status;
+    response.setHeader('retry-after', String(DATABASE_BUSY_RETRY_AFTER_SECONDS));
+    response.setHeader('content-type', 'application/json; charset=utf-8');
+    response.end(
+      JSON.stringify({
+        statusCode: status,
+        error: STATUS_CODES[status],
+        message: 'The database is busy or restarting; retry shortly',
+        code: 'DATABASE_BUSY',
+      }),
+    );
+  }
+}
