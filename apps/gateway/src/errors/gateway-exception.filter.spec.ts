@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ArgumentsHost } from '@nestjs/common';
 import { GatewayExceptionFilter } from './gateway-exception.filter.js';
-import { UpstreamUnavailableError } from './gateway.error.js';
+import { UpstreamResponseError, UpstreamUnavailableError } from './gateway.error.js';
 
 class FakeResponse {
   statusCode = 200;
@@ -59,6 +59,24 @@ describe(GatewayExceptionFilter.name, () => {
       message: 'The credit service is unavailable: it has no healthy instance; try again later',
       requestId: 'r-9',
     });
+  });
+
+  it("passes on a busy service's Retry-After, and sets none for its other failures", () => {
+    const busy = new FakeResponse();
+    const answered = new UpstreamResponseError('order', 503, 'busy', undefined, '3');
+    filter.catch(answered, hostOf({ id: 'r-7', headers: {}, method: 'POST' }, busy));
+    expect(busy.statusCode).toBe(503);
+    expect(busy.headers['retry-after']).toBe('3');
+    expect(JSON.parse(busy.body ?? '')).toMatchObject({
+      message: 'The order service is busy; try again later',
+    });
+    const failed = new FakeResponse();
+    filter.catch(
+      new UpstreamResponseError('order', 500, 'boom'),
+      hostOf({ id: 'r-8', headers: {}, method: 'POST' }, failed),
+    );
+    expect(failed.statusCode).toBe(502);
+    expect(failed.headers['retry-after']).toBeUndefined();
   });
 
   it("passes on, untouched, an error that is not an HTTP request's", () => {

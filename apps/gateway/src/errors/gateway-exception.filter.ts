@@ -8,7 +8,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { errorBodyOf } from './error-body.js';
-import { GatewayError, UpstreamUnavailableError } from './gateway.error.js';
+import { GatewayError, UpstreamResponseError, UpstreamUnavailableError } from './gateway.error.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -39,9 +39,11 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.url} failed`, stack);
     }
     response.statusCode = body.statusCode;
-    if (exception instanceof UpstreamUnavailableError) {
-      response.setHeader('retry-after', String(exception.retryAfterSeconds));
-    }
+    const retryAfter =
+      exception instanceof UpstreamUnavailableError || exception instanceof UpstreamResponseError
+        ? exception.retryAfterSeconds
+        : undefined;
+    if (retryAfter !== undefined) response.setHeader('retry-after', String(retryAfter));
     response.setHeader('content-type', 'application/json; charset=utf-8');
     response.end(JSON.stringify(body));
   }

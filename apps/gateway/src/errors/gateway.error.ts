@@ -56,17 +56,26 @@ export class UpstreamTimeoutError extends GatewayError {
  */
 export class UpstreamResponseError extends GatewayError {
   readonly status: HttpStatus;
+  /** Whole seconds to wait, when the service answered 503 (busy): passed on as `Retry-After`. */
+  readonly retryAfterSeconds: number | undefined;
   constructor(
     readonly service: string,
     readonly upstreamStatus: number,
     message: string | undefined,
     details?: unknown,
+    retryAfter?: string,
   ) {
     const passedThrough = upstreamStatus >= 400 && upstreamStatus < 500;
+    const busy = upstreamStatus === 503;
     super(
-      passedThrough && message ? message : `${service} failed to answer the request`,
+      passedThrough && message
+        ? message
+        : busy
+          ? `The ${service} service is busy; try again later`
+          : `${service} failed to answer the request`,
       passedThrough ? details : undefined,
     );
+    this.retryAfterSeconds = busy ? retryAfterSecondsOf(retryAfter) : undefined;
     this.name = 'UpstreamResponseError';
     this.status = passedThrough
       ? upstreamStatus
@@ -74,4 +83,10 @@ export class UpstreamResponseError extends GatewayError {
         ? HttpStatus.SERVICE_UNAVAILABLE
         : HttpStatus.BAD_GATEWAY;
   }
+}
+
+/** A `Retry-After` in whole seconds (1 to 60); 1 when absent or a date. */
+function retryAfterSecondsOf(header: string | undefined): number {
+  const seconds = /^\d{1,9}$/.test(header ?? '') ? Number(header) : 1;
+  return Math.min(Math.max(seconds, 1), 60);
 }

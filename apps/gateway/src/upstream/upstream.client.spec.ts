@@ -140,6 +140,31 @@ describe(UpstreamClient.name, () => {
     });
   });
 
+  it('answers 503 for a busy service, with the Retry-After it asked for', async () => {
+    let retryAfter: string | undefined = '2';
+    await creditAnswering((_request, response) => {
+      response.writeHead(503, {
+        'content-type': 'application/json',
+        ...(retryAfter === undefined ? {} : { 'retry-after': retryAfter }),
+      });
+      response.end(
+        JSON.stringify({ message: 'The database is busy or restarting; retry shortly' }),
+      );
+    });
+    const post = { method: 'POST' as const, path: '/x', body: {} };
+    await expect(client.json('credit', post, context)).rejects.toMatchObject({
+      constructor: UpstreamResponseError,
+      status: 503,
+      message: 'The credit service is busy; try again later',
+      retryAfterSeconds: 2,
+    });
+    retryAfter = undefined;
+    await expect(client.json('credit', post, context)).rejects.toMatchObject({
+      status: 503,
+      retryAfterSeconds: 1,
+    });
+  });
+
   it('sends the JSON body, query and forwarded headers, and parses the JSON answer', async () => {
     const seen: { url?: string; headers?: IncomingMessage['headers']; body?: string } = {};
     await creditAnswering((request, response) => {

@@ -101,7 +101,7 @@ export class UpstreamClient implements OnApplicationShutdown {
   ): Promise<UpstreamAnswer<T>> {
     return this.call(service, request, context, async (response) => {
       const text = await response.body.text();
-      if (!isOk(response)) throw this.errorAnswerOf(service, response.statusCode, text);
+      if (!isOk(response)) throw this.errorAnswerOf(service, response, text);
       return { status: response.statusCode, body: parseJson(service, text) as T };
     });
   }
@@ -114,7 +114,7 @@ export class UpstreamClient implements OnApplicationShutdown {
   ): Promise<UpstreamStream> {
     return this.call(service, request, context, async (response, abort) => {
       if (!isOk(response)) {
-        throw this.errorAnswerOf(service, response.statusCode, await response.body.text());
+        throw this.errorAnswerOf(service, response, await response.body.text());
       }
       return { body: response.body, close: () => abort.abort(CLIENT_CLOSED) };
     });
@@ -280,11 +280,19 @@ export class UpstreamClient implements OnApplicationShutdown {
     return breaker;
   }
 
-  private errorAnswerOf(service: ServiceName, status: number, text: string): Error {
+  private errorAnswerOf(service: ServiceName, response: UpstreamResponse, text: string): Error {
+    const status = response.statusCode;
     const answer = safeJson(text) as { message?: unknown; details?: unknown } | undefined;
     const message = typeof answer?.message === 'string' ? answer.message : undefined;
     if (status >= 500) this.logger.warn(`${service} answered ${status}: ${message ?? text}`);
-    return new UpstreamResponseError(service, status, message, answer?.details);
+    const retryAfter = response.headers['retry-after'];
+    return new UpstreamResponseError(
+      service,
+      status,
+      message,
+      answer?.details,
+      typeof retryAfter === 'string' ? retryAfter : undefined,
+    );
   }
 }
 
