@@ -72,10 +72,14 @@ describe(DatabaseBusyFilter.name, () => {
     expect(await missing.json()).toMatchObject({ message: 'Order o-1 does not exist' });
   });
 
-  it("leaves a message handler's error to Nest's RPC handling (the transport retries it)", async () => {
+  it("hands a message handler's transient failure back as it is, and leaves its other errors to Nest", async () => {
+    const filter = new DatabaseBusyFilter();
     const host = { getType: () => 'rpc' } as unknown as ArgumentsHost;
-    const emitted = new DatabaseBusyFilter().catch(poolBusy(), host) as Observable<unknown>;
-    await expect(lastValueFrom(emitted)).rejects.toEqual({
+    const busy = poolBusy();
+    // The transport retries it, and logs it once, as a warning.
+    await expect(lastValueFrom(filter.catch(busy, host) as Observable<unknown>)).rejects.toBe(busy);
+    const bug = new TypeError('boom');
+    await expect(lastValueFrom(filter.catch(bug, host) as Observable<unknown>)).rejects.toEqual({
       status: 'error',
       message: 'Internal server error',
     });

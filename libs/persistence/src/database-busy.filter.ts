@@ -2,7 +2,7 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { Catch, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { BaseRpcExceptionFilter } from '@nestjs/microservices';
-import type { Observable } from 'rxjs';
+import { throwError, type Observable } from 'rxjs';
 import { transientFailureOf } from './transient-failure.js';
 
 /** A busy pool frees up, and a restarting database is back, in about this many seconds. */
@@ -11,9 +11,10 @@ export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 1;
 /**
  * A request that met a busy, contended or restarting database answers 503 with `Retry-After`,
  * not 500: the same request succeeds a moment later, and a 500 would tell the caller (and the
- * gateway's circuit breaker) that the service is broken. Every other error, and every error of
- * a message handler (the transport retries transient failures itself), goes on to Nest's own
- * handling, as it would without this filter.
+ * gateway's circuit breaker) that the service is broken. Every other error goes on to Nest's
+ * own handling, as it would without this filter. A message handler's transient failure goes
+ * back to the transport as it is, unlogged: the transport retries it and logs a warning, where
+ * Nest's RPC handling would log it again as an error with its stack.
  */
 @Catch()
 export class DatabaseBusyFilter extends BaseExceptionFilter {
@@ -21,8 +22,10 @@ export class DatabaseBusyFilter extends BaseExceptionFilter {
   private readonly messageErrors = new BaseRpcExceptionFilter();
 
   override catch(error: unknown, host: ArgumentsHost): void | Observable<unknown> {
-    if (host.getType() !== 'http') return this.messageErrors.catch(error, host);
     const failure = transientFailureOf(error);
+    if (host.getType() !== 'http') {
+      return failure ? throwError(() => error) : this.messageErrors.catch(error, host);
+    }
     const response = host.switchToHttp().getResponse<ServerResponse>();
     if (!failure || response.headersSent) return super.catch(error, host);
     this.logger.warn(`Answered 503, the database met ${failure}: ${String(error)}`);
