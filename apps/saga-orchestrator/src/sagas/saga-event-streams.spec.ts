@@ -23,6 +23,8 @@ class FakeQueries {
   readonly versionOf = new Map<string, number>();
   reads = 0;
   versionQueries = 0;
+  /** What the next reads throw, one each, before reads succeed again. */
+  readonly failures: Error[] = [];
 
   progress(
     id: string,
@@ -30,6 +32,8 @@ class FakeQueries {
     limit: number,
   ): Promise<{ status?: SagaStatus; version?: number; steps: SagaStepRecord[] }> {
     this.reads += 1;
+    const failure = this.failures.shift();
+    if (failure) return Promise.reject(failure);
     const all = this.timelines.get(id) ?? [];
     const steps = all.filter((step) => step.id > afterId).slice(0, limit);
     return Promise.resolve({
@@ -178,6 +182,27 @@ describe(SagaEventStreams.name, () => {
     await jest.advanceTimersByTimeAsync(10);
     expect(queries.reads).toBe(2);
     expect(events.map((event) => event.id)).toEqual(['1', '2', '3']);
+  });
+
+  it('stays open through a busy database and reads again; ends with any other failure', async () => {
+    const events: MessageEvent[] = [];
+    let failed: unknown;
+    queries.failures.push(new Error('timeout exceeded when trying to connect'));
+    (await streams.open$(alice, 's1')).subscribe({
+      next: (event) => events.push(event),
+      error: (error: unknown) => (failed = error),
+    });
+    await jest.advanceTimersByTimeAsync(10);
+    expect({ failed, events: events.length }).toEqual({ failed: undefined, events: 0 });
+    await jest.advanceTimersByTimeAsync(LIMITS.pollMs);
+    expect(events.map((event) => event.id)).toEqual(['1']);
+    expect(queries.reads).toBe(2);
+
+    const broken = new Error('column "status" does not exist');
+    queries.failures.push(broken);
+    (await streams.open$(bob, 's2')).subscribe({ error: (error: unknown) => (failed = error) });
+    await jest.advanceTimersByTimeAsync(10);
+    expect(failed).toBe(broken);
   });
 
   it('sends heartbeats and ends a stream at its maximum lifetime', async () => {

@@ -8,6 +8,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Principal } from '@app/identity';
+import { transientFailureOf } from '@app/persistence';
 import {
   isTerminal,
   SagaChanges,
@@ -119,6 +120,7 @@ export class SagaEventStreams implements OnModuleDestroy {
       let version: number | undefined;
       let reading = false;
       let readAgain = false;
+      let retry: NodeJS.Timeout | undefined;
       const send = (steps: SagaStepRecord[]): void => {
         for (const step of steps) {
           if (subscriber.closed || step.id <= seen) continue;
@@ -156,7 +158,14 @@ export class SagaEventStreams implements OnModuleDestroy {
             }
           } while (readAgain && !subscriber.closed);
         } catch (error) {
-          subscriber.error(error);
+          if (!transientFailureOf(error)) {
+            subscriber.error(error);
+            return;
+          }
+          // A busy or restarting database: the stream stays open and reads again shortly.
+          this.logger.warn(`Event stream of saga ${sagaId} reads again: ${String(error)}`);
+          clearTimeout(retry);
+          retry = setTimeout(() => void read(), this.limits.pollMs);
         } finally {
           reading = false;
         }
@@ -191,6 +200,7 @@ export class SagaEventStreams implements OnModuleDestroy {
       return () => {
         clearInterval(heartbeat);
         clearTimeout(lifetime);
+        clearTimeout(retry);
         for (const subscription of subscriptions) subscription.unsubscribe();
         this.unwatch(sagaId);
         release();
