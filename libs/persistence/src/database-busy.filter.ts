@@ -6,7 +6,7 @@ import { throwError, type Observable } from 'rxjs';
 import { transientFailureOf } from './transient-failure.js';
 
 /** A busy pool frees up, and a restarting database is back, in about this many seconds. */
-export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 1;
+const RETRY_AFTER_SECONDS = 1;
 
 /**
  * A request that met a busy, contended or restarting database answers 503 with `Retry-After`,
@@ -31,7 +31,7 @@ export class DatabaseBusyFilter extends BaseExceptionFilter {
     this.logger.warn(`Answered 503, the database met ${failure}: ${String(error)}`);
     const status = HttpStatus.SERVICE_UNAVAILABLE;
     response.statusCode = status;
-    response.setHeader('retry-after', String(DATABASE_BUSY_RETRY_AFTER_SECONDS));
+    response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
     response.setHeader('content-type', 'application/json; charset=utf-8');
     response.end(
       JSON.stringify({

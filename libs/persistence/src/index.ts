@@ -9,7 +9,6 @@ export {
 } from './app-database.js';
 export { bigintAsNumber } from './bigint-number.transformer.js';
 export { bootstrapDatabase, type DatabaseBootstrapOptions } from './database-bootstrap.js';
-export { DATABASE_BUSY_RETRY_AFTER_SECONDS, DatabaseBusyFilter } from './database-busy.filter.js';
 export { DatabaseHealthIndicator } from './database-health.indicator.js';
 export { dataSourceOptions } from './data-source-options.js';
 export { migrateSchema } from './migrate-schema.js';
