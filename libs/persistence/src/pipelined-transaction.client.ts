@@ -20,10 +20,11 @@ type Call = unknown[];
  * each) and corked into one write. The caller gets the releasing statement's result, or the first
  * error among them all: a held statement that failed fails the next one, and COMMIT. A COMMIT the
  * server answers with ROLLBACK (the transaction had failed) is an error here, so nothing counts as
- * committed that was not. A transaction that ends before any statement sends nothing; ROLLBACK
- * drops what it held. Anything else is pg's own, one call at a time. BEGIN on a connection with no
- * transaction open does not fail while the connection stands; when the connection fails, every
- * call on it fails.
+ * committed that was not. A transaction that ends having neither run nor held a statement sends
+ * nothing; one that only held statements sends them with its BEGIN and COMMIT, in one write;
+ * ROLLBACK drops what it held. Anything else is pg's own, one call at a time. BEGIN on a
+ * connection with no transaction open does not fail while the connection stands; when the
+ * connection fails, every call on it fails.
  */
 export class PipelinedTransactionClient extends pg.Client {
   private inTransaction = false;
@@ -66,10 +67,13 @@ export class PipelinedTransactionClient extends pg.Client {
         const begun = !this.beginHeld;
         this.inTransaction = false;
         this.beginHeld = false;
-        if (!begun || ending === 'ROLLBACK') this.held = [];
+        // Statements held behind a BEGIN not sent yet are committed with it, in one write.
+        if (ending === 'COMMIT' && (begun || this.held.length > 1)) {
+          return this.sendWithHeld(call).then(committed);
+        }
+        this.held = [];
         // Nothing ran: there is nothing to commit or roll back.
         if (!begun) return done(ending);
-        if (ending === 'COMMIT') return this.sendWithHeld(call).then(committed);
       }
     }
     if (this.held.length === 0) return super.query(...(call as [pg.QueryConfig]));
@@ -87,7 +91,12 @@ export class PipelinedTransactionClient extends pg.Client {
       const sent = [...held, call].map((each) =>
         Promise.resolve(super.query(...(each as [pg.QueryConfig]))),
       );
-      return Promise.all(sent).then((results) => results[results.length - 1]);
+      return Promise.allSettled(sent).then((outcomes) => {
+        // The first failure in the order sent: a held statement's fails every one after it.
+        const failed = outcomes.findIndex((outcome) => outcome.status === 'rejected');
+        if (failed === -1) return (outcomes.at(-1) as PromiseFulfilledResult<unknown>).value;
+        throw (outcomes[failed] as PromiseRejectedResult).reason;
+      });
     } finally {
       socket.uncork();
     }

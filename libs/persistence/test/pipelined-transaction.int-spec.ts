@@ -120,6 +120,15 @@ describe('a transaction in fewer round trips', () => {
     await expect(failed).rejects.toThrow(/duplicate key/);
   });
 
+  it('commits a transaction that only held statements, instead of dropping them', async () => {
+    await dataSource.transaction(async (manager) => {
+      await holdPrepared(manager, INSERT, [12, 'held alone']);
+      await holdPrepared(manager, INSERT, [13, 'held too']);
+    });
+    expect(await count(12)).toBe(1);
+    expect(await count(13)).toBe(1);
+  });
+
   it('never sends what a ROLLBACK drops', () =>
     withRunner(async (runner, pid) => {
       await runner.startTransaction();
