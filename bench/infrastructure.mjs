@@ -76,6 +76,19 @@ export async function versions() {
  * meant to be the only work on it). Its growth per saga is what the system's writes cost the
  * database, and unlike CPU time it hardly moves from one run to the next.
  */
+/**
+ * Transactions the client's database has ended so far, committed or rolled back (a statement run
+ * alone is one). PostgreSQL's statistics lag by up to about a second under load; over a window
+ * of many seconds both ends lag alike.
+ */
+export async function transactionsOf(client) {
+  const { rows } = await client.query(
+    `SELECT (xact_commit + xact_rollback)::float8 AS n FROM pg_stat_database
+     WHERE datname = current_database()`,
+  );
+  return Number(rows[0].n);
+}
+
 export async function walBytes(client) {
   const { rows } = await client.query(
     `SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::float8 AS bytes`,

@@ -16,6 +16,7 @@ import { countBy, percentiles, round } from './stats.mjs';
  * @param ended `(from, to) => [{ status, latencyMs }]`: the server's view of the window.
  * @param walBytes `() => bytes`: PostgreSQL's write-ahead log written so far, read at both ends
  *   of the window.
+ * @param transactions `() => count`: transactions the database has ended so far, likewise.
  */
 export async function measureLevel({
   level,
@@ -26,6 +27,7 @@ export async function measureLevel({
   rssPids = {},
   ended,
   walBytes,
+  transactions,
 }) {
   const from = epochNow() + warmupMs;
   const to = from + durationMs;
@@ -34,12 +36,21 @@ export async function measureLevel({
     const meter = await new CpuMeter(cpuGroups).start();
     const rss = new RssSampler(rssPids);
     const walFrom = await walBytes?.();
+    const transactionsFrom = await transactions?.();
     await sleep(to - epochNow());
     const wal = walFrom === undefined ? undefined : (await walBytes()) - walFrom;
-    return { cpu: await meter.stop(), peakRssMb: rss.stop(), loadAverage1m: loadavg()[0], wal };
+    const transactionCount =
+      transactionsFrom === undefined ? undefined : (await transactions()) - transactionsFrom;
+    return {
+      cpu: await meter.stop(),
+      peakRssMb: rss.stop(),
+      loadAverage1m: loadavg()[0],
+      wal,
+      transactionCount,
+    };
   })();
   const samples = await drive({ concurrency: level, stopAt: to });
-  const { cpu, peakRssMb, loadAverage1m, wal } = await watching;
+  const { cpu, peakRssMb, loadAverage1m, wal, transactionCount } = await watching;
   const rows = ended ? await ended(from, to) : undefined;
   return summarise({
     level,
@@ -53,6 +64,7 @@ export async function measureLevel({
     peakRssMb,
     loadAverage1m,
     wal,
+    transactionCount,
   });
 }
 
@@ -68,6 +80,7 @@ function summarise({
   peakRssMb,
   loadAverage1m,
   wal,
+  transactionCount,
 }) {
   const inWindow = (at) => at !== undefined && at >= from && at < to;
   const done = samples.filter((s) => !s.error && inWindow(s.endedAt));
@@ -109,6 +122,15 @@ function summarise({
     cpuCores: mapValues(cpu.groups, (used) => round(used / cpu.seconds, 3)),
     walKbPerSaga:
       wal === undefined || completed === 0 ? undefined : round(wal / 1024 / completed, 1),
+    // Counts, not times: they hold still when the machine's speed drifts between runs.
+    syscallsPerSaga: mapValues(cpu.syscalls, (calls) => {
+      const value = perSaga(calls);
+      return value === null ? null : round(value, 1);
+    }),
+    transactionsPerSaga:
+      transactionCount === undefined || completed === 0
+        ? undefined
+        : round(transactionCount / completed, 1),
     machine: {
       busyCores: round(cpu.machine.busyCores, 2),
       stealCores: round(cpu.machine.stealCores, 2),

@@ -1,5 +1,6 @@
-// What the processes under test cost, read from /proc (Linux): CPU time (utime + stime) and
-// memory, per process, plus how busy the whole machine was (other work on it shows there).
+// What the processes under test cost, read from /proc (Linux): CPU time (utime + stime), system
+// calls that read or write, and memory, per process, plus how busy the whole machine was (other
+// work on it shows there).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { clearInterval, setInterval } from 'node:timers';
@@ -13,6 +14,22 @@ export function cpuSecondsOf(pid) {
     // The command name may hold spaces: fields are counted after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Read and write system calls a process has made so far (/proc/<pid>/io `syscr` + `syscw`: read,
+ * write and their vector forms, on sockets and files alike; not send/recv, which PostgreSQL uses
+ * for its sockets), or undefined when it is gone. Unlike CPU time, a count that a busy or slow
+ * machine does not change: two builds compare on it across runs.
+ */
+export function syscallsOf(pid) {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const count = (field) => Number(new RegExp(`^${field}: (\\d+)$`, 'm').exec(io)?.[1] ?? 0);
+    return count('syscr') + count('syscw');
   } catch {
     return undefined;
   }
@@ -55,9 +72,9 @@ function machineTicks() {
 }
 
 /**
- * CPU used by groups of processes over a window. `groups` maps a name to a function giving the
- * group's pids at that moment (a database's backends come and go); a pid first seen at the end
- * counts whole, since it started inside the window.
+ * CPU and read/write system calls used by groups of processes over a window. `groups` maps a name
+ * to a function giving the group's pids at that moment (a database's backends come and go); a pid
+ * first seen at the end counts whole, since it started inside the window.
  */
 export class CpuMeter {
   constructor(groups) {
@@ -69,20 +86,32 @@ export class CpuMeter {
     return this;
   }
 
-  /** CPU seconds per group, and the machine's busy and stolen cores, over the window. */
+  /**
+   * CPU seconds and system calls per group, and the machine's busy and stolen cores, over the
+   * window.
+   */
   async stop() {
     const after = await this.read();
     const seconds = (after.at - this.before.at) / 1000;
     const groups = {};
+    const syscalls = {};
     for (const [name, pids] of Object.entries(after.groups)) {
       let used = 0;
-      for (const [pid, cpu] of pids) used += cpu - (this.before.groups[name]?.get(pid) ?? 0);
+      let calls = 0;
+      for (const [pid, { cpu, io }] of pids) {
+        const before = this.before.groups[name]?.get(pid);
+        used += cpu - (before?.cpu ?? 0);
+        // A process whose counts cannot be read (not ours to read) adds none.
+        if (io !== undefined) calls += io - (before?.io ?? 0);
+      }
       groups[name] = used;
+      syscalls[name] = calls;
     }
     const ticks = (key) => (after.machine[key] - this.before.machine[key]) / TICKS_PER_SECOND;
     return {
       seconds,
       groups,
+      syscalls,
       machine: { busyCores: ticks('busy') / seconds, stealCores: ticks('steal') / seconds },
     };
   }
@@ -93,7 +122,7 @@ export class CpuMeter {
       const pids = new Map();
       for (const pid of await pidsOf()) {
         const cpu = cpuSecondsOf(pid);
-        if (cpu !== undefined) pids.set(pid, cpu);
+        if (cpu !== undefined) pids.set(pid, { cpu, io: syscallsOf(pid) });
       }
       groups[name] = pids;
     }

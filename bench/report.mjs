@@ -46,6 +46,11 @@ const triple = (p) => (p ? `${ms(p.p50)} / ${ms(p.p95)} / ${ms(p.p99)}` : '–')
 const cpuMs = (seconds) =>
   seconds === null || seconds === undefined ? '–' : (seconds * 1000).toFixed(1);
 const walKb = ({ walKbPerSaga }) => walKbPerSaga?.toFixed(1) ?? '–';
+const count = (value) => (value === null || value === undefined ? '–' : value.toFixed(0));
+const perSagaCount = (value) => (value === null || value === undefined ? '–' : value.toFixed(1));
+/** Read and write system calls per saga of the named processes together. */
+const syscallsOfApps = ({ syscallsPerSaga }, names) =>
+  syscallsPerSaga ? sum(names.map((name) => syscallsPerSaga[name])) : undefined;
 const times = (ratio) => (ratio ? `${(1 / ratio).toFixed(1)}×` : '–');
 const percent = (ratio) => (ratio ? `${(ratio * 100).toFixed(1)} %` : '–');
 
@@ -147,6 +152,37 @@ function cpuSection(sagaflow) {
   ];
 }
 
+function countSection(sagaflow) {
+  return [
+    '## System calls and transactions per completed saga',
+    table(
+      [
+        'driver',
+        'in flight',
+        ...APP_NAMES,
+        'apps',
+        'postgres',
+        'rabbitmq',
+        'PostgreSQL transactions',
+      ],
+      sagaflow.map(({ driver, result }) => [
+        driver,
+        result.level,
+        ...APP_NAMES.map((name) => count(result.syscallsPerSaga?.[name])),
+        count(syscallsOfApps(result, APP_NAMES)),
+        count(result.syscallsPerSaga?.postgres),
+        count(result.syscallsPerSaga?.rabbitmq),
+        perSagaCount(result.transactionsPerSaga),
+      ]),
+    ),
+    'Read and write system calls (`/proc/<pid>/io`: read, write and their vector forms, on ' +
+      'sockets and files). PostgreSQL talks to its clients with send/recv, which are not ' +
+      'counted: its column is its file I/O. Transactions: those the bench database ended, a ' +
+      'statement run alone being one. Counts hold still when the machine’s speed drifts: ' +
+      'compare builds on them.',
+  ];
+}
+
 function memorySection(sagaflow, sinceStart) {
   const lines = [
     '## Peak resident memory (MB) during each level',
@@ -178,6 +214,8 @@ function referenceSection(reference) {
         'errors',
         ...REFERENCE_CPU_COLUMNS.map((name) => `${name} CPU ms`),
         'WAL KB',
+        'syscalls (apps)',
+        'PostgreSQL transactions',
         'machine busy cores',
         'load 1m',
       ],
@@ -189,6 +227,8 @@ function referenceSection(reference) {
         result.errors,
         ...REFERENCE_CPU_COLUMNS.map((name) => cpuMs(result.cpuSecondsPerSaga[name])),
         walKb(result),
+        count(syscallsOfApps(result, REFERENCE_CPU_COLUMNS.slice(0, 4))),
+        perSagaCount(result.transactionsPerSaga),
         result.machine.busyCores.toFixed(2),
         result.machine.loadAverage1m.toFixed(2),
       ]),
@@ -254,6 +294,7 @@ export function renderMarkdown(results) {
     sections.push(
       placeOrderSection(sagaflow, parts.mixed),
       cpuSection(sagaflow),
+      countSection(sagaflow),
       memorySection(sagaflow, parts.peakRssSinceStartMb),
     );
   }

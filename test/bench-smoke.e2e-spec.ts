@@ -15,6 +15,8 @@ interface LevelResult {
   firstError?: string;
   latencyMs: Record<string, { p50: number | null; p95: number | null; p99: number | null }>;
   cpuSecondsPerSaga: Record<string, number | null>;
+  syscallsPerSaga: Record<string, number | null>;
+  transactionsPerSaga?: number;
   cpuCores: Record<string, number>;
   peakRssMb: Record<string, number>;
   machine: { busyCores: number; loadAverage1m: number };
@@ -120,6 +122,21 @@ describe('the whole-system bench, in smoke mode', () => {
       expect(level.peakRssMb.gateway).toBeGreaterThan(0);
     }
     expect(Object.keys(results.sagaflow.peakRssSinceStartMb).sort()).toEqual([...APPS].sort());
+  });
+
+  it('counts system calls and PostgreSQL transactions per saga, beside the reference', () => {
+    const levels = [...results.sagaflow.gateway, ...results.sagaflow.orchestrator];
+    for (const level of [...levels, ...results.reference]) {
+      expect(Object.keys(level.syscallsPerSaga).sort()).toEqual(
+        Object.keys(level.cpuSecondsPerSaga).sort(),
+      );
+      // Every saga reads and writes sockets, and writes rows: nothing counted means a broken meter.
+      const { completed, syscallsPerSaga, transactionsPerSaga } = level;
+      if (completed === 0) continue;
+      expect(Math.min(...Object.values(syscallsPerSaga).map(Number))).toBeGreaterThan(0);
+      expect(transactionsPerSaga).toBeGreaterThan(0);
+    }
+    expect(markdown).toContain('## System calls and transactions per completed saga');
   });
 
   it('ends each path of the mixed run as the saga says: approved, declined, no credit', () => {

@@ -1,6 +1,12 @@
 // The reference saga's part of a run: the same levels as Sagaflow, measured the same way.
 import { epochNow } from '../closed-loop.mjs';
-import { adminClient, dropDatabase, postgresPidsFor, walBytes } from '../infrastructure.mjs';
+import {
+  adminClient,
+  dropDatabase,
+  postgresPidsFor,
+  transactionsOf,
+  walBytes,
+} from '../infrastructure.mjs';
 import { measureLevel } from '../level.mjs';
 import { pidsNamed } from '../process-stats.mjs';
 import { log, logLevel } from '../progress.mjs';
@@ -37,6 +43,7 @@ export async function benchReference({ options, namespace }) {
         ended: (from, to) =>
           endedBetween(admin, { table: SAGA_TABLE, statuses: SAGA_STATUSES }, from, to),
         walBytes: () => walBytes(admin),
+        transactions: () => transactionsOf(admin),
       });
       results.push(result);
       logLevel('reference', result);

@@ -7,6 +7,7 @@ import {
   dropDatabase,
   postgresPidsFor,
   recreateDatabase,
+  transactionsOf,
   walBytes,
 } from '../infrastructure.mjs';
 import { measureLevel } from '../level.mjs';
@@ -72,6 +73,7 @@ export async function benchSagaflow({ options, namespace, runDir }) {
         rssPids: Object.fromEntries(apps.map((app) => [app.name, app.pid])),
         ended: (from, to) => endedBetween(admin, SAGA_ROWS, from, to),
         walBytes: () => walBytes(admin),
+        transactions: () => transactionsOf(admin),
       });
 
     if (options.prewarm > 0) {
