@@ -67,9 +67,12 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
     const uncancelled = guard?.unlessCancelled
       ? `AND cancelled_at IS NULL AND cancel_replies = '[]'::jsonb`
       : '';
-    const rows = await manager.query<PaymentRow[]>(
+    // Prepared: the settlement's one statement a charge; each call site sends one shape of it.
+    const rows = await queryPrepared<PaymentRow>(
+      manager,
       `WITH before AS (
-         SELECT * FROM payments WHERE order_id = $1 AND status = $2 ${uncancelled} FOR UPDATE
+         SELECT ${PAYMENT_COLUMNS} FROM payments
+         WHERE order_id = $1 AND status = $2 ${uncancelled} FOR UPDATE
        ), changed AS (
          UPDATE payments SET ${assignments.join(', ')}, updated_at = now()
          FROM before WHERE payments.id = before.id
@@ -108,7 +111,7 @@ export class TypeOrmPaymentRepository extends PaymentRepository {
 }
 
 /** A payments row as node-postgres reads it: bigint as a string, jsonb parsed. */
-interface PaymentRow {
+type PaymentRow = {
   id: string;
   order_id: string;
   amount: string | null;
@@ -127,7 +130,34 @@ interface PaymentRow {
   settle_at: Date | null;
   created_at: Date;
   updated_at: Date;
-}
+};
+
+/**
+ * The columns a transition reads, listed: a prepared statement's result must keep its shape when
+ * a migration adds a column (see `queryPrepared`).
+ */
+const PAYMENT_COLUMNS = (
+  [
+    'id',
+    'order_id',
+    'amount',
+    'currency',
+    'status',
+    'provider_reference',
+    'failure_code',
+    'failure_reason',
+    'payment_token',
+    'charge_replies',
+    'cancelled_at',
+    'cancel_replies',
+    'refund_replies',
+    'refund_failure',
+    'settle_attempts',
+    'settle_at',
+    'created_at',
+    'updated_at',
+  ] satisfies (keyof PaymentRow)[]
+).join(', ');
 
 function paymentOf(row: PaymentRow): Payment {
   return Object.assign(new Payment(), {
