@@ -4,7 +4,7 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { withTimeout } from '../closed-loop.mjs';
 import { connectBroker } from '../infrastructure.mjs';
 import { prepareDatabase } from './database.mjs';
-import { commandQueue, replyQueue, ROLES } from './settings.mjs';
+import { commandQueue, QUEUE_OPTIONS, replyQueue, ROLES } from './settings.mjs';
 
 const here = (file) => new URL(file, import.meta.url).pathname;
 
@@ -12,6 +12,7 @@ export class ReferenceSaga {
   /** Starts the participants and the orchestrator; resolves once all four are ready. */
   static async start(namespace) {
     await prepareDatabase();
+    await declareQueues(namespace);
     const processes = {
       orchestrator: fork(here('./orchestrator.mjs'), [namespace]),
       ...Object.fromEntries(
@@ -83,5 +84,25 @@ export class ReferenceSaga {
     } finally {
       await broker.close();
     }
+  }
+}
+
+/**
+ * Declares every queue once, before the processes that share them start. A quorum queue's
+ * declaration can answer another declarer of the same queue while its first declarer is still
+ * starting the queue; a consumer that then attaches at once meets no queue process, and RabbitMQ
+ * (3.10) closes its connection with INTERNAL_ERROR. Declared here first, each queue is running
+ * when the processes declare it again.
+ */
+async function declareQueues(namespace) {
+  const broker = await connectBroker();
+  try {
+    const channel = await broker.createChannel();
+    for (const role of ROLES) {
+      await channel.assertQueue(commandQueue(namespace, role), QUEUE_OPTIONS);
+    }
+    await channel.assertQueue(replyQueue(namespace), QUEUE_OPTIONS);
+  } finally {
+    await broker.close();
   }
 }
