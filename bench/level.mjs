@@ -89,7 +89,8 @@ function summarise({
   const seconds = durationMs / 1000;
   // Without rows of its own (the micro-benchmarks), the client's count is the figure.
   const completed = rows ? rows.length : done.length;
-  const perSaga = (value) => (completed > 0 ? value / completed : null);
+  const roundedPerSaga = (value, digits) =>
+    completed > 0 ? round(value / completed, digits) : null;
   const mapValues = (object, f) =>
     Object.fromEntries(Object.entries(object).map(([key, value]) => [key, f(value)]));
   return {
@@ -115,18 +116,12 @@ function summarise({
     errors: errors.length,
     firstError: errors[0]?.error,
     byPath: byPath(samples),
-    cpuSecondsPerSaga: mapValues(cpu.groups, (used) => {
-      const value = perSaga(used);
-      return value === null ? null : round(value, 5);
-    }),
+    cpuSecondsPerSaga: mapValues(cpu.groups, (used) => roundedPerSaga(used, 5)),
     cpuCores: mapValues(cpu.groups, (used) => round(used / cpu.seconds, 3)),
     walKbPerSaga:
       wal === undefined || completed === 0 ? undefined : round(wal / 1024 / completed, 1),
     // Counts, not times: they hold still when the machine's speed drifts between runs.
-    syscallsPerSaga: mapValues(cpu.syscalls, (calls) => {
-      const value = perSaga(calls);
-      return value === null ? null : round(value, 1);
-    }),
+    syscallsPerSaga: mapValues(cpu.syscalls, (calls) => roundedPerSaga(calls, 1)),
     transactionsPerSaga:
       transactionCount === undefined || completed === 0
         ? undefined

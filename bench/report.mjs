@@ -6,14 +6,8 @@ export const STEPS = { sagaflow: 4, reference: 3 };
 
 const APP_NAMES = ['gateway', 'saga-orchestrator', 'order', 'credit', 'payment'];
 const CPU_COLUMNS = [...APP_NAMES, 'postgres', 'rabbitmq', 'driver'];
-const REFERENCE_CPU_COLUMNS = [
-  'orchestrator',
-  'order',
-  'credit',
-  'payment',
-  'postgres',
-  'rabbitmq',
-];
+const REFERENCE_APP_NAMES = ['orchestrator', 'order', 'credit', 'payment'];
+const REFERENCE_CPU_COLUMNS = [...REFERENCE_APP_NAMES, 'postgres', 'rabbitmq'];
 
 const sum = (values) => values.reduce((total, value) => total + (value ?? 0), 0);
 
@@ -227,7 +221,7 @@ function referenceSection(reference) {
         result.errors,
         ...REFERENCE_CPU_COLUMNS.map((name) => cpuMs(result.cpuSecondsPerSaga[name])),
         walKb(result),
-        count(syscallsOfApps(result, REFERENCE_CPU_COLUMNS.slice(0, 4))),
+        count(syscallsOfApps(result, REFERENCE_APP_NAMES)),
         perSagaCount(result.transactionsPerSaga),
         result.machine.busyCores.toFixed(2),
         result.machine.loadAverage1m.toFixed(2),

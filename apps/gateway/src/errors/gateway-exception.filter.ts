@@ -8,7 +8,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { errorBodyOf } from './error-body.js';
-import { GatewayError, UpstreamResponseError, UpstreamUnavailableError } from './gateway.error.js';
+import { GatewayError } from './gateway.error.js';
 
 const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -39,10 +39,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.url} failed`, stack);
     }
     response.statusCode = body.statusCode;
-    const retryAfter =
-      exception instanceof UpstreamUnavailableError || exception instanceof UpstreamResponseError
-        ? exception.retryAfterSeconds
-        : undefined;
+    const retryAfter = exception instanceof GatewayError ? exception.retryAfterSeconds : undefined;
     if (retryAfter !== undefined) response.setHeader('retry-after', String(retryAfter));
     response.setHeader('content-type', 'application/json; charset=utf-8');
     response.end(JSON.stringify(body));

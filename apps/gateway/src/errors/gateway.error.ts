@@ -6,6 +6,8 @@ import { HttpStatus } from '@nestjs/common';
  */
 export abstract class GatewayError extends Error {
   abstract readonly status: HttpStatus;
+  /** For a 503: whole seconds until a retry may succeed, sent as `Retry-After`. */
+  readonly retryAfterSeconds?: number;
   constructor(
     message: string,
     /** Only for errors about the request's own fields; never internals. */
@@ -34,7 +36,7 @@ export class UpstreamUnavailableError extends GatewayError {
     readonly service: string,
     readonly reason: UnavailableReason = 'unreachable',
     /** Whole seconds, at least 1. */
-    readonly retryAfterSeconds = 1,
+    override readonly retryAfterSeconds = 1,
   ) {
     super(`The ${service} service is unavailable: ${UNAVAILABLE_BECAUSE[reason]}; try again later`);
     this.name = 'UpstreamUnavailableError';
@@ -56,8 +58,8 @@ export class UpstreamTimeoutError extends GatewayError {
  */
 export class UpstreamResponseError extends GatewayError {
   readonly status: HttpStatus;
-  /** Whole seconds to wait, when the service answered 503 (busy): passed on as `Retry-After`. */
-  readonly retryAfterSeconds: number | undefined;
+  /** When the service answered 503 (busy): the wait it asked for, passed on. */
+  override readonly retryAfterSeconds: number | undefined;
   constructor(
     readonly service: string,
     readonly upstreamStatus: number,
@@ -79,7 +81,7 @@ export class UpstreamResponseError extends GatewayError {
     this.name = 'UpstreamResponseError';
     this.status = passedThrough
       ? upstreamStatus
-      : upstreamStatus === 503
+      : busy
         ? HttpStatus.SERVICE_UNAVAILABLE
         : HttpStatus.BAD_GATEWAY;
   }
