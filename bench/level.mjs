@@ -121,7 +121,9 @@ function summarise({
     walKbPerSaga:
       wal === undefined || completed === 0 ? undefined : round(wal / 1024 / completed, 1),
     // Counts, not times: they hold still when the machine's speed drifts between runs.
-    syscallsPerSaga: mapValues(cpu.syscalls, (calls) => roundedPerSaga(calls, 1)),
+    syscallsPerSaga: mapValues(cpu.syscalls, (calls) =>
+      calls === null ? null : roundedPerSaga(calls, 1),
+    ),
     transactionsPerSaga:
       transactionCount === undefined || completed === 0
         ? undefined

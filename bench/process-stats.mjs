@@ -87,8 +87,8 @@ export class CpuMeter {
   }
 
   /**
-   * CPU seconds and system calls per group, and the machine's busy and stolen cores, over the
-   * window.
+   * CPU seconds and system calls per group (null where a process's calls could not be read), and
+   * the machine's busy and stolen cores, over the window.
    */
   async stop() {
     const after = await this.read();
@@ -101,8 +101,9 @@ export class CpuMeter {
       for (const [pid, { cpu, io }] of pids) {
         const before = this.before.groups[name]?.get(pid);
         used += cpu - (before?.cpu ?? 0);
-        // A process whose counts cannot be read (not ours to read) adds none.
-        if (io !== undefined) calls += io - (before?.io ?? 0);
+        // Another user's process (PostgreSQL's, RabbitMQ's) is readable only with CAP_SYS_PTRACE,
+        // which a CI sandbox may not grant: then the group's count is unknown, not a partial sum.
+        calls = io === undefined || calls === null ? null : calls + io - (before?.io ?? 0);
       }
       groups[name] = used;
       syscalls[name] = calls;

@@ -42,9 +42,11 @@ const cpuMs = (seconds) =>
 const walKb = ({ walKbPerSaga }) => walKbPerSaga?.toFixed(1) ?? '–';
 const count = (value) => (value === null || value === undefined ? '–' : value.toFixed(0));
 const perSagaCount = (value) => (value === null || value === undefined ? '–' : value.toFixed(1));
-/** Read and write system calls per saga of the named processes together. */
-const syscallsOfApps = ({ syscallsPerSaga }, names) =>
-  syscallsPerSaga ? sum(names.map((name) => syscallsPerSaga[name])) : undefined;
+/** Read and write system calls per saga of the named processes together; unknown if one is. */
+function syscallsOfApps({ syscallsPerSaga }, names) {
+  const counts = names.map((name) => syscallsPerSaga?.[name]);
+  return counts.some((calls) => calls === null || calls === undefined) ? undefined : sum(counts);
+}
 const times = (ratio) => (ratio ? `${(1 / ratio).toFixed(1)}×` : '–');
 const percent = (ratio) => (ratio ? `${(ratio * 100).toFixed(1)} %` : '–');
 
@@ -171,7 +173,8 @@ function countSection(sagaflow) {
     ),
     'Read and write system calls (`/proc/<pid>/io`: read, write and their vector forms, on ' +
       'sockets and files). PostgreSQL talks to its clients with send/recv, which are not ' +
-      'counted: its column is its file I/O. Transactions: those the bench database ended, a ' +
+      'counted: its column is its file I/O; – where another user’s processes could not be read ' +
+      '(CAP_SYS_PTRACE). Transactions: those the bench database ended, a ' +
       'statement run alone being one. Counts hold still when the machine’s speed drifts: ' +
       'compare builds on them.',
   ];
