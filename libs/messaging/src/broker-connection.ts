@@ -53,6 +53,12 @@ export class BrokerConnection
         waitForConnect: false,
         // A failed setup counts as a failed connection: unready, and retried with the backoff.
         setup: (model: ChannelModel) => {
+          // amqplib's recovery listens for the model's errors only once setup is done: a
+          // connection lost meanwhile (the broker restarting) would emit an 'error' nobody
+          // handles and end the process. Setup then fails, and the recovery reconnects.
+          model.on('error', (error: Error) => {
+            this.lastError = error.message;
+          });
           coalesceSocketWrites(model);
           return this.options.declareTopology === false
             ? this.topology.check(model, this.options.consume ?? [])
