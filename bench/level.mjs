@@ -89,8 +89,9 @@ function summarise({
   const seconds = durationMs / 1000;
   // Without rows of its own (the micro-benchmarks), the client's count is the figure.
   const completed = rows ? rows.length : done.length;
+  // Null when nothing completed, or when the value itself is unknown (null).
   const roundedPerSaga = (value, digits) =>
-    completed > 0 ? round(value / completed, digits) : null;
+    completed > 0 && value !== null ? round(value / completed, digits) : null;
   const mapValues = (object, f) =>
     Object.fromEntries(Object.entries(object).map(([key, value]) => [key, f(value)]));
   return {
@@ -121,9 +122,7 @@ function summarise({
     walKbPerSaga:
       wal === undefined || completed === 0 ? undefined : round(wal / 1024 / completed, 1),
     // Counts, not times: they hold still when the machine's speed drifts between runs.
-    syscallsPerSaga: mapValues(cpu.syscalls, (calls) =>
-      calls === null ? null : roundedPerSaga(calls, 1),
-    ),
+    syscallsPerSaga: mapValues(cpu.syscalls, (calls) => roundedPerSaga(calls, 1)),
     transactionsPerSaga:
       transactionCount === undefined || completed === 0
         ? undefined
