@@ -12,6 +12,8 @@ Options of the system mode:
   --duration 20            measured seconds per level
   --warmup 5               seconds per level before measuring
   --prewarm 10             seconds at 8 in flight before the first level (JIT, pools, queues)
+  --idle 10                seconds with no saga in flight, before the first level: what the
+                           apps' timers, probes and health checks cost on their own
   --mixed-level 32         sagas in flight in the mixed run (approve, decline, no credit)
   --parts gateway,orchestrator,mixed,reference,micro   what to run
   --micro-duration 5       measured seconds of each micro-benchmark
@@ -29,6 +31,7 @@ const SMOKE = {
   duration: 2,
   warmup: 0.5,
   prewarm: 0,
+  idle: 1,
   mixedLevel: 8,
   microDuration: 1,
 };
@@ -61,6 +64,7 @@ export function parseOptions(argv) {
       duration: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '5' },
       prewarm: { type: 'string', default: '10' },
+      idle: { type: 'string', default: '10' },
       'mixed-level': { type: 'string', default: '32' },
       parts: { type: 'string', default: PARTS.join(',') },
       'micro-duration': { type: 'string', default: '5' },
@@ -85,6 +89,7 @@ export function parseOptions(argv) {
     duration: seconds('duration', values.duration),
     warmup: seconds('warmup', values.warmup),
     prewarm: seconds('prewarm', values.prewarm),
+    idle: seconds('idle', values.idle),
     mixedLevel: count('mixed-level', values['mixed-level']),
     microDuration: seconds('micro-duration', values['micro-duration']),
     parts,

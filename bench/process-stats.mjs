@@ -35,6 +35,19 @@ export function syscallsOf(pid) {
   }
 }
 
+/**
+ * Times a process has gone to sleep so far (/proc/<pid>/status `voluntary_ctxt_switches`): each
+ * is a wake-up later, by I/O or a timer. Or undefined when it is gone.
+ */
+export function wakeupsOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1] ?? 0);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resident memory now (VmRSS) and at its peak since start (VmHWM), in MB. */
 export function memoryOf(pid) {
   try {

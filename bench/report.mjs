@@ -199,6 +199,23 @@ function memorySection(sagaflow, sinceStart) {
   return lines;
 }
 
+function idleSection({ seconds, cpuMsPerSecond, wakeupsPerSecond }) {
+  const rate = (value) => (value === null || value === undefined ? '–' : value.toFixed(1));
+  return [
+    '## Idle (no saga in flight)',
+    table(
+      ['per second', ...APP_NAMES],
+      [
+        ['CPU ms', ...APP_NAMES.map((name) => rate(cpuMsPerSecond[name]))],
+        ['wake-ups', ...APP_NAMES.map((name) => rate(wakeupsPerSecond[name]))],
+      ],
+    ),
+    `Over ${seconds.toFixed(1)} s after the customers were made, before the first level: each ` +
+      'app’s timers, probes, relay polls and health checks. Wake-ups: the times it went to sleep ' +
+      '(`voluntary_ctxt_switches`).',
+  ];
+}
+
 function referenceSection(reference) {
   return [
     '## Reference: minimal saga (3 steps, raw amqplib + pg)',
@@ -295,6 +312,7 @@ export function renderMarkdown(results) {
       memorySection(sagaflow, parts.peakRssSinceStartMb),
     );
   }
+  if (parts.idle) sections.push(idleSection(parts.idle));
   if (reference.length) sections.push(referenceSection(reference));
   if (micro.postgres || micro.rabbitmq) sections.push(microSection(micro));
   if (ratios.length) sections.push(ratiosSection(ratios));

@@ -43,6 +43,7 @@ export async function runSystemBench(options) {
       durationS: options.duration,
       warmupS: options.warmup,
       prewarmS: options.prewarm,
+      idleS: options.idle,
       mixedLevel: options.mixedLevel,
       microDurationS: options.microDuration,
       parts: options.parts,

@@ -30,6 +30,11 @@ interface BenchResults {
     gateway: LevelResult[];
     orchestrator: LevelResult[];
     mixed: LevelResult;
+    idle: {
+      seconds: number;
+      cpuMsPerSecond: Record<string, number | null>;
+      wakeupsPerSecond: Record<string, number | null>;
+    };
     peakRssSinceStartMb: Record<string, number>;
   };
   reference: LevelResult[];
@@ -123,6 +128,16 @@ describe('the whole-system bench, in smoke mode', () => {
       expect(level.peakRssMb.gateway).toBeGreaterThan(0);
     }
     expect(Object.keys(results.sagaflow.peakRssSinceStartMb).sort()).toEqual([...APPS].sort());
+  });
+
+  it('measures what each app costs with no saga in flight', () => {
+    const { seconds, cpuMsPerSecond, wakeupsPerSecond } = results.sagaflow.idle;
+    expect(seconds).toBeGreaterThan(0);
+    expect(Object.keys(cpuMsPerSecond).sort()).toEqual([...APPS].sort());
+    expect(Object.keys(wakeupsPerSecond).sort()).toEqual([...APPS].sort());
+    // A running Node process wakes for its own timers (health checks, polls): never none.
+    for (const app of APPS) expect(wakeupsPerSecond[app]).toBeGreaterThan(0);
+    expect(markdown).toContain('## Idle (no saga in flight)');
   });
 
   it('counts system calls and PostgreSQL transactions per saga, beside the reference', () => {

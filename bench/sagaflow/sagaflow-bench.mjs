@@ -1,6 +1,7 @@
 // Sagaflow's part of a run: the five apps, their customers, then every level through each driver
 // and the mixed run.
 import { basename, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { epochNow, runClosedLoop } from '../closed-loop.mjs';
 import {
   adminClient,
@@ -11,7 +12,7 @@ import {
   walBytes,
 } from '../infrastructure.mjs';
 import { measureLevel } from '../level.mjs';
-import { memoryOf, pidsNamed } from '../process-stats.mjs';
+import { cpuSecondsOf, memoryOf, pidsNamed, wakeupsOf } from '../process-stats.mjs';
 import { log, logLevel } from '../progress.mjs';
 import { endedBetween } from '../saga-rows.mjs';
 import { createCustomers } from './fixtures.mjs';
@@ -21,6 +22,8 @@ import { PATH_NAMES, TERMINAL_STATUSES } from './order-paths.mjs';
 import { DATABASE, deleteNamespace, startSystem, stopSystem } from './system.mjs';
 
 const PREWARM_LEVEL = 8;
+/** The customers' last messages, outbox deletes and the JIT work they caused are done by then. */
+const IDLE_SETTLE_MS = 2000;
 const SAGA_ROWS = { table: 'orchestrator.saga_instances', statuses: TERMINAL_STATUSES };
 
 /** A closed loop placing orders with `placeOrder` on the path `pathOf()` names each time. */
@@ -76,6 +79,11 @@ export async function benchSagaflow({ options, namespace, runDir }) {
         transactions: () => transactionsOf(admin),
       });
 
+    let idle;
+    if (options.idle > 0) {
+      log(`measuring the apps with no saga in flight for ${options.idle} s`);
+      idle = await measureIdle(apps, options.idle);
+    }
     if (options.prewarm > 0) {
       log(`warming up: ${options.prewarm} s at ${PREWARM_LEVEL} in flight`);
       const stopAt = epochNow() + options.prewarm * 1000;
@@ -94,6 +102,7 @@ export async function benchSagaflow({ options, namespace, runDir }) {
       results.mixed = await measure(options.mixedLevel, ordersOn(drivers.gateway, mixedPaths()));
       logLevel('mixed', results.mixed);
     }
+    if (idle) results.idle = idle;
     results.peakRssSinceStartMb = Object.fromEntries(
       apps.map((app) => [app.name, memoryOf(app.pid)?.peakMb ?? null]),
     );
@@ -106,4 +115,33 @@ export async function benchSagaflow({ options, namespace, runDir }) {
     await deleteNamespace(namespace);
     if (!options.keepDatabase) await dropDatabase(DATABASE);
   }
+}
+
+/**
+ * What each app costs with no saga in flight (its timers, probes, relay polls and health checks):
+ * CPU milliseconds and wake-ups per second. A cost every instance pays all day, and part of each
+ * saga's CPU under load.
+ */
+async function measureIdle(apps, seconds) {
+  await sleep(IDLE_SETTLE_MS);
+  const read = () =>
+    new Map(
+      apps.map((app) => [app.name, { cpu: cpuSecondsOf(app.pid), wakeups: wakeupsOf(app.pid) }]),
+    );
+  const before = read();
+  const startedAt = Date.now();
+  await sleep(seconds * 1000);
+  const after = read();
+  const elapsed = (Date.now() - startedAt) / 1000;
+  const rate = (name, key, scale) => {
+    const [from, to] = [before.get(name)?.[key], after.get(name)?.[key]];
+    return from === undefined || to === undefined ? null : ((to - from) * scale) / elapsed;
+  };
+  const byApp = (key, scale) =>
+    Object.fromEntries(apps.map((app) => [app.name, rate(app.name, key, scale)]));
+  return {
+    seconds: elapsed,
+    cpuMsPerSecond: byApp('cpu', 1000),
+    wakeupsPerSecond: byApp('wakeups', 1),
+  };
 }

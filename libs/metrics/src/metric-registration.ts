@@ -31,9 +31,17 @@ export function registerHistogram<T extends string>(
   return existing<Histogram<T>>(config.name) ?? new Histogram(config);
 }
 
+/**
+ * How often the event-loop lag histogram samples. prom-client's default (10 ms) is a timer that
+ * wakes an idle process 100 times a second, which was most of each app's idle CPU; a stall
+ * longer than this still shows in full, as the late sample's delay.
+ */
+const EVENT_LOOP_SAMPLE_MS = 100;
+
 /** Node's own metrics (CPU, memory, event loop lag, GC), once per process. */
 export function registerProcessMetrics(): void {
-  if (!existing('process_cpu_user_seconds_total')) collectDefaultMetrics();
+  if (existing('process_cpu_user_seconds_total')) return;
+  collectDefaultMetrics({ eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
 }
 
 /** Reads current values into a scraped gauge (a query, a queue's depth). */
