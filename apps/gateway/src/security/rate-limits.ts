@@ -4,6 +4,7 @@ import { identitySettingsOf } from '@app/config';
 import { JwtVerifier } from '@app/identity';
 import type { GatewayConfig } from '../gateway.config.js';
 import { docsRateLimit } from './docs-rate-limit.js';
+import { InMemoryThrottlerStorage } from './in-memory-throttler.storage.js';
 import { rateLimitOptionsOf } from './rate-limit.options.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
@@ -29,10 +30,10 @@ export function rateLimits(config: GatewayConfig): GatewayEdges {
     imports: [
       ThrottlerModule.forRoot({
         ...rateLimitOptionsOf(config, (token) => verifier.verify(token)),
-        // Shared across instances when configured; otherwise the throttler's in-memory default.
-        ...(config.RATE_LIMIT_REDIS_URL
-          ? { storage: new RedisThrottlerStorage(config.RATE_LIMIT_REDIS_URL) }
-          : {}),
+        // Shared across instances when configured; otherwise this instance's own, same window.
+        storage: config.RATE_LIMIT_REDIS_URL
+          ? new RedisThrottlerStorage(config.RATE_LIMIT_REDIS_URL)
+          : new InMemoryThrottlerStorage(),
       }),
     ],
     guards: [ThrottlerGuard],
