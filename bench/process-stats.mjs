@@ -36,8 +36,9 @@ export function syscallsOf(pid) {
 }
 
 /**
- * Times a process has gone to sleep so far (/proc/<pid>/status `voluntary_ctxt_switches`): each
- * is a wake-up later, by I/O or a timer. Or undefined when it is gone.
+ * Times a process's main thread (a Node app's event loop) has gone to sleep so far
+ * (/proc/<pid>/status `voluntary_ctxt_switches`): each is a wake-up later, by I/O or a timer. Or
+ * undefined when it is gone.
  */
 export function wakeupsOf(pid) {
   try {

@@ -211,8 +211,8 @@ function idleSection({ seconds, cpuMsPerSecond, wakeupsPerSecond }) {
       ],
     ),
     `Over ${seconds.toFixed(1)} s after the customers were made, before the first level: each ` +
-      'app’s timers, probes, relay polls and health checks. Wake-ups: the times it went to sleep ' +
-      '(`voluntary_ctxt_switches`).',
+      'app’s timers, probes, relay polls and health checks. Wake-ups: the times its event loop ' +
+      'went to sleep (`voluntary_ctxt_switches` of its main thread).',
   ];
 }
 

@@ -79,17 +79,16 @@ export async function benchSagaflow({ options, namespace, runDir }) {
         transactions: () => transactionsOf(admin),
       });
 
-    let idle;
+    const results = {};
     if (options.idle > 0) {
       log(`measuring the apps with no saga in flight for ${options.idle} s`);
-      idle = await measureIdle(apps, options.idle);
+      results.idle = await measureIdle(apps, options.idle);
     }
     if (options.prewarm > 0) {
       log(`warming up: ${options.prewarm} s at ${PREWARM_LEVEL} in flight`);
       const stopAt = epochNow() + options.prewarm * 1000;
       await ordersOn(drivers.gateway, approvePath)({ concurrency: PREWARM_LEVEL, stopAt });
     }
-    const results = {};
     for (const driver of ['gateway', 'orchestrator'].filter(wants)) {
       results[driver] = [];
       for (const level of options.levels) {
@@ -102,7 +101,6 @@ export async function benchSagaflow({ options, namespace, runDir }) {
       results.mixed = await measure(options.mixedLevel, ordersOn(drivers.gateway, mixedPaths()));
       logLevel('mixed', results.mixed);
     }
-    if (idle) results.idle = idle;
     results.peakRssSinceStartMb = Object.fromEntries(
       apps.map((app) => [app.name, memoryOf(app.pid)?.peakMb ?? null]),
     );
