@@ -53,6 +53,7 @@ export default {
         '<rootDir>/test/deploy/**/*.spec.ts',
         '<rootDir>/test/architecture/**/*.spec.ts',
         '<rootDir>/chaos/**/*.spec.mjs',
+        '<rootDir>/bench/**/*.spec.mjs',
       ],
     },
     {

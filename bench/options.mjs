@@ -6,6 +6,8 @@ export const USAGE = `Usage: npm run bench [-- <mode>] [-- options]
 Modes:
   system (default)   the five apps under place-order load, beside a minimal reference saga
   participant        one participant's messaging path (the order app alone); see --messages
+  compare A.json B.json   two runs' results.json side by side: what moved, and whether it
+                     stayed within 10 % (npm run bench:compare -- A.json B.json; runs nothing)
 
 Options of the system mode:
   --levels 1,8,32,128      sagas in flight, one level after another
@@ -15,7 +17,9 @@ Options of the system mode:
   --idle 10                seconds with no saga in flight, before the first level: what the
                            apps' timers, probes and health checks cost on their own
   --mixed-level 32         sagas in flight in the mixed run (approve, decline, no credit)
-  --parts gateway,orchestrator,mixed,reference,micro   what to run
+  --parts gateway,orchestrator,mixed,proxy,reference,micro   what to run
+  --proxy-requests 2000    reads per loop of the proxy part (what the gateway adds to a read;
+                           3 rounds, each: its liveness probe, straight at order, through it)
   --micro-duration 5       measured seconds of each micro-benchmark
   --profile                each app runs under node --cpu-prof (bench/profiles/<run>/)
   --smoke                  a few seconds of one level of everything: keeps the script working
@@ -24,7 +28,9 @@ Options of the system mode:
   --note "..."             a line for the report: how quiet the machine was, what changed
 `;
 
-const PARTS = ['gateway', 'orchestrator', 'mixed', 'reference', 'micro'];
+const PARTS = ['gateway', 'orchestrator', 'mixed', 'proxy', 'reference', 'micro'];
+/** Rounds of the proxy part: alternating loops, so the machine's drift falls on each alike. */
+const PROXY_ROUNDS = 3;
 
 const SMOKE = {
   levels: [8],
@@ -34,6 +40,8 @@ const SMOKE = {
   idle: 1,
   mixedLevel: 8,
   microDuration: 1,
+  proxyRequests: 50,
+  proxyRounds: 1,
 };
 
 const list = (value) =>
@@ -68,6 +76,7 @@ export function parseOptions(argv) {
       'mixed-level': { type: 'string', default: '32' },
       parts: { type: 'string', default: PARTS.join(',') },
       'micro-duration': { type: 'string', default: '5' },
+      'proxy-requests': { type: 'string', default: '2000' },
       profile: { type: 'boolean', default: false },
       smoke: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench/results' },
@@ -78,7 +87,13 @@ export function parseOptions(argv) {
     },
   });
   const mode = positionals[0] ?? 'system';
-  if (!['system', 'participant'].includes(mode)) throw new Error(`Unknown mode "${mode}"`);
+  if (!['system', 'participant', 'compare'].includes(mode)) {
+    throw new Error(`Unknown mode "${mode}"`);
+  }
+  const files = positionals.slice(1);
+  if (mode === 'compare' && files.length !== 2) {
+    throw new Error('compare takes two results.json files: the earlier run, then the later one');
+  }
   const parts = list(values.parts);
   const unknown = parts.filter((part) => !PARTS.includes(part));
   if (unknown.length) throw new Error(`Unknown --parts ${unknown.join(', ')} (of ${PARTS})`);
@@ -92,6 +107,8 @@ export function parseOptions(argv) {
     idle: seconds('idle', values.idle),
     mixedLevel: count('mixed-level', values['mixed-level']),
     microDuration: seconds('micro-duration', values['micro-duration']),
+    proxyRequests: count('proxy-requests', values['proxy-requests']),
+    proxyRounds: PROXY_ROUNDS,
     parts,
     profile: values.profile,
     smoke: values.smoke,
@@ -99,6 +116,7 @@ export function parseOptions(argv) {
     keepDatabase: values['keep-database'],
     note: values.note,
     messages: count('messages', values.messages),
+    files,
   };
   if (options.duration === 0 || options.microDuration === 0) {
     throw new Error('--duration and --micro-duration must be more than 0 s');

@@ -4,7 +4,7 @@ import { round } from './stats.mjs';
 /** Sagaflow's place-order has 4 steps, the reference saga 3: they are compared per step. */
 export const STEPS = { sagaflow: 4, reference: 3 };
 
-const APP_NAMES = ['gateway', 'saga-orchestrator', 'order', 'credit', 'payment'];
+export const APP_NAMES = ['gateway', 'saga-orchestrator', 'order', 'credit', 'payment'];
 const CPU_COLUMNS = [...APP_NAMES, 'postgres', 'rabbitmq', 'driver'];
 const REFERENCE_APP_NAMES = ['orchestrator', 'order', 'credit', 'payment'];
 const REFERENCE_CPU_COLUMNS = [...REFERENCE_APP_NAMES, 'postgres', 'rabbitmq'];
@@ -14,7 +14,7 @@ const sum = (values) => values.reduce((total, value) => total + (value ?? 0), 0)
  * The system's CPU a saga: every process but the bench's driver, which plays the clients (the
  * reference's figures count no driver either).
  */
-const systemCpuOf = (cpuSecondsPerSaga) =>
+export const systemCpuOf = (cpuSecondsPerSaga) =>
   sum(Object.entries(cpuSecondsPerSaga).map(([name, cpu]) => (name === 'driver' ? 0 : cpu)));
 
 /** Sagaflow's steps per second beside the reference's and the two micro-benchmarks'. */
@@ -56,7 +56,7 @@ function syscallsOfApps({ syscallsPerSaga }, names) {
 const times = (ratio) => (ratio ? `${(1 / ratio).toFixed(1)}×` : '–');
 const percent = (ratio) => (ratio ? `${(ratio * 100).toFixed(1)} %` : '–');
 
-function table(header, rows) {
+export function table(header, rows) {
   return [
     `| ${header.join(' | ')} |`,
     `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
@@ -223,6 +223,34 @@ function idleSection({ seconds, cpuMsPerSecond, wakeupsPerSecond }) {
   ];
 }
 
+/** The issue's target for what the gateway adds to a proxied request, at the p50. */
+const GATEWAY_ADDS_TARGET_MS = 1;
+
+function proxySection({ requests, rounds, addedP50Ms }) {
+  const reads = [
+    ['door', 'the gateway alone: `GET /health/live`'],
+    ['straight', 'straight at order: `GET /orders/:id`'],
+    ['gateway', 'through the gateway: `GET /api/orders/:id`'],
+  ];
+  const rows = rounds.flatMap((round, index) =>
+    reads.map(([name, what]) => {
+      const { latencyMs, cpuMsPerRequest } = round[name];
+      const cpu = (app) => cpuMsPerRequest[app]?.toFixed(2) ?? '–';
+      const latency = [latencyMs.p50, latencyMs.p95, latencyMs.p99].map((v) => v.toFixed(2));
+      return [index + 1, what, latency.join(' / '), cpu('gateway'), cpu('order')];
+    }),
+  );
+  const verdict = addedP50Ms <= GATEWAY_ADDS_TARGET_MS ? 'within' : 'over';
+  return [
+    '## What the gateway adds to a read',
+    table(['round', 'request', 'p50 / p95 / p99 ms', 'gateway CPU ms', 'order CPU ms'], rows),
+    `${requests} requests one after another per row, after a tenth as many to warm up; CPU per ` +
+      'request from /proc over the loop. Through the gateway, a read took ' +
+      `${addedP50Ms.toFixed(2)} ms more at its p50 than straight at the order service (the median ` +
+      `over the rounds): ${verdict} the target of ${GATEWAY_ADDS_TARGET_MS} ms.`,
+  ];
+}
+
 function referenceSection(reference) {
   return [
     '## Reference: minimal saga (3 steps, raw amqplib + pg)',
@@ -320,6 +348,7 @@ export function renderMarkdown(results) {
     );
   }
   if (parts.idle) sections.push(idleSection(parts.idle));
+  if (parts.proxy) sections.push(proxySection(parts.proxy));
   if (reference.length) sections.push(referenceSection(reference));
   if (micro.postgres || micro.rabbitmq) sections.push(microSection(micro));
   if (ratios.length) sections.push(ratiosSection(ratios));

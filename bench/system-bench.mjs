@@ -46,6 +46,8 @@ export async function runSystemBench(options) {
       idleS: options.idle,
       mixedLevel: options.mixedLevel,
       microDurationS: options.microDuration,
+      proxyRequests: options.proxyRequests,
+      proxyRounds: options.proxyRounds,
       parts: options.parts,
       profile: options.profile,
     },
@@ -55,7 +57,7 @@ export async function runSystemBench(options) {
     micro: {},
   };
 
-  if (['gateway', 'orchestrator', 'mixed'].some(wants)) {
+  if (['gateway', 'orchestrator', 'mixed', 'proxy'].some(wants)) {
     results.sagaflow = await benchSagaflow({ options, namespace, runDir });
   }
   if (wants('reference')) results.reference = await benchReference({ options, namespace });

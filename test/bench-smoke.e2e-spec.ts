@@ -36,6 +36,17 @@ interface BenchResults {
       wakeupsPerSecond: Record<string, number | null>;
     };
     peakRssSinceStartMb: Record<string, number>;
+    proxy: {
+      requests: number;
+      rounds: Record<
+        'door' | 'straight' | 'gateway',
+        {
+          latencyMs: { p50: number; p95: number; p99: number };
+          cpuMsPerRequest: Record<'gateway' | 'order', number | null>;
+        }
+      >[];
+      addedP50Ms: number;
+    };
   };
   reference: LevelResult[];
   micro: { postgres: LevelResult; rabbitmq: LevelResult };
@@ -143,6 +154,24 @@ describe('the whole-system bench, in smoke mode', () => {
     // A running Node process wakes for its own timers (health checks, polls): never none.
     for (const app of APPS) expect(wakeupsPerSecond[app]).toBeGreaterThan(0);
     expect(markdown).toContain('## Idle (no saga in flight)');
+  });
+
+  it('measures what the gateway adds to a read, beside the same read straight at order', () => {
+    const { requests, rounds, addedP50Ms } = results.sagaflow.proxy;
+    expect(requests).toBe(50);
+    expect(rounds).toHaveLength(1);
+    const [round] = rounds;
+    for (const read of Object.values(round)) {
+      expect(read.latencyMs.p50).toBeGreaterThan(0);
+      expect(read.latencyMs.p99).toBeGreaterThanOrEqual(read.latencyMs.p50);
+    }
+    // Each loop charges the processes the read went through.
+    expect(round.door.cpuMsPerRequest.gateway).toBeGreaterThan(0);
+    expect(round.straight.cpuMsPerRequest.order).toBeGreaterThan(0);
+    expect(round.gateway.cpuMsPerRequest.gateway).toBeGreaterThan(0);
+    expect(round.gateway.cpuMsPerRequest.order).toBeGreaterThan(0);
+    expect(addedP50Ms).toBeCloseTo(round.gateway.latencyMs.p50 - round.straight.latencyMs.p50, 2);
+    expect(markdown).toContain('## What the gateway adds to a read');
   });
 
   it('counts system calls and PostgreSQL transactions per saga, beside the reference', () => {

@@ -19,6 +19,7 @@ import { createCustomers } from './fixtures.mjs';
 import { gatewayDriver } from './gateway-driver.mjs';
 import { orchestratorDriver, SagaWatcher } from './orchestrator-driver.mjs';
 import { PATH_NAMES, TERMINAL_STATUSES } from './order-paths.mjs';
+import { measureProxyCost } from './proxy-cost.mjs';
 import { DATABASE, deleteNamespace, startSystem, stopSystem } from './system.mjs';
 
 const PREWARM_LEVEL = 8;
@@ -100,6 +101,17 @@ export async function benchSagaflow({ options, namespace, runDir }) {
     if (wants('mixed')) {
       results.mixed = await measure(options.mixedLevel, ordersOn(drivers.gateway, mixedPaths()));
       logLevel('mixed', results.mixed);
+    }
+    if (wants('proxy')) {
+      log(`measuring what the gateway adds to a read: ${options.proxyRounds} round(s)`);
+      results.proxy = await measureProxyCost({
+        apps,
+        customer: customers.withCredit[0],
+        placeOrder: drivers.gateway,
+        requests: options.proxyRequests,
+        rounds: options.proxyRounds,
+      });
+      log(`the gateway added ${results.proxy.addedP50Ms} ms at the p50`);
     }
     results.peakRssSinceStartMb = Object.fromEntries(
       apps.map((app) => [app.name, memoryOf(app.pid)?.peakMb ?? null]),
