@@ -32,19 +32,15 @@ function pairedLevels(earlier = [], later = []) {
     .filter(([, other]) => other !== undefined);
 }
 
-function levelFigures(earlier, later, tolerance, { cpu }) {
+function levelFigures(earlier, later, tolerance) {
   return [
     figure('sagas/s', earlier.perSecond, later.perSecond, tolerance),
-    ...(cpu
-      ? [
-          figure(
-            'system CPU ms/saga',
-            systemCpuOf(earlier.cpuSecondsPerSaga) * 1000,
-            systemCpuOf(later.cpuSecondsPerSaga) * 1000,
-            tolerance,
-          ),
-        ]
-      : []),
+    figure(
+      'system CPU ms/saga',
+      systemCpuOf(earlier.cpuSecondsPerSaga) * 1000,
+      systemCpuOf(later.cpuSecondsPerSaga) * 1000,
+      tolerance,
+    ),
     figure(
       'server p50 ms',
       earlier.latencyMs?.server?.p50,
@@ -66,7 +62,7 @@ export function compareRuns(earlier, later, tolerance = TOLERANCE) {
       sagaflow.push({
         path: driver,
         level: a.level,
-        figures: levelFigures(a, b, tolerance, { cpu: true }),
+        figures: levelFigures(a, b, tolerance),
       });
     }
   }
@@ -75,7 +71,7 @@ export function compareRuns(earlier, later, tolerance = TOLERANCE) {
     sagaflow.push({
       path: 'mixed (gateway)',
       level: mixedA.level,
-      figures: levelFigures(mixedA, mixedB, tolerance, { cpu: true }),
+      figures: levelFigures(mixedA, mixedB, tolerance),
     });
   }
   const memory = APP_NAMES.map((app) =>
@@ -121,6 +117,19 @@ const signed = (change) =>
   change === null ? '–' : `${change >= 0 ? '+' : '−'}${Math.abs(change * 100).toFixed(1)} %`;
 const mark = ({ change, within }) => (within === false ? `**${signed(change)}**` : signed(change));
 
+/** One figure a row: its name, both runs' values, and how it changed (`change` renders it). */
+function sideBySide(first, entries, digits, change) {
+  return table(
+    [first, 'earlier', 'later', 'change'],
+    entries.map((entry) => [
+      entry.name,
+      number(entry.earlier, digits),
+      number(entry.later, digits),
+      change(entry),
+    ]),
+  );
+}
+
 export function renderComparison(comparison) {
   const percent = `${Math.round(comparison.tolerance * 100)} %`;
   const figureNames = [
@@ -152,29 +161,13 @@ export function renderComparison(comparison) {
   if (comparison.memory.length) {
     sections.push(
       '## Peak resident memory since start (VmHWM, MB)',
-      table(
-        ['app', 'earlier', 'later', 'change'],
-        comparison.memory.map((entry) => [
-          entry.name,
-          number(entry.earlier, 0),
-          number(entry.later, 0),
-          mark(entry),
-        ]),
-      ),
+      sideBySide('app', comparison.memory, 0, mark),
     );
   }
   if (comparison.machine.length) {
     sections.push(
       '## The machine between the two runs',
-      table(
-        ['measure', 'earlier', 'later', 'change'],
-        comparison.machine.map((entry) => [
-          entry.name,
-          number(entry.earlier, 1),
-          number(entry.later, 1),
-          signed(entry.change),
-        ]),
-      ),
+      sideBySide('measure', comparison.machine, 1, (entry) => signed(entry.change)),
       'The reference saga and the micro-benchmarks do not change between builds: where they ' +
         'moved, the machine did, and Sagaflow’s figures moved with it.',
     );
