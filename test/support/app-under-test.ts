@@ -1,7 +1,8 @@
 import type { DynamicModule, InjectionToken } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { BrokerConnection, connectMessageTransport } from '@app/messaging';
+import { configureHttp, httpPlatform } from '@app/runtime';
 import { Logger } from 'nestjs-pino';
 import { adminToken, TEST_JWT_SECRET } from './dev-tokens.js';
 import { ScratchDatabase } from './scratch-database.js';
@@ -32,7 +33,7 @@ export interface HttpResponse {
 
 /** One running instance: the Nest app and where it listens. */
 export interface AppInstance {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   url: string;
   request: (
     method: 'GET' | 'POST',
@@ -43,7 +44,7 @@ export interface AppInstance {
 }
 
 /**
- * An app booted in-process as startApp boots it (pino logs, our JSON body parser, the message
+ * An app booted in-process as startApp boots it (pino logs, its HTTP server, the message
  * transport), on a random port, against a database and a broker namespace of its own. Several instances may run at once.
  */
 export class AppUnderTest {
@@ -78,12 +79,11 @@ export class AppUnderTest {
       builder = builder.overrideProvider(provide).useValue(useValue);
     }
     const moduleRef = await builder.compile();
-    const app = moduleRef.createNestApplication<NestExpressApplication>({
-      bodyParser: false,
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(httpPlatform(), {
       bufferLogs: true,
     });
     app.useLogger(app.get(Logger));
-    app.useBodyParser('json', { limit: '100kb' });
+    configureHttp(app);
     connectMessageTransport(app);
     await app.listen(0, '127.0.0.1');
     await app.startAllMicroservices();

@@ -1,24 +1,32 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { HttpPlatformOptions } from '@app/runtime';
 import helmet from 'helmet';
 import { serveConsole } from './console/console.static.js';
 import { serveApiDocs } from './docs/openapi.document.js';
 import type { GatewayConfig } from './gateway.config.js';
-import { answerClientErrorsInShape } from './security/client-error.handler.js';
+import { answerClientErrorInShape } from './security/client-error.handler.js';
 import { CorsMiddleware } from './security/cors.middleware.js';
 import type { GatewayEdges } from './security/rate-limits.js';
 
+/** The gateway's HTTP server: its body limit, the proxies it trusts, client errors in shape. */
+export function gatewayHttpPlatform(config: GatewayConfig): HttpPlatformOptions {
+  return {
+    bodyLimit: config.BODY_LIMIT,
+    trustProxyHops: config.TRUST_PROXY_HOPS,
+    clientErrorHandler: answerClientErrorInShape,
+  };
+}
+
 /**
- * What runs in front of the body parser (after startApp's request metrics), so a malformed or
- * oversized body is answered with the same security headers and CORS; then the API docs, behind
- * their rate limit when the edges have one, and the web console.
+ * The gateway's own HTTP edges beside its controllers. Middleware runs before the body is parsed,
+ * so a malformed or oversized body is answered with the same security headers and CORS; the API
+ * docs sit behind their rate limit when the edges have one; the web console is served at `/`.
  */
 export function prepareGatewayHttp(
-  app: NestExpressApplication,
+  app: NestFastifyApplication,
   config: GatewayConfig,
   edges: Pick<GatewayEdges, 'docsLimit'> = {},
 ): void {
-  // The client's address for rate limits is the one the trusted proxies in front report.
-  app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.use(
     helmet({
       contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } },
@@ -30,6 +38,5 @@ export function prepareGatewayHttp(
   app.use(cors.use.bind(cors));
   if (edges.docsLimit) app.use(edges.docsLimit(app));
   serveApiDocs(app);
-  answerClientErrorsInShape(app.getHttpServer());
   serveConsole(app, config);
 }

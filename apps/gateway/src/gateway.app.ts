@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { startApp } from '@app/runtime';
 import type { GatewayConfig } from './gateway.config.js';
-import { prepareGatewayHttp } from './gateway-http.js';
+import { gatewayHttpPlatform, prepareGatewayHttp } from './gateway-http.js';
 import { GatewayModule } from './gateway.module.js';
 import { rateLimits } from './security/rate-limits.js';
 
@@ -12,7 +12,7 @@ export async function start(config: GatewayConfig): Promise<void> {
     name: 'gateway',
     host: config.HOST,
     port: config.PORT,
-    bodyLimit: config.BODY_LIMIT,
-    beforeBodyParser: (app) => prepareGatewayHttp(app, config, edges),
+    ...gatewayHttpPlatform(config),
+    prepareHttp: (app) => prepareGatewayHttp(app, config, edges),
   });
 }

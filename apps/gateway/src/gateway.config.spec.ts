@@ -15,11 +15,19 @@ describe(loadGatewayConfig.name, () => {
       AUTH_DEV_TOKENS: true,
       ORDER_URL: 'http://127.0.0.1:3002',
       SAGA_ORCHESTRATOR_URL: 'http://127.0.0.1:3001',
-      BODY_LIMIT: '100kb',
+      BODY_LIMIT: 100 * 1024,
       CORS_ORIGINS: [],
       RATE_LIMIT_PER_MINUTE: 1200,
       TRUST_PROXY_HOPS: 0,
     });
+  });
+
+  it('reads the body limit as bytes', () => {
+    expect(loadGatewayConfig({ BODY_LIMIT: '1MB' }).BODY_LIMIT).toBe(1024 * 1024);
+    expect(loadGatewayConfig({ BODY_LIMIT: '512b' }).BODY_LIMIT).toBe(512);
+    expect(() => loadGatewayConfig({ BODY_LIMIT: '1gb' })).toThrow(
+      'BODY_LIMIT: must be a size such as 100kb or 1mb',
+    );
   });
 
   it('turns dev tokens off in production, and refuses to turn them on there', () => {

@@ -11,10 +11,12 @@ const gateway = appConfig(
     SAGA_ORCHESTRATOR_URL: upstreamUrls(DEFAULT_PORTS['saga-orchestrator']),
     UPSTREAM_TIMEOUT_MS: env.positiveInt(5000),
     ...registryEnv(),
+    /** Largest request body, as `100kb` or `1mb`; read as bytes. */
     BODY_LIMIT: z
       .string()
       .regex(/^\d+(b|kb|mb)$/i, { error: 'must be a size such as 100kb or 1mb' })
-      .default('100kb'),
+      .default('100kb')
+      .transform(bytesOf),
     /** Open saga event streams one caller may hold on one gateway instance (429 beyond). */
     EVENT_STREAMS_PER_CALLER: env.positiveInt(5),
     /** Requests one client (address) may make to `/api` routes in a minute, per gateway instance. */
@@ -86,3 +88,11 @@ export function loadGatewayConfig(source: Env = process.env): GatewayConfig {
 
 /** Injection token of the validated config, for providers that read settings. */
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
+
+const UNIT_BYTES = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
+
+/** `100kb` → 102400; the schema's pattern has already checked the form. */
+function bytesOf(size: string): number {
+  const [, digits = '0', unit = 'b'] = /^(\d+)(b|kb|mb)$/i.exec(size) ?? [];
+  return Number(digits) * UNIT_BYTES[unit.toLowerCase() as keyof typeof UNIT_BYTES];
+}

@@ -3,11 +3,12 @@ import type { ServerResponse } from 'node:http';
 import type { ReadableStream as WebStream } from 'node:stream/web';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { decodeJwt, SignJWT } from 'jose';
 import { DEV_TOKEN_AUDIENCE, DEV_TOKEN_ISSUER } from '@app/identity';
+import { configureHttp, httpPlatform } from '@app/runtime';
 import { loadGatewayConfig } from '../src/gateway.config.js';
-import { prepareGatewayHttp } from '../src/gateway-http.js';
+import { gatewayHttpPlatform, prepareGatewayHttp } from '../src/gateway-http.js';
 import { GatewayModule } from '../src/gateway.module.js';
 import { answer, FakeUpstream } from './fake-upstream.js';
 import { eventually } from '../../../test/support/eventually.js';
@@ -26,8 +27,9 @@ const payment = new FakeUpstream();
 const orchestrator = new FakeUpstream();
 
 /**
- * Boots the gateway the way main.ts does (headers, CORS, metrics and docs before the body parser,
- * JSON up to BODY_LIMIT), without the rate limits, which the system suite checks.
+ * Boots the gateway the way main.ts does (its HTTP server, then headers, CORS, metrics and docs
+ * before the body parser, JSON up to BODY_LIMIT), without the rate limits, which the system suite
+ * checks.
  */
 async function startGateway(env: Record<string, string>) {
   const config = loadGatewayConfig({
@@ -38,17 +40,18 @@ async function startGateway(env: Record<string, string>) {
     CORS_ORIGINS: CONSOLE_ORIGIN,
     ...env,
   });
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), {
-    bodyParser: false,
-    logger: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.register(config),
+    httpPlatform(gatewayHttpPlatform(config)),
+    { logger: false },
+  );
+  configureHttp(app);
   prepareGatewayHttp(app, config);
-  app.useBodyParser('json', { limit: config.BODY_LIMIT });
   await app.listen(0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }
 
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 let gateway: string;
 let adminToken: string;
 let aliceToken: string;
@@ -646,7 +649,7 @@ describe('without dev tokens', () => {
 describe('self-registration', () => {
   const CREDIT_TOKEN = 'credit-registration-token-0001';
   const ORDER_TOKEN = 'order-registration-token-00001';
-  let registry: NestExpressApplication;
+  let registry: NestFastifyApplication;
   let registryUrl: string;
 
   beforeAll(async () => {

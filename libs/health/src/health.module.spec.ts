@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Global, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { HealthModule } from './health.module.js';
 import type { ReadinessIndicator } from './readiness-indicator.js';
@@ -30,7 +31,7 @@ async function startHealth(shutdownGraceMs = 0) {
       HealthModule.forRoot({ readiness: [SwitchableIndicator], shutdownGraceMs }),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl(), dependency: app.get(SwitchableIndicator) };
 }

@@ -1,1 +1,6 @@
-export { LoggingModule, type LoggingOptions } from './logging.module.js';
+export {
+  LoggingModule,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+  type LoggingOptions,
+} from './logging.module.js';

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Controller, Get, HttpException, Logger as NestLogger } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
 import { pino } from 'pino';
-import { LoggingModule, stdoutLogDestination } from './logging.module.js';
+import { LoggingModule, requestIdOf, stdoutLogDestination } from './logging.module.js';
 
 @Controller('things')
 class ThingsController {
@@ -46,7 +47,9 @@ async function startLogged() {
     ],
     controllers: [ThingsController],
   }).compile();
-  const app = moduleRef.createNestApplication({ bufferLogs: true });
+  const app = moduleRef.createNestApplication(new FastifyAdapter({ genReqId: requestIdOf }), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   await app.listen(0, '127.0.0.1');
   return { app, url: await app.getUrl(), lines };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { destination, stdSerializers, type DestinationStream, type Level } from 'pino';
 import pretty from 'pino-pretty';
@@ -13,7 +13,8 @@ export interface LoggingOptions {
   destination?: DestinationStream;
 }
 
-const REQUEST_ID_HEADER = 'x-request-id';
+/** The header that carries a request's id between apps and back to the caller. */
+export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Structured logs through pino: one JSON object per line in production, readable lines locally. */
 @Module({})
@@ -37,7 +38,7 @@ export class LoggingModule {
       // hot path, and credentials, cookies and tokens never reach the logs to be redacted.
       wrapSerializers: false,
       serializers: { req: requestOf, res: responseOf, err: stdSerializers.err },
-      genReqId: requestIdOf,
+      // No genReqId: the HTTP server gave the request its id (`requestIdOf`) and pino-http keeps it.
       customProps: (req: IncomingMessage) => ({
         requestId: req.id,
         ...(req.headers.traceparent ? { traceparent: req.headers.traceparent } : {}),
@@ -47,7 +48,14 @@ export class LoggingModule {
     };
     return {
       module: LoggingModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: stream ? [http, stream] : http })],
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: stream ? [http, stream] : http,
+          // Every path. nestjs-pino's default (`{/*splat}`) matches no request on Nest's Fastify
+          // adapter, so no request would be logged.
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+        }),
+      ],
       exports: [LoggerModule],
     };
   }
@@ -67,7 +75,7 @@ export function stdoutLogDestination(fd = 1): DestinationStream {
 function requestOf(req: IncomingMessage & { originalUrl?: string }) {
   return {
     method: req.method,
-    // Express rewrites `url` inside mounted routers; `originalUrl` is what the caller asked for.
+    // Middleware mounted at a path sees `url` without it; `originalUrl` is what the caller asked for.
     url: req.originalUrl ?? req.url,
     remoteAddress: req.socket?.remoteAddress,
     userAgent: req.headers['user-agent'],
@@ -80,9 +88,7 @@ function responseOf(res: ServerResponse) {
 }
 
 /** Keeps the caller's request id (so one id follows a request through every app) or makes one. */
-function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
+export function requestIdOf(req: Pick<IncomingMessage, 'headers'>): string {
   const given = req.headers[REQUEST_ID_HEADER];
-  const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
-  res.setHeader(REQUEST_ID_HEADER, id);
-  return id;
+  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
 }

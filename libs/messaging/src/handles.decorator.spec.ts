@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import { Controller, type INestApplication, type PipeTransform, type Type } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { EntityManager } from 'typeorm';
@@ -70,7 +71,7 @@ async function appWith(...controllers: Type[]): Promise<[INestApplication, Messa
     controllers,
     providers: [{ provide: MessageTransport, useValue: aTransport() }],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
   connectMessageTransport(app);
   await app.init();
   await app.startAllMicroservices();

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Controller, type INestApplication } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import pg from 'pg';
@@ -109,7 +110,7 @@ async function startInstance(chaos: MessagingChaosOptions): Promise<INestApplica
     ],
     controllers: [CreditHandlers],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: ['error'] });
   connectMessageTransport(app);
   await app.init();
   await app.startAllMicroservices();

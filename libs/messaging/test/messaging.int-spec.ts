@@ -19,6 +19,7 @@ import {
   type RpcExceptionFilter,
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { SpanKind } from '@opentelemetry/api';
 import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
@@ -188,7 +189,7 @@ async function startInstance(
     controllers: [CreditHandlers],
     providers: pipeline.providers ?? [],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: ['error', 'warn'] });
   connectMessageTransport(app);
   pipeline.configure?.(app);
   await app.init();

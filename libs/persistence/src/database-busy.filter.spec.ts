@@ -7,6 +7,7 @@ import {
   type INestApplication,
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { lastValueFrom, type Observable } from 'rxjs';
 import { QueryFailedError } from 'typeorm';
@@ -44,7 +45,7 @@ describe(DatabaseBusyFilter.name, () => {
       // As PersistenceModule registers it.
       providers: [{ provide: APP_FILTER, useClass: DatabaseBusyFilter }],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: false });
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
   });

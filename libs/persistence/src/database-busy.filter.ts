@@ -1,4 +1,4 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import { Catch, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { BaseRpcExceptionFilter } from '@nestjs/microservices';
@@ -26,20 +26,22 @@ export class DatabaseBusyFilter extends BaseExceptionFilter {
     if (host.getType() !== 'http') {
       return failure ? throwError(() => error) : this.messageErrors.catch(error, host);
     }
-    const response = host.switchToHttp().getResponse<ServerResponse>();
-    if (!failure || response.headersSent) return super.catch(error, host);
+    const response: unknown = host.switchToHttp().getResponse();
+    // The app's HTTP server, as Nest's own handling finds it.
+    const http = this.applicationRef ?? this.httpAdapterHost?.httpAdapter;
+    if (!failure || !http || http.isHeadersSent(response)) return super.catch(error, host);
     this.logger.warn(`Answered 503, the database met ${failure}: ${String(error)}`);
     const status = HttpStatus.SERVICE_UNAVAILABLE;
-    response.statusCode = status;
-    response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-    response.setHeader('content-type', 'application/json; charset=utf-8');
-    response.end(
-      JSON.stringify({
+    http.setHeader(response, 'retry-after', String(RETRY_AFTER_SECONDS));
+    http.reply(
+      response,
+      {
         statusCode: status,
         error: STATUS_CODES[status],
         message: 'The database is busy or restarting; retry shortly',
         code: 'DATABASE_BUSY',
-      }),
+      },
+      status,
     );
   }
 }

@@ -1,21 +1,20 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { HttpMetrics } from '@app/metrics';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { stopTracing } from '@app/tracing';
 import { Logger } from 'nestjs-pino';
+import { configureHttp, httpPlatform, type HttpPlatformOptions } from './http-platform.js';
 
-export interface StartOptions {
+export interface StartOptions extends HttpPlatformOptions {
   name: string;
   host: string;
   port: number;
-  /** Largest JSON body accepted; anything bigger gets 413. */
-  bodyLimit?: string;
   /**
-   * Express middleware and routes that must come before the body parser, so they also cover the
-   * 400 or 413 it answers (security headers, CORS). Request metrics come first, in every app.
+   * The app's own middleware and routes beside its controllers (security headers, CORS, docs).
+   * Middleware runs before the body is parsed, so it also covers the 400 or 413 the parser
+   * answers. Request ids, metrics and trace names come first, in every app.
    */
-  beforeBodyParser?: (app: NestExpressApplication) => void;
+  prepareHttp?: (app: NestFastifyApplication) => void;
   /**
    * Connects the app's message transport before it starts (`connectMessageTransport` of
    * `@app/messaging`), so its `@Handles` methods run as Nest message handlers under the same
@@ -29,15 +28,13 @@ export interface StartOptions {
  * on host:port, and the message transport when the app consumes messages.
  */
 export async function startApp(rootModule: DynamicModule, options: StartOptions): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, httpPlatform(options), {
     bufferLogs: true,
-    bodyParser: false,
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  app.use(app.get(HttpMetrics).middleware);
-  options.beforeBodyParser?.(app);
-  app.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
+  configureHttp(app);
+  options.prepareHttp?.(app);
   options.connectTransport?.(app);
   await app.listen(options.port, options.host);
   await app.startAllMicroservices();
@@ -50,7 +47,7 @@ export async function startApp(rootModule: DynamicModule, options: StartOptions)
  * exported, the process exits 0. A second signal falls through to Node's default and ends the
  * process at once.
  */
-function closeOnSignal(app: NestExpressApplication, logger: Logger): void {
+function closeOnSignal(app: NestFastifyApplication, logger: Logger): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.log(`Received ${signal}; shutting down`);

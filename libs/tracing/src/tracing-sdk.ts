@@ -1,5 +1,3 @@
-import type { IncomingMessage } from 'node:http';
-import type { Span } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
@@ -13,7 +11,8 @@ const ROUTINE = /^\/(health\/|metrics(\?|$))/;
 
 /**
  * The SDK with the instrumentations that fit our stack, loaded only when tracing is on:
- * - http: a SERVER span per request, named by its route pattern (`POST /api/orders`);
+ * - http: a SERVER span per request, named by its route pattern (`POST /api/orders`, see
+ *   `nameServerSpan`);
  * - undici: a CLIENT span per undici request (the gateway's calls to the apps) or `fetch`, which
  *   also writes the outgoing `traceparent`; only under a parent, so health checks and lease
  *   renewals stay quiet;
@@ -39,18 +38,9 @@ export function createTracingSdk(settings: TracingSettings): NodeSDK {
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => ROUTINE.test(request.url ?? ''),
-        applyCustomAttributesOnSpan: nameByRoute,
       }),
       new UndiciInstrumentation({ requireParentforSpans: true }),
       new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
-}
-
-/** Express sets `req.route` once a route matched: one span name per route, not per id. */
-function nameByRoute(span: Span, request: unknown): void {
-  const { method, route } = request as IncomingMessage & { route?: { path?: unknown } };
-  if (typeof route?.path !== 'string') return;
-  span.setAttribute('http.route', route.path);
-  span.updateName(`${method ?? 'GET'} ${route.path}`);
 }

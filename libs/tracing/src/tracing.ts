@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import type { TracingSettings } from '@app/config';
 
 interface RunningSdk {
@@ -39,4 +40,16 @@ export async function stopTracing(): Promise<void> {
   });
   await Promise.race([running.shutdown().catch(() => undefined), timeout]);
   clearTimeout(timer);
+}
+
+/**
+ * Names the current request's SERVER span by the route it matched (`POST /api/orders/:id`): one
+ * name per route, not per id. Called by the HTTP server as routing ends; with tracing off there
+ * is no span and nothing happens.
+ */
+export function nameServerSpan(method: string, route: string): void {
+  if (!sdk) return;
+  const span = trace.getActiveSpan();
+  span?.setAttribute('http.route', route);
+  span?.updateName(`${method} ${route}`);
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { httpPlatform } from '@app/runtime';
 import { loadGatewayConfig } from '../gateway.config.js';
 import { CONSOLE_CSP, serveConsole } from './console.static.js';
 
@@ -13,7 +14,7 @@ import { CONSOLE_CSP, serveConsole } from './console.static.js';
 class NoRoutesModule {}
 
 describe(serveConsole.name, () => {
-  let app: NestExpressApplication;
+  let app: NestFastifyApplication;
   let directory: string;
   let baseUrl: string;
 
@@ -25,7 +26,7 @@ describe(serveConsole.name, () => {
     await writeFile(join(directory, 'assets', 'app-1a2b.js'), 'export {};');
     // A file where the API lives: the console must never answer for an API path.
     await writeFile(join(directory, 'api', 'orders'), 'not the API');
-    app = await NestFactory.create<NestExpressApplication>(NoRoutesModule, new ExpressAdapter(), {
+    app = await NestFactory.create<NestFastifyApplication>(NoRoutesModule, httpPlatform(), {
       logger: false,
     });
     serveConsole(app, loadGatewayConfig({ LOG_LEVEL: 'silent', CONSOLE_DIR: directory }));

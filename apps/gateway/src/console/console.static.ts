@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import serveStatic from 'serve-static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '../gateway.config.js';
 
 /**
@@ -23,36 +22,33 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The API's own paths: the console has no file there, so they never wait on the filesystem. */
-const API_PATH = /^\/api(\/|\?|$)/;
-
 /**
  * Serves the web console (built by `npm run build` into CONSOLE_DIR) at `/`, with its strict CSP.
  * Asset names carry a content hash, so they are cached for good; the page itself never is.
  * Without a built console the gateway still serves the API (and logs why `/` is a 404).
- * It runs in front of the API routes, so API requests skip it: otherwise each one cost a file
- * lookup (a stat and the error of its miss), measured at ~4% of the gateway's CPU under load.
+ * Each file the build made gets its own route, found once at start: a request for anything else
+ * never waits on the filesystem, and nothing under `/api` can stand in for the API.
  */
-export function serveConsole(app: NestExpressApplication, config: GatewayConfig): void {
+export function serveConsole(app: NestFastifyApplication, config: GatewayConfig): void {
   const directory = resolve(config.CONSOLE_DIR);
   if (!existsSync(resolve(directory, 'index.html'))) {
     new Logger('Console').warn(`No console at ${directory}: run npm run build; / answers 404`);
     return;
   }
-  const consoleFiles = serveStatic(directory, {
+  void app.register(fastifyStatic, {
+    root: directory,
+    wildcard: false,
+    globIgnore: ['api/**'],
     index: 'index.html',
     redirect: false,
-    fallthrough: true,
-    setHeaders: (response: ServerResponse, path: string) => {
-      response.setHeader('content-security-policy', CONSOLE_CSP);
-      response.setHeader(
+    decorateReply: false,
+    cacheControl: false,
+    setHeaders: (reply, path) => {
+      reply.header('content-security-policy', CONSOLE_CSP);
+      reply.header(
         'cache-control',
         basename(path) === 'index.html' ? 'no-cache' : 'public, max-age=31536000, immutable',
       );
     },
-  });
-  app.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
-    if (API_PATH.test(request.url ?? '')) next();
-    else consoleFiles(request, response, next);
   });
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { loadGatewayConfig } from '../gateway.config.js';
@@ -40,7 +41,7 @@ beforeAll(async () => {
   const module = await Test.createTestingModule({
     imports: [GatewayModule.register(config)],
   }).compile();
-  app = module.createNestApplication({ logger: false });
+  app = module.createNestApplication(new FastifyAdapter(), { logger: false });
   document = openApiDocumentOf(app);
 });
 

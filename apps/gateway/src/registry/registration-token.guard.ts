@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import {
   Inject,
   Injectable,
@@ -11,7 +11,7 @@ import type { ServiceName } from '../upstream/service-names.js';
 import { REGISTRATION_CREDENTIALS } from './registry.tokens.js';
 
 /** The request of a caller whose registration credential was recognised, and its service. */
-export type RegistrantRequest = IncomingMessage & { registrant?: ServiceName };
+export type RegistrantRequest = FastifyRequest & { registrant?: ServiceName };
 
 /**
  * The registration routes take only callers holding one service's credential

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import {
   Body,
   Controller,
@@ -11,6 +10,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CurrentPrincipal, type Principal, Roles } from '@app/identity';
 import { Uuid, ZodValidationPipe } from '@app/validation';
@@ -70,13 +70,12 @@ export class SagasController {
   async bulk(
     @Body(new ZodValidationPipe(BulkActionRequest, 'bulk action')) body: BulkActionRequest,
     @Forwarded() context: ForwardedContext,
-    @Res() response: ServerResponse,
-  ): Promise<void> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
     // The status is the orchestrator's: 200 for a dry run, 202 once the actions were taken.
     const { status, body: answer } = await this.sagas.bulk(body, context);
-    response.statusCode = status;
-    response.setHeader('content-type', 'application/json; charset=utf-8');
-    response.end(JSON.stringify(answer));
+    reply.status(status);
+    return answer;
   }
 
   @Get(':id')
@@ -106,12 +105,12 @@ export class SagasController {
     @CurrentPrincipal() principal: Principal,
     @Param('id', sagaId) id: string,
     @Forwarded() context: ForwardedContext,
-    @Res() response: ServerResponse,
+    @Res() reply: FastifyReply,
   ): Promise<void> {
     const release = this.streamSlots.take(principal);
-    response.on('close', release);
+    reply.raw.on('close', release);
     try {
-      relayEventStream(await this.sagas.events(id, context), response);
+      relayEventStream(await this.sagas.events(id, context), reply);
     } catch (error) {
       release();
       throw error;

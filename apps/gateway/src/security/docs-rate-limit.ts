@@ -9,7 +9,7 @@ const DOCS = /^\/docs(-json|-yaml)?(\/|\?|$)/;
 type DocsRequest = IncomingMessage & { ip?: string };
 
 /**
- * Swagger serves the docs from Express routes of its own, beside Nest's routes and so beside the
+ * Swagger serves the docs from routes of its own, beside Nest's routes and so beside the
  * throttler's guard. This limits them as the guard limits a route: the same budget per caller,
  * in the same storage (shared in Redis when RATE_LIMIT_REDIS_URL is set), counted apart from the
  * API's; past it, 429 in the error shape (Nest's error handler runs the gateway's filter) with a

@@ -12,7 +12,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 export interface GatewayEdges {
   imports: DynamicModule[];
   guards: Type<CanActivate>[];
-  /** Express middleware for the API docs, which are served beside the guards. */
+  /** Middleware for the API docs, which are served beside the guards. */
   docsLimit?: (app: INestApplication) => ReturnType<typeof docsRateLimit>;
 }
 

@@ -1,12 +1,15 @@
-import type { ServerResponse } from 'node:http';
 import { holdWritesForTurn } from '@app/runtime';
+import type { FastifyReply } from 'fastify';
 import type { UpstreamStream } from './upstream.client.js';
 
 /**
  * Passes server-sent events through as they arrive: headers go out at once, nothing is buffered,
- * and the service's stream is closed when the client goes away.
+ * and the service's stream is closed when the client goes away. The stream is written to the
+ * Node response itself, so Fastify is told it no longer answers this request.
  */
-export function relayEventStream(stream: UpstreamStream, response: ServerResponse): void {
+export function relayEventStream(stream: UpstreamStream, reply: FastifyReply): void {
+  reply.hijack();
+  const response = reply.raw;
   response.statusCode = 200;
   response.setHeader('content-type', 'text/event-stream; charset=utf-8');
   response.setHeader('cache-control', 'no-cache');

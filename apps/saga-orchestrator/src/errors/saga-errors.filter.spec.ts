@@ -5,23 +5,25 @@ import { DeadLetterConflictError } from '../dead-letters/dead-letter-conflict.er
 import { DeadLetterNotFoundError } from '../dead-letters/dead-letter-not-found.error.js';
 import { SagaErrorsFilter } from './saga-errors.filter.js';
 
-/** What the filter wrote: the status and the JSON body. */
+/** What the filter answered: the status and the body. */
 function answerTo(error: Error): { status: number; body: unknown } {
-  const written = { status: 0, body: '' };
+  const written: { status: number; body: unknown } = { status: 0, body: undefined };
+  // What the filter uses of Fastify's reply.
   const response = {
-    set statusCode(status: number) {
+    status(status: number) {
       written.status = status;
+      return this;
     },
-    setHeader: () => undefined,
-    end: (body: string) => {
+    send(body: unknown) {
       written.body = body;
+      return this;
     },
   };
   const host = {
     switchToHttp: () => ({ getResponse: () => response }),
   } as unknown as ArgumentsHost;
   new SagaErrorsFilter().catch(error, host);
-  return { status: written.status, body: JSON.parse(written.body) as unknown };
+  return written;
 }
 
 describe(SagaErrorsFilter.name, () => {

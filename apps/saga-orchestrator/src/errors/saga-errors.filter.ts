@@ -1,5 +1,6 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import { Catch, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   IdempotencyConflictError,
   SagaAlreadyRunningError,
@@ -36,9 +37,6 @@ export class SagaErrorsFilter implements ExceptionFilter<SagaHttpError> {
       message: error.message,
       ...('code' in error ? { code: error.code } : {}),
     };
-    const response = host.switchToHttp().getResponse<ServerResponse>();
-    response.statusCode = status;
-    response.setHeader('content-type', 'application/json; charset=utf-8');
-    response.end(JSON.stringify(body));
+    void host.switchToHttp().getResponse<FastifyReply>().status(status).send(body);
   }
 }

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   Body,
   Controller,
@@ -13,6 +12,7 @@ import {
   UseFilters,
   type MessageEvent,
 } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Roles, visibleTo, type Principal } from '@app/identity';
 import { SagaEngine, SagaNotFoundError, SagaQueries, type SagaStatus } from '@app/saga';
 import { tap, type Observable } from 'rxjs';
@@ -21,7 +21,7 @@ import { holdWritesForTurn } from '@app/runtime';
 import { Uuid, ZodValidationPipe } from '@app/validation';
 import { SagaErrorsFilter } from '../errors/saga-errors.filter.js';
 import { BulkActionRequest } from './bulk-action.request.js';
-import { SagaBulkActions } from './saga-bulk-actions.js';
+import { SagaBulkActions, type BulkActionResult } from './saga-bulk-actions.js';
 import { SagaEventStreams } from './saga-event-streams.js';
 import { cursorOf, SagaListQuery } from './saga-list.query.js';
 import { stepOf, summaryOf, traceIdOf, type SagaSummaryView, type SagaView } from './saga.view.js';
@@ -86,7 +86,7 @@ export class SagasController {
   async events(
     @CurrentPrincipal() caller: Principal,
     @Param('id', SagaId) id: string,
-    @Req() request: IncomingMessage,
+    @Req() request: FastifyRequest,
   ): Promise<Observable<MessageEvent>> {
     // The caps first: a flood of streams beyond them costs no query.
     const events$ = await this.streams.open$(caller, id, async () => {
@@ -133,12 +133,11 @@ export class SagasController {
   async bulk(
     @CurrentPrincipal() caller: Principal,
     @Body(new ZodValidationPipe(BulkActionRequest, 'bulk action')) request: BulkActionRequest,
-    @Res() response: ServerResponse,
-  ): Promise<void> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BulkActionResult> {
     const result = await this.bulkActions.run(request, caller.subject);
-    response.statusCode = request.dryRun ? 200 : 202;
-    response.setHeader('content-type', 'application/json; charset=utf-8');
-    response.end(JSON.stringify(result));
+    reply.status(request.dryRun ? 200 : 202);
+    return result;
   }
 
   private async operate(
