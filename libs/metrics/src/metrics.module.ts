@@ -5,8 +5,8 @@ import { registerProcessMetrics } from './metric-registration.js';
 
 /**
  * `GET /metrics` over prom-client's default registry, where every lib and app registers its
- * metrics, plus HTTP latency and the process's own. startApp puts `HttpMetrics.middleware` in
- * front of the body parser.
+ * metrics, plus HTTP latency and the process's own. The HTTP platform (`configureHttp` of
+ * `@app/runtime`) times every request with `HttpMetrics`, before any middleware.
  */
 @Module({})
 export class MetricsModule {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Body, Controller, Get, HttpCode, Ip, Module, Param, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -110,6 +110,53 @@ describe(httpPlatform.name, () => {
       body: 'role=admin',
     });
     expect(text.status).toBe(415);
+  });
+
+  it('reads the rest of an oversized body before its 413, so a client still sending it sees the answer', async () => {
+    const { port } = new URL(direct.url);
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const chunks = 32;
+    const answer = await new Promise<{ status?: number; uploaded?: boolean; error?: string }>(
+      (resolve) => {
+        const outcome: { status?: number; uploaded?: boolean; error?: string } = {};
+        let answered = false;
+        const settle = (): void => {
+          if (answered && outcome.uploaded) resolve(outcome);
+        };
+        const request = httpRequest({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/things',
+          headers: { 'content-type': 'application/json', 'content-length': chunk.length * chunks },
+        });
+        request.on('response', (response) => {
+          outcome.status = response.statusCode;
+          response.resume().on('end', () => {
+            answered = true;
+            settle();
+          });
+        });
+        request.on('error', (error) => resolve({ ...outcome, error: error.message }));
+        // The connection closed first: what was seen by then.
+        request.on('close', () => resolve({ ...outcome }));
+        // Sent a piece at a time, as a slow client would, so the answer can come mid-upload.
+        let sent = 0;
+        const sendNext = (): void => {
+          if (sent === chunks) {
+            request.end(() => {
+              outcome.uploaded = true;
+              settle();
+            });
+            return;
+          }
+          sent += 1;
+          request.write(chunk, () => setImmediate(sendNext));
+        };
+        sendNext();
+      },
+    );
+    expect(answer).toEqual({ status: 413, uploaded: true });
   });
 
   it('takes the client address from as many proxies as it trusts, and none by default', async () => {

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
@@ -84,6 +84,10 @@ export function configureHttp(app: NestFastifyApplication): void {
       else void parseJson(request, body.toString(), done);
     },
   );
+  server.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode === 413) await readToEnd(request.raw);
+    return payload;
+  });
   // The adapter's own `onRequest` hook runs before middleware (middie's hook), so a request that
   // middleware answers (a preflight, a refusal) is counted and carries its id too.
   adapter.setOnRequestHook((request, reply, done) => {
@@ -92,6 +96,35 @@ export function configureHttp(app: NestFastifyApplication): void {
     metrics.track(request.method, route, reply.raw);
     if (route !== undefined) nameServerSpan(request.method, route);
     done();
+  });
+}
+
+/** How much of a refused body is read and dropped, at most, before its 413 leaves. */
+const DRAIN_BYTES = 16 * 1024 * 1024;
+const DRAIN_MS = 10_000;
+
+/**
+ * Fastify answers a body past the limit at once and closes the connection. A client still
+ * sending it then meets a reset (EPIPE) instead of the 413; body-parser read the rest first. So
+ * the rest is read and dropped before the answer leaves, up to DRAIN_BYTES or DRAIN_MS: beyond
+ * that the connection is closed on it as before.
+ */
+function readToEnd(request: IncomingMessage): Promise<void> {
+  if (request.complete || request.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let read = 0;
+    const finish = (): void => {
+      clearTimeout(timer);
+      request.off('data', onData).off('end', finish).off('close', finish).off('error', finish);
+      resolve();
+    };
+    const onData = (chunk: Buffer): void => {
+      read += chunk.length;
+      if (read > DRAIN_BYTES) finish();
+    };
+    const timer = setTimeout(finish, DRAIN_MS);
+    request.on('data', onData).once('end', finish).once('close', finish).once('error', finish);
+    request.resume();
   });
 }
 
